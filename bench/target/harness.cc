@@ -1,0 +1,117 @@
+// harness.cc — see harness.h.
+#include "harness.h"
+
+#include "courier/kstd/format.h"
+#include "courier/user/cycles.h"
+#include "courier/user/print.h"
+
+namespace courier::bench {
+namespace {
+
+constexpr uint32_t kMaxSamples = 2001;
+// Static, not on the stack: the sample buffer is larger than a user stack should carry.
+uint32_t samples_buf[kMaxSamples];
+uint32_t overhead_buf[kMaxSamples];
+
+void sort(uint32_t* v, uint32_t n) {
+  for (uint32_t i = 1; i < n; ++i) {  // insertion sort: n is small and this is not timed
+    const uint32_t x = v[i];
+    uint32_t j = i;
+    for (; j > 0 && v[j - 1] > x; --j) v[j] = v[j - 1];
+    v[j] = x;
+  }
+}
+
+uint32_t isqrt64(uint64_t v) {
+  uint64_t r = 0, bit = 1ull << 62;
+  while (bit > v) bit >>= 2;
+  while (bit) {
+    if (v >= r + bit) {
+      v -= r + bit;
+      r = (r >> 1) + bit;
+    } else {
+      r >>= 1;
+    }
+    bit >>= 2;
+  }
+  return static_cast<uint32_t>(r);
+}
+
+void nothing(void*) {}
+
+// Times n samples of `ops` calls of op into out[]. noinline keeps the timed code identical for
+// the operation run and the overhead run.
+__attribute__((noinline)) void sample(Operation op, void* ctx, uint32_t ops, uint32_t* out, uint32_t n) {
+  for (uint32_t s = 0; s < n; ++s) {
+    const uint64_t t0 = read_cycles();
+    for (uint32_t i = 0; i < ops; ++i) op(ctx);
+    const uint64_t t1 = read_cycles();
+    out[s] = static_cast<uint32_t>(t1 - t0);
+  }
+}
+
+uint32_t fnv1a(const char* s, uint32_t n) {
+  uint32_t h = 2166136261u;
+  for (uint32_t i = 0; i < n; ++i) h = (h ^ static_cast<uint8_t>(s[i])) * 16777619u;
+  return h;
+}
+
+// Prints `body` followed by its checksum, as one write.
+void emit(const char* body, uint32_t len) {
+  print("%s crc=%08x\n", body, fnv1a(body, len));
+}
+
+}  // namespace
+
+void run(const char* name, Operation op, void* ctx, const Options& opts) {
+  const uint32_t n = opts.samples < kMaxSamples ? opts.samples : kMaxSamples;
+  const uint32_t ops = opts.ops_per_sample ? opts.ops_per_sample : 1;
+  sample(op, ctx, ops, samples_buf, opts.warmup < n ? opts.warmup : n);
+  sample(nothing, nullptr, ops, overhead_buf, n);
+  sample(op, ctx, ops, samples_buf, n);
+  sort(overhead_buf, n);
+  sort(samples_buf, n);
+  const uint32_t overhead = overhead_buf[n / 2];
+
+  // Per-operation figures in hundredths, after the overhead is taken off each sample.
+  uint64_t sum = 0, sumsq = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint64_t v = samples_buf[i] > overhead ? samples_buf[i] - overhead : 0;
+    sum += v;
+    sumsq += v * v;
+  }
+  const uint64_t mean_x100 = sum * 100 / n / ops;
+  const uint64_t var_x10000 = (sumsq * 10000 / n - (sum * 100 / n) * (sum * 100 / n)) / (uint64_t{ops} * ops);
+  const uint32_t sd_x100 = isqrt64(var_x10000);
+  const uint32_t min = (samples_buf[0] > overhead ? samples_buf[0] - overhead : 0) / ops;
+  const uint32_t med = (samples_buf[n / 2] > overhead ? samples_buf[n / 2] - overhead : 0) / ops;
+
+  char body[200];
+  const auto len = kstd::sformat(body, sizeof body,
+                                 "@bench v1 name=%s samples=%u ops=%u unit=cycles min=%u median=%u "
+                                 "mean=%u.%02u stddev=%u.%02u overhead=%u",
+                                 name, n, ops, min, med, static_cast<uint32_t>(mean_x100 / 100),
+                                 static_cast<uint32_t>(mean_x100 % 100), sd_x100 / 100, sd_x100 % 100,
+                                 overhead);
+  emit(body, len < sizeof body ? static_cast<uint32_t>(len) : sizeof body - 1);
+}
+
+void suite_begin(const char* suite) {
+  char body[96];
+  const auto len = kstd::sformat(body, sizeof body, "@bench v1 begin suite=%s", suite);
+  emit(body, static_cast<uint32_t>(len));
+}
+
+void suite_end(const char* suite) {
+  char body[96];
+  const auto len = kstd::sformat(body, sizeof body, "@bench v1 end suite=%s", suite);
+  emit(body, static_cast<uint32_t>(len));
+}
+
+void absent(const char* name, const char* reason) {
+  char body[160];
+  const auto len = kstd::sformat(body, sizeof body, "@bench v1 absent name=%s reason=%s", name, reason);
+  emit(body, static_cast<uint32_t>(len));
+}
+
+}  // namespace courier::bench

@@ -1,0 +1,38 @@
+// harness.h — the target-side benchmark harness (DESIGN.md §6).
+//
+// A benchmark supplies one operation; the harness warms it up, then takes `samples` samples,
+// each timing `ops_per_sample` back-to-back operations between two reads of the 64-bit cycle
+// counter. A separate overhead run times the same sampling code with the operation replaced by
+// nothing; its median is subtracted from every sample, so the figures are the operation's own
+// cost. Results go to the console as one line per benchmark:
+//
+//   @bench v1 name=<name> samples=<n> ops=<ops per sample> unit=cycles min=<c> median=<c>
+//          mean=<c.cc> stddev=<c.cc> overhead=<c> crc=<8 hex digits>
+//
+// (one line; wrapped here). Figures are per operation. `crc` is the FNV-1a hash of everything
+// before " crc=", so a line cut short or interleaved with other output is detected and dropped
+// by the host-side parser (scripts/lib/benchfmt.py), never misread. A suite is bracketed by
+// "@bench v1 begin suite=<s>" and "@bench v1 end suite=<s>"; a benchmark whose IPC path is not
+// in the image prints "@bench v1 absent name=<name> reason=<why>" instead of a figure.
+#pragma once
+
+#include <stdint.h>
+
+namespace courier::bench {
+
+struct Options {
+  uint32_t samples = 501;
+  uint32_t warmup = 20;
+  uint32_t ops_per_sample = 1;
+};
+
+using Operation = void (*)(void* ctx);
+
+// Measures `op` and prints its result line.
+void run(const char* name, Operation op, void* ctx, const Options& opts = Options());
+
+void suite_begin(const char* suite);
+void suite_end(const char* suite);
+void absent(const char* name, const char* reason);
+
+}  // namespace courier::bench

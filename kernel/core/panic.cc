@@ -1,0 +1,17 @@
+// panic.cc — the end of the line for a broken kernel invariant.
+//
+// Prints the reason and where it was detected, then stops the machine with a failure code so
+// that a test run or benchmark sees it (DESIGN.md §8: the kernel panics only on a broken
+// internal invariant; user input never gets here).
+#include "courier/core/console.h"
+#include "courier/core/platform.h"
+#include "courier/kstd/assert.h"
+
+namespace kstd {
+
+[[noreturn]] void panic(const char* reason, const char* file, int line) {
+  courier::kprintf("\nKERNEL PANIC: %s\n  at %s:%d\n", reason, file, line);
+  courier::platform::exit(courier::kPanicExitCode);
+}
+
+}  // namespace kstd

@@ -1,0 +1,42 @@
+// core/boot_archive.h — reading the boot archive the build links into the kernel image.
+//
+// The archive (format in abi/boot_archive.h) is produced by our own packer, but the kernel still
+// treats it as untrusted bytes: parse() checks every table and range before any field is used,
+// so a corrupt image is refused with an error instead of sending the loader out of bounds.
+//
+// Invariant after a successful parse(): every process's segment range lies inside the segment
+// table, every segment's [offset, offset + file_size) lies inside the archive, file_size <=
+// mem_size, [vaddr, vaddr + mem_size) does not wrap, and each entry point lies in an executable
+// segment of its process.
+#pragma once
+
+#include "courier/abi/boot_archive.h"
+#include "courier/abi/error.h"
+#include "courier/kstd/result.h"
+#include "courier/kstd/span.h"
+
+namespace courier {
+
+class BootArchive {
+ public:
+  static kstd::Result<BootArchive, abi::Error> parse(kstd::Span<const uint8_t> bytes);
+
+  uint32_t process_count() const { return header_->process_count; }
+  const abi::ArchiveProcess& process(uint32_t i) const { return procs_[i]; }
+  kstd::Span<const abi::ArchiveSegment> segments(const abi::ArchiveProcess& p) const {
+    return segs_.subspan(p.first_segment, p.segment_count);
+  }
+  kstd::Span<const uint8_t> data(const abi::ArchiveSegment& s) const {
+    return bytes_.subspan(s.offset, s.file_size);
+  }
+  kstd::Span<const uint8_t> bytes() const { return bytes_; }
+
+ private:
+  BootArchive() = default;
+  kstd::Span<const uint8_t> bytes_;
+  const abi::ArchiveHeader* header_ = nullptr;
+  kstd::Span<const abi::ArchiveProcess> procs_;
+  kstd::Span<const abi::ArchiveSegment> segs_;
+};
+
+}  // namespace courier

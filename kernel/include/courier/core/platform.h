@@ -1,0 +1,32 @@
+// core/platform.h — what the portable kernel needs from a board, and nothing more.
+//
+// Each folder under kernel/platform/ implements these for its memory map; the host build
+// implements them for tests. Portable code calls only these, never a device register.
+#pragma once
+
+#include <stdint.h>
+
+namespace courier {
+// The exit code of a kernel panic, distinct from any process's own failure codes in tests.
+inline constexpr uint32_t kPanicExitCode = 99;
+}  // namespace courier
+
+namespace courier::platform {
+
+// Blocking write of one byte to the kernel console (the panic path relies on it).
+void console_putc(char c);
+
+// Stop the machine. Code 0 means success; anything else is a failure the test harness sees.
+[[noreturn]] void exit(uint32_t code);
+
+// The RAM the kernel manages: [base, base + size).
+struct Ram {
+  uintptr_t base;
+  uint32_t size;
+};
+Ram ram();
+
+// A short name for the banner and reports, e.g. "qemu-virt".
+const char* name();
+
+}  // namespace courier::platform

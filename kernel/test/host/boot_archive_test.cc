@@ -1,0 +1,150 @@
+// boot_archive_test.cc — the kernel refuses every malformed boot archive instead of trusting it.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "courier/core/boot_archive.h"
+
+namespace {
+
+using courier::BootArchive;
+using courier::abi::ArchiveHeader;
+using courier::abi::ArchiveProcess;
+using courier::abi::ArchiveSegment;
+using courier::abi::Error;
+
+// A well-formed two-process archive; tests corrupt one field at a time.
+struct Builder {
+  ArchiveHeader header{courier::abi::kArchiveMagic, courier::abi::kArchiveVersion, 0, 2, 3};
+  ArchiveProcess procs[2] = {
+      {"init", 0x10000, 0, 2, 8192},
+      {"server", 0x20004, 2, 1, 4096},
+  };
+  ArchiveSegment segs[3] = {
+      {0x10000, 0x100, 0x80, 0x1000, courier::abi::kSegRead | courier::abi::kSegExec},
+      {0x11000, 0x2000, 0x10, 0x1080, courier::abi::kSegRead | courier::abi::kSegWrite},
+      {0x20000, 0x40, 0x40, 0x10c0, courier::abi::kSegRead | courier::abi::kSegExec},
+  };
+  uint32_t total = 0x2000;
+
+  std::vector<uint32_t> build() {
+    header.total_size = total;
+    std::vector<uint32_t> words(0x2000 / 4, 0);
+    auto* bytes = reinterpret_cast<uint8_t*>(words.data());
+    std::memcpy(bytes, &header, sizeof header);
+    std::memcpy(bytes + sizeof header, procs, sizeof procs);
+    std::memcpy(bytes + sizeof header + sizeof procs, segs, sizeof segs);
+    for (uint32_t i = 0x1000; i < 0x1100; ++i) bytes[i] = static_cast<uint8_t>(i);
+    return words;
+  }
+};
+
+kstd::Span<const uint8_t> as_bytes(const std::vector<uint32_t>& w) {
+  return {reinterpret_cast<const uint8_t*>(w.data()), w.size() * 4};
+}
+
+Error parse_error(Builder b) {
+  auto words = b.build();
+  auto r = BootArchive::parse(as_bytes(words));
+  return r.is_ok() ? Error::Ok : r.error();
+}
+
+TEST(BootArchive, ParsesAWellFormedArchive) {
+  Builder b;
+  auto words = b.build();
+  auto r = BootArchive::parse(as_bytes(words));
+  ASSERT_TRUE(r.is_ok());
+  const BootArchive& a = r.value();
+  ASSERT_EQ(a.process_count(), 2u);
+  EXPECT_STREQ(a.process(1).name, "server");
+  ASSERT_EQ(a.segments(a.process(0)).size(), 2u);
+  EXPECT_EQ(a.segments(a.process(1))[0].vaddr, 0x20000u);
+  auto data = a.data(a.segments(a.process(0))[0]);
+  ASSERT_EQ(data.size(), 0x80u);
+  EXPECT_EQ(data[1], 0x01);  // byte 0x1001 of the archive
+}
+
+TEST(BootArchive, RejectsTooShortOrMisalignedInput) {
+  std::vector<uint32_t> tiny(4, 0);
+  EXPECT_EQ(BootArchive::parse(as_bytes(tiny)).error(), Error::InvalidArgument);
+  Builder b;
+  auto words = b.build();
+  auto bytes = as_bytes(words);
+  EXPECT_EQ(BootArchive::parse(bytes.subspan(1, bytes.size() - 1)).error(), Error::InvalidArgument);
+}
+
+TEST(BootArchive, RejectsBadHeader) {
+  Builder b1;
+  b1.header.magic = 0;
+  EXPECT_EQ(parse_error(b1), Error::InvalidArgument);
+  Builder b2;
+  b2.header.version = 2;
+  EXPECT_EQ(parse_error(b2), Error::InvalidArgument);
+  Builder b3;
+  b3.total = 0x2004;  // claims more bytes than there are
+  EXPECT_EQ(parse_error(b3), Error::InvalidArgument);
+  Builder b4;
+  b4.header.process_count = 0;
+  EXPECT_EQ(parse_error(b4), Error::InvalidArgument);
+  Builder b5;
+  b5.header.process_count = 0x10000000;  // table size would overflow 32 bits
+  EXPECT_EQ(parse_error(b5), Error::InvalidArgument);
+  Builder b6;
+  b6.header.segment_count = 400;
+  EXPECT_EQ(parse_error(b6), Error::InvalidArgument);
+}
+
+TEST(BootArchive, RejectsSegmentsOutsideTheArchiveOrWrapping) {
+  Builder b1;
+  b1.segs[0].offset = 0x1ff0;  // 0x80 bytes from here run past the end
+  EXPECT_EQ(parse_error(b1), Error::InvalidArgument);
+  Builder b2;
+  b2.segs[0].offset = 0xffffff90;  // offset + size wraps
+  EXPECT_EQ(parse_error(b2), Error::InvalidArgument);
+  Builder b3;
+  b3.segs[1].vaddr = 0xfffff000;  // vaddr + mem_size wraps
+  EXPECT_EQ(parse_error(b3), Error::InvalidArgument);
+  Builder b4;
+  b4.segs[1].file_size = 0x3000;  // more file bytes than memory
+  EXPECT_EQ(parse_error(b4), Error::InvalidArgument);
+  Builder b5;
+  b5.segs[2].mem_size = 0;
+  EXPECT_EQ(parse_error(b5), Error::InvalidArgument);
+}
+
+TEST(BootArchive, RejectsBadFlagsAndProcessRecords) {
+  Builder b1;
+  b1.segs[0].flags = 0x10;
+  EXPECT_EQ(parse_error(b1), Error::InvalidArgument);
+  Builder b2;
+  b2.segs[1].flags = courier::abi::kSegWrite;  // write-only is not a mapping we make
+  EXPECT_EQ(parse_error(b2), Error::InvalidArgument);
+  Builder b3;
+  std::memset(b3.procs[0].name, 'x', sizeof b3.procs[0].name);  // not NUL-terminated
+  EXPECT_EQ(parse_error(b3), Error::InvalidArgument);
+  Builder b4;
+  b4.procs[1].first_segment = 2;
+  b4.procs[1].segment_count = 2;  // runs past the segment table
+  EXPECT_EQ(parse_error(b4), Error::InvalidArgument);
+  Builder b5;
+  b5.procs[1].first_segment = 0xffffffff;  // first + count wraps
+  EXPECT_EQ(parse_error(b5), Error::InvalidArgument);
+  Builder b6;
+  b6.procs[0].segment_count = 0;
+  EXPECT_EQ(parse_error(b6), Error::InvalidArgument);
+}
+
+TEST(BootArchive, RejectsAnEntryPointOutsideExecutableMemory) {
+  Builder b1;
+  b1.procs[0].entry = 0x11000;  // inside the data segment, which is not executable
+  EXPECT_EQ(parse_error(b1), Error::InvalidArgument);
+  Builder b2;
+  b2.procs[0].entry = 0x10100;  // one past the end of the text segment
+  EXPECT_EQ(parse_error(b2), Error::InvalidArgument);
+  Builder b3;
+  b3.procs[1].entry = 0x10000;  // another process's text
+  EXPECT_EQ(parse_error(b3), Error::InvalidArgument);
+}
+
+}  // namespace

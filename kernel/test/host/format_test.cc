@@ -1,0 +1,48 @@
+// format_test.cc — the shared formatter used by the kernel console and user printing.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "courier/core/console.h"
+#include "courier/kstd/format.h"
+#include "test_support.h"
+
+namespace {
+
+std::string fmt(const char* f, auto... args) {
+  char buf[128];
+  kstd::sformat(buf, sizeof buf, f, args...);
+  return buf;
+}
+
+TEST(Format, Conversions) {
+  EXPECT_EQ(fmt("%s=%u", "x", 42u), "x=42");
+  EXPECT_EQ(fmt("%d %d", -5, 0), "-5 0");
+  EXPECT_EQ(fmt("%d", INT32_MIN), "-2147483648");
+  EXPECT_EQ(fmt("%u", 4294967295u), "4294967295");
+  EXPECT_EQ(fmt("%x", 0xdeadbeefu), "deadbeef");
+  EXPECT_EQ(fmt("%08x", 0xbeefu), "0000beef");
+  EXPECT_EQ(fmt("%5u|", 42u), "   42|");
+  EXPECT_EQ(fmt("%c%c", 'o', 'k'), "ok");
+  EXPECT_EQ(fmt("100%%"), "100%");
+  EXPECT_EQ(fmt("%s", static_cast<const char*>(nullptr)), "(null)");
+  EXPECT_EQ(fmt("%q"), "%q");  // unknown conversions are shown, not swallowed
+}
+
+TEST(Format, TruncatesAndReportsFullLength) {
+  char buf[6];
+  EXPECT_EQ(kstd::sformat(buf, sizeof buf, "%s", "abcdefgh"), 8u);
+  EXPECT_STREQ(buf, "abcde");
+  EXPECT_EQ(kstd::sformat(buf, 0, "%s", "abc"), 3u);  // nothing written at all
+  char one[1] = {'x'};
+  EXPECT_EQ(kstd::sformat(one, 1, "abc"), 3u);
+  EXPECT_EQ(one[0], '\0');
+}
+
+TEST(Console, KprintfGoesToThePlatformConsole) {
+  courier::test::console_output.clear();
+  courier::kprintf("[kernel] process %u (%s) exited\n", 3u, "init");
+  EXPECT_EQ(courier::test::console_output, "[kernel] process 3 (init) exited\n");
+}
+
+}  // namespace

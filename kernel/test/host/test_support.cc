@@ -1,0 +1,32 @@
+// test_support.cc — what the host build provides in place of the rv32 platform.
+//
+// A kernel panic in a host test prints its reason and aborts, so death tests can check that a
+// broken invariant is caught (and ordinary tests fail loudly if one fires).
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "courier/core/platform.h"
+#include "courier/kstd/assert.h"
+#include "test_support.h"
+
+namespace kstd {
+[[noreturn]] void panic(const char* reason, const char* file, int line) {
+  std::fprintf(stderr, "KERNEL PANIC: %s at %s:%d\n", reason, file, line);
+  std::abort();
+}
+}  // namespace kstd
+
+namespace courier::test {
+std::string console_output;
+}  // namespace courier::test
+
+namespace courier::platform {
+void console_putc(char c) { test::console_output.push_back(c); }
+[[noreturn]] void exit(uint32_t code) {
+  std::fprintf(stderr, "platform::exit(%u)\n", code);
+  std::exit(static_cast<int>(code));
+}
+Ram ram() { return Ram{0x80000000u, 4u << 20}; }
+const char* name() { return "host"; }
+}  // namespace courier::platform

@@ -1,0 +1,80 @@
+"""Running a Courier image on a platform: the one place that knows the QEMU command line.
+
+run_image() starts the platform, streams its console to our stdout (optionally), enforces a
+wall-clock timeout, and returns the exit status (the test finisher's code passes through QEMU's
+exit status), the captured console text and whether the run timed out.
+"""
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+
+QEMU = "qemu-system-riscv32"
+# DESIGN.md §4: QEMU virt, rv32 without C/F/D/H, instruction counting so counts are exact.
+QEMU_ARGS = [
+    "-M", "virt", "-bios", "none",
+    "-cpu", "rv32,c=false,f=false,d=false,h=false",
+    "-icount", "shift=0,sleep=off",
+    "-m", "8M",
+    "-nographic", "-monitor", "none", "-serial", "stdio",
+]
+
+TIMEOUT_EXIT = 124
+
+
+def platform_command(platform, image):
+    if platform == "qemu":
+        return [QEMU, *QEMU_ARGS, "-kernel", image]
+    raise ValueError(f"unknown platform '{platform}' (known: qemu)")
+
+
+class RunResult:
+    def __init__(self, status, output, timed_out, seconds):
+        self.status = status
+        self.output = output
+        self.timed_out = timed_out
+        self.seconds = seconds
+
+
+def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None):
+    """Runs `image`; returns a RunResult. on_line(str) sees each complete console line."""
+    if not os.path.isfile(image):
+        raise FileNotFoundError(f"image not found: {image}")
+    cmd = platform_command(platform, image)
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    chunks, pending, timed_out = [], b"", False
+    while True:
+        left = timeout - (time.monotonic() - start)
+        if left <= 0:
+            timed_out = True
+            break
+        if not sel.select(timeout=min(left, 0.5)):
+            if proc.poll() is not None:
+                break
+            continue
+        data = os.read(proc.stdout.fileno(), 65536)
+        if not data:
+            break
+        chunks.append(data)
+        if echo:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        if on_line:
+            pending += data
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                on_line(line.decode("utf-8", "replace").rstrip("\r"))
+    if timed_out:
+        os.killpg(proc.pid, signal.SIGKILL)
+    status = proc.wait()
+    if on_line and pending:
+        on_line(pending.decode("utf-8", "replace").rstrip("\r"))
+    output = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return RunResult(TIMEOUT_EXIT if timed_out else status, output, timed_out,
+                     time.monotonic() - start)
