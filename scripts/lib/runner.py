@@ -24,10 +24,25 @@ QEMU_ARGS = [
 TIMEOUT_EXIT = 124
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The Verilator model of Courier's core (preset `sim`); COURIER_SIM overrides the path.
+SIM_DEFAULT = os.path.join(ROOT, "build", "sim", "sim", "courier-sim")
+
+
+def sim_binary():
+    return os.environ.get("COURIER_SIM", SIM_DEFAULT)
+
+
 def platform_command(platform, image):
     if platform == "qemu":
         return [QEMU, *QEMU_ARGS, "-kernel", image]
-    raise ValueError(f"unknown platform '{platform}' (known: qemu)")
+    if platform == "sim":
+        sim = sim_binary()
+        if not os.path.isfile(sim):
+            raise FileNotFoundError(f"simulator not built: {sim} (cmake --preset sim && "
+                                    "cmake --build --preset sim)")
+        return [sim, image]
+    raise ValueError(f"unknown platform '{platform}' (known: qemu, sim)")
 
 
 class RunResult:
