@@ -1,17 +1,31 @@
-// dispatch.h — the composition root's entry points, called from the architecture's trap code.
+// dispatch.h — the composition root's entry points.
+//
+// Portable: the rv32 trap code calls these for the kernel's one Kernel object, and host tests
+// call them on their own Kernel, so a syscall takes the same path in both. Each acts on
+// k.current(), the thread that trapped, and leaves k.current() naming the thread to resume
+// (or none, when nothing can run).
 #pragma once
 
 #include <stdint.h>
 
-#include "courier/arch/trap_frame.h"
+#include "courier/core/kernel.h"
 
 namespace courier::dispatch {
 
-// Runs the syscall named by a7 in `frame`, writes its answer into a0..a4, and returns the frame
-// to resume.
-arch::TrapFrame* syscall(arch::TrapFrame* frame);
+// Runs the syscall named by a7 in the current thread's registers. The pc has already been
+// moved past the ecall.
+void syscall(Kernel& k);
 
-// The running process took an exception it cannot survive: it is ended, the kernel goes on.
-arch::TrapFrame* user_fault(arch::TrapFrame* frame, uint32_t cause, uint32_t tval);
+// The current thread took an exception it cannot survive: its process ends, the kernel goes on.
+void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval);
+
+// Exit code of a process killed by a fault: 128 + cause, as shells report signals.
+constexpr uint32_t killed_exit_code(uint32_t cause) { return 128 + (cause & 0x3f); }
+
+// The platform's timer tick: wakes sleepers, preempts. `now` is in timer ticks.
+void timer(Kernel& k, uint64_t now);
+
+// Timer ticks per microsecond, set by the platform (10 on QEMU virt).
+extern uint32_t g_ticks_per_us;
 
 }  // namespace courier::dispatch

@@ -1,29 +1,62 @@
-// main.cc — kernel_main: the first C++ the kernel runs, in S-mode.
+// main.cc — kernel_main: the first C++ the kernel runs, in S-mode (rv32 images only).
 //
-// Prints the banner, finds the boot archive the build linked in, starts its first process and
-// leaves for U-mode. boot_hook() is a weak seam for target tests (the panic-path test links a
-// strong one); a normal image has the empty default.
-#include "courier/arch/trap_frame.h"
+// Turns paging on with the kernel's own mappings, prints the banner, takes RAM, starts every
+// process of the boot archive the build linked in, gives the archive's pages back, and leaves
+// for U-mode. boot_hook() is a weak seam for target tests (the panic-path test links a strong
+// one); a normal image has the empty default.
+#include "board.h"
+#include "courier/arch/csr.h"
 #include "courier/core/boot_archive.h"
 #include "courier/core/console.h"
+#include "courier/core/kernel.h"
+#include "courier/core/mmu_hooks.h"
 #include "courier/core/platform.h"
 #include "courier/kstd/assert.h"
-#include "process0.h"
 
 extern "C" const uint8_t __boot_archive_start[];
 extern "C" const uint8_t __boot_archive_end[];
+extern "C" uint8_t __kernel_end[];
 extern "C" [[noreturn]] void trap_return(courier::arch::TrapFrame* frame);
-
 extern "C" __attribute__((weak)) void boot_hook() {}
+
+namespace courier {
+
+constinit Kernel g_kernel;
+
+namespace arch {
+void init_kernel_space(uintptr_t ram_base, uint32_t ram_size);
+}
+arch::TrapFrame* resume();
+void start_timer();
+
+}  // namespace courier
 
 extern "C" [[noreturn]] void kernel_main() {
   using namespace courier;
+  const platform::Ram ram = platform::ram();
+  arch::init_kernel_space(ram.base, ram.size);
   kprintf("Courier kernel %s (config %s) on %s\n", COURIER_VERSION, COURIER_CONFIG, platform::name());
   boot_hook();
-  // Safe: the linker script brackets the archive section with these two symbols.
+
+  // Safe: linker symbols; only their addresses are used.
+  const auto kernel_end = reinterpret_cast<uintptr_t>(__kernel_end);
+  g_kernel.init(kstd::PhysAddr(ram.base).pfn(), ram.size / kstd::kPageSize, kstd::PhysAddr(kernel_end).pfn());
+  for (const platform::Window& w : platform::kUserMmio) {
+    g_kernel.mmio_windows[g_kernel.mmio_window_count++] = Kernel::MmioWindow{w.base, w.size};
+  }
   const kstd::Span<const uint8_t> bytes(__boot_archive_start,
                                         static_cast<size_t>(__boot_archive_end - __boot_archive_start));
   auto archive = BootArchive::parse(bytes);
   if (archive.is_err()) KPANIC("boot archive is corrupt");
-  trap_return(process0::load(archive.value()));
+  if (g_kernel.load(archive.value()).is_err()) KPANIC("not enough memory for the boot processes");
+  // The archive's pages were copied into the processes: they are free RAM from now on.
+  const auto first = kstd::PhysAddr(reinterpret_cast<uintptr_t>(__boot_archive_start)).pfn();
+  for (kstd::Pfn p = first; p < kstd::PhysAddr(kernel_end).pfn(); p = p + 1) g_kernel.frames().release_kernel(p);
+  kprintf("[kernel] %u processes, %u free pages, %u ASID bits\n", g_kernel.live_processes(),
+          g_kernel.frames().free_count(), mmu::asid_bits());
+  // Every entry to U-mode is an sret: previous privilege U, supervisor interrupts on after it.
+  CSR_CLEAR(sstatus, arch::kStatusSpp);
+  CSR_SET(sstatus, arch::kStatusSpie);
+  start_timer();
+  trap_return(resume());
 }

@@ -1,18 +1,82 @@
-// trap.cc — decode a trap from U-mode and hand it to the composition root.
+// trap.cc — from trap.S into the portable kernel and back.
 //
-// This is the only place that reads scause for user traps: an ecall goes to the syscall
-// dispatcher, everything else is a fault of the running process. Both return the frame of the
-// thread to resume (trap.S restores it).
+// trap_handler decodes scause once: an ecall goes to the syscall dispatcher, the supervisor
+// timer to the scheduler tick, anything else is a fault of the running process. Then resume()
+// finds the thread to run (idling with wfi while there is none), switches address space if
+// the process changed, and hands its frame back to trap.S.
+#include "board.h"
 #include "courier/arch/csr.h"
-#include "courier/arch/trap_frame.h"
+#include "courier/arch/shim.h"
+#include "courier/core/console.h"
+#include "courier/core/kernel.h"
+#include "courier/core/platform.h"
 #include "dispatch.h"
 
+namespace courier {
+
+extern Kernel g_kernel;
+
+namespace arch {
+void activate_kernel_space();
+}
+
+namespace {
+
+constexpr uint32_t kSieStie = 1u << 5;
+constexpr uint32_t kSipStip = 1u << 5;
+// Time slice: 10 ms of the platform timer.
+constexpr uint64_t kSliceTicks = platform::kTimerHz / 100;
+
+constinit Pid active_pid = 0;
+
+void timer_tick() {
+  const uint64_t now = arch::read_time();
+  arch::set_timer(now + kSliceTicks);
+  dispatch::timer(g_kernel, now);
+}
+
+[[noreturn]] void halt() {
+  kprintf("[kernel] no processes left, halting with code %u\n", g_kernel.first_exit_code());
+  platform::exit(g_kernel.first_exit_code());
+}
+
+}  // namespace
+
+arch::TrapFrame* resume() {
+  while (!g_kernel.pick_next()) {
+    if (g_kernel.live_processes() == 0) halt();
+    // Idle: nothing can run until an interrupt. wfi wakes on a pending enabled interrupt even
+    // with sstatus.SIE clear, so the kernel stays non-preemptible and polls the cause itself.
+    arch::activate_kernel_space();
+    active_pid = 0;
+    asm volatile("wfi");
+    if (CSR_READ(sip) & kSipStip) timer_tick();
+  }
+  Thread& next = *g_kernel.current();
+  if (next.pid != active_pid) {
+    g_kernel.process(next.pid).space.activate();
+    active_pid = next.pid;
+  }
+  return &next.frame;
+}
+
+void start_timer() {
+  CSR_SET(sie, kSieStie);
+  arch::set_timer(arch::read_time() + kSliceTicks);
+}
+
+}  // namespace courier
+
 extern "C" courier::arch::TrapFrame* trap_handler(courier::arch::TrapFrame* frame) {
-  using courier::arch::Cause;
+  using namespace courier;
   const uint32_t cause = CSR_READ(scause);
   if (cause == static_cast<uint32_t>(Cause::EcallU)) {
     frame->pc += 4;  // resume after the ecall
-    return courier::dispatch::syscall(frame);
+    dispatch::syscall(g_kernel);
+  } else if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::STimer))) {
+    timer_tick();
+  } else {
+    dispatch::user_fault(g_kernel, cause, frame->pc, CSR_READ(stval));
   }
-  return courier::dispatch::user_fault(frame, cause, CSR_READ(stval));
+  return resume();
 }

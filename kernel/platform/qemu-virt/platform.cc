@@ -1,6 +1,8 @@
-// platform.cc — the QEMU virt board: console on the 16550 UART, exit through the test finisher.
+// platform.cc — the QEMU virt board: console on the 16550 UART, exit through the test finisher
+// (reached via the M-mode shim once the kernel runs with paging on), timer from the CLINT.
 #include "courier/core/platform.h"
 
+#include "courier/arch/shim.h"
 #include "memory_map.h"
 
 namespace courier::platform {
@@ -15,23 +17,44 @@ constexpr uint8_t kLsrThrEmpty = 1u << 5;
 constexpr uint32_t kFinisherPass = 0x5555;
 constexpr uint32_t kFinisherFail = 0x3333;
 
-// Why the casts are safe: these are the device's fixed MMIO addresses, identity-mapped for the
-// kernel (bare mode in M and early S; a global kernel mapping once paging is on).
-volatile uint8_t* uart_reg(uintptr_t off) { return reinterpret_cast<volatile uint8_t*>(kUart0 + off); }
+// The console's address: physical until the kernel's device window is mapped, then the window.
+constinit uintptr_t uart_base = kUart0;
 
 }  // namespace
 
 void console_putc(char c) {
-  while ((*uart_reg(kUartLsr) & kLsrThrEmpty) == 0) {
+  // Safe: uart_base is the 16550's MMIO, identity (bare mode) or through the kernel's window.
+  volatile auto* uart = reinterpret_cast<volatile uint8_t*>(uart_base);
+  while ((uart[kUartLsr] & kLsrThrEmpty) == 0) {
   }
-  *uart_reg(kUartThr) = static_cast<uint8_t>(c);
+  uart[kUartThr] = static_cast<uint8_t>(c);
 }
 
+void use_kernel_window() { uart_base = kUartKernelVa; }
+void use_physical_console() { uart_base = kUart0; }
+
 [[noreturn]] void exit(uint32_t code) {
-  auto* finisher = reinterpret_cast<volatile uint32_t*>(kTestFinisher);  // MMIO, see above
+  arch::shim_call(arch::kShimShutdown, code, 0);
+  for (;;) {
+  }
+}
+
+[[noreturn]] void m_exit(uint32_t code) {
+  auto* finisher = reinterpret_cast<volatile uint32_t*>(kTestFinisher);  // M-mode: physical MMIO
   *finisher = code == 0 ? kFinisherPass : ((code << 16) | kFinisherFail);
   for (;;) asm volatile("wfi");
 }
+
+void m_set_timer(uint64_t deadline) {
+  // Safe: M-mode, physical CLINT registers. Write high first with low all-ones so the
+  // comparator never sees a too-early value while the halves change.
+  auto* cmp = reinterpret_cast<volatile uint32_t*>(kClintMtimecmp);
+  cmp[0] = 0xffffffffu;
+  cmp[1] = static_cast<uint32_t>(deadline >> 32);
+  cmp[0] = static_cast<uint32_t>(deadline);
+}
+
+uint64_t now() { return arch::read_time(); }
 
 Ram ram() { return Ram{kRamBase, kRamSize}; }
 

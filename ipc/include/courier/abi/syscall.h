@@ -1,7 +1,8 @@
 // abi/syscall.h — syscall numbers and the register calling convention.
 //
 // Registers: a7 = syscall number; a0..a5 = arguments. The kernel answers in a0 with an Error
-// (0 = Ok) and in a1..a4 with up to four result words. Every other register is preserved.
+// (0 = Ok) and in a1..a7 with up to seven result words (receive returns a whole message there).
+// a0..a7 are clobbered; every other register is preserved.
 #pragma once
 
 #include <stdint.h>
@@ -22,10 +23,26 @@ inline constexpr uint32_t kSyscallCount = 0
 #undef COURIER_SYSCALL
     ;
 
-// What a syscall answers: the error and up to four result words.
+// What a syscall answers: the error and up to seven result words (a1..a7).
 struct SysRet {
   Error error;
-  uint32_t r[4];
+  uint32_t r[7];
 };
+
+// Message kinds (DESIGN.md §2), as receive reports them in a3.
+enum class MessageKind : uint32_t {
+  Scalar = 0,
+  BlockingScalar = 1,
+  Borrow = 2,
+  MutableBorrow = 3,
+  Move = 4,
+};
+
+// Memory permission flags for map_memory, update_memory_flags and map_physical.
+enum MemFlag : uint32_t { kMemRead = 1, kMemWrite = 2, kMemExec = 4 };
+
+// Thread priorities: 0 is the most urgent; new threads default to kDefaultPriority.
+inline constexpr uint32_t kPriorities = 8;
+inline constexpr uint32_t kDefaultPriority = 4;
 
 }  // namespace courier::abi

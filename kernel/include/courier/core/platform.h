@@ -26,6 +26,9 @@ struct Ram {
 };
 Ram ram();
 
+// The platform timer, in ticks since boot.
+uint64_t now();
+
 // A short name for the banner and reports, e.g. "qemu-virt".
 const char* name();
 

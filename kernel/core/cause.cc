@@ -1,7 +1,8 @@
-// cause.cc — names for trap causes, for the messages that say why a process or the kernel died.
-#include "courier/arch/csr.h"
+// cause.cc — names for RISC-V trap causes, for the messages that say why a process (or the
+// kernel) died.
+#include "courier/core/cause.h"
 
-namespace courier::arch {
+namespace courier {
 
 const char* cause_name(uint32_t cause) {
   if (cause & kCauseInterrupt) return "interrupt";
@@ -24,4 +25,4 @@ const char* cause_name(uint32_t cause) {
   return "reserved cause";
 }
 
-}  // namespace courier::arch
+}  // namespace courier

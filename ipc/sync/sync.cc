@@ -1,0 +1,189 @@
+// sync.cc — see ipc/sync/sync.h. This is the reference implementation of every sync operation;
+// the fastpath in kernel/dispatch must behave identically (tested on the host).
+#include "sync.h"
+
+#include "courier/kstd/assert.h"
+
+namespace courier::sync {
+
+using abi::Error;
+using abi::MessageKind;
+
+void deliver(Thread& t, const Message& m, uint32_t handle) {
+  arch::TrapFrame& f = t.frame;
+  f.a(0) = static_cast<uint32_t>(Error::Ok);
+  f.a(1) = handle;
+  f.a(2) = m.id;
+  f.a(3) = static_cast<uint32_t>(m.kind);
+  f.a(4) = m.w[0];
+  f.a(5) = m.w[1];
+  f.a(6) = m.w[2];
+  f.a(7) = m.w[3];
+}
+
+namespace {
+
+// Takes the first thread waiting in receive on `index`, or nullptr.
+Thread* pop_receiver(Kernel& k, uint16_t index) {
+  Server& s = k.server(index);
+  if (s.receivers == kNone) return nullptr;
+  Thread& r = k.thread(s.receivers);
+  s.receivers = r.next;
+  r.next = kNone;
+  r.wait_server = kNone;
+  return &r;
+}
+
+Message make_message(MessageKind kind, const ScalarArgs& a, const Thread& sender, Tid tid) {
+  Message m{};
+  m.kind = kind;
+  m.id = a.id;
+  for (int i = 0; i < 4; ++i) m.w[i] = a.w[i];
+  m.sender_pid = sender.pid;
+  m.sender_tid = tid;
+  m.sender_gen = sender.generation;
+  return m;
+}
+
+// The caller waiting for a reply that `msg` names, if `server_pid` may answer it.
+Thread* reply_target(Kernel& k, Pid server_pid, uint32_t msg) {
+  const uint32_t slot = msg & 0xffff;
+  if (slot == 0 || slot > kMaxThreads) return nullptr;
+  Thread& t = k.thread(static_cast<Tid>(slot - 1));
+  if (t.state != ThreadState::Calling || !t.call_received || t.generation != (msg >> 16) ||
+      t.wait_server == kNone || k.server(t.wait_server).owner != server_pid) {
+    return nullptr;
+  }
+  return &t;
+}
+
+// Gives `receiver` the next queued message if there is one.
+bool take_queued(Kernel& k, Thread& receiver, uint16_t index) {
+  Message m;
+  if (!k.dequeue(index, &m)) return false;
+  uint32_t handle = 0;
+  if (m.kind == MessageKind::BlockingScalar) {
+    Thread& sender = k.thread(m.sender_tid);
+    KASSERT(sender.state == ThreadState::Calling && sender.generation == m.sender_gen);
+    sender.call_received = 1;
+    handle = message_handle(m.sender_tid, m.sender_gen);
+  }
+  deliver(receiver, m, handle);
+  k.queue_space(index);
+  return true;
+}
+
+void wait_for_message(Kernel& k, Thread& caller, uint16_t index) {
+  Server& s = k.server(index);
+  // Receivers are served last-in first-out: the most recent one is the likeliest to be hot.
+  caller.next = s.receivers;
+  s.receivers = k.tid_of(caller);
+  caller.wait_server = index;
+  k.block_current(ThreadState::Receiving);
+}
+
+}  // namespace
+
+void send_scalar(Kernel& k, const ScalarArgs& a, WhenFull when_full) {
+  Thread& caller = *k.current();
+  auto target = k.resolve(caller.pid, a.cid);
+  if (target.is_err()) return set_result(caller, target.error());
+  const uint16_t index = target.value();
+  const Message m = make_message(MessageKind::Scalar, a, caller, k.tid_of(caller));
+  if (Thread* r = pop_receiver(k, index)) {
+    deliver(*r, m, 0);
+    k.make_ready(*r);
+    return set_result(caller, Error::Ok);
+  }
+  if (k.enqueue(index, m)) {
+    k.notify_arrival(index);
+    return set_result(caller, Error::Ok);
+  }
+  if (when_full == WhenFull::Fail) return set_result(caller, Error::QueueFull);
+  caller.wait_server = index;
+  k.block_current(ThreadState::SendBlocked);
+}
+
+void call_scalar(Kernel& k, const ScalarArgs& a) {
+  Thread& caller = *k.current();
+  auto target = k.resolve(caller.pid, a.cid);
+  if (target.is_err()) return set_result(caller, target.error());
+  const uint16_t index = target.value();
+  const Tid tid = k.tid_of(caller);
+  ++caller.generation;  // a fresh handle for this call: older handles to this thread are stale
+  const Message m = make_message(MessageKind::BlockingScalar, a, caller, tid);
+  caller.wait_server = index;
+  if (Thread* r = pop_receiver(k, index)) {
+    deliver(*r, m, message_handle(tid, caller.generation));
+    caller.call_received = 1;
+    if (k.may_run_directly(*r)) {
+      k.switch_to_and_block(*r, ThreadState::Calling);
+    } else {
+      k.make_ready(*r);
+      k.block_current(ThreadState::Calling);
+    }
+    return;
+  }
+  caller.call_received = 0;
+  if (k.enqueue(index, m)) {
+    k.notify_arrival(index);
+    k.block_current(ThreadState::Calling);
+    return;
+  }
+  k.block_current(ThreadState::SendBlocked);
+}
+
+void receive(Kernel& k, uint32_t server_handle, bool wait) {
+  Thread& caller = *k.current();
+  Server* s = k.owned_server(caller.pid, server_handle);
+  if (s == nullptr) return set_result(caller, Error::InvalidHandle);
+  const uint16_t index = static_cast<uint16_t>(server_handle - 1);
+  if (take_queued(k, caller, index)) return;
+  if (!wait) return set_result(caller, Error::WouldBlock);
+  wait_for_message(k, caller, index);
+}
+
+void reply(Kernel& k, uint32_t msg, uint32_t r0, uint32_t r1) {
+  Thread& caller = *k.current();
+  Thread* client = reply_target(k, caller.pid, msg);
+  if (client == nullptr) return set_result(caller, Error::InvalidHandle);
+  set_result(*client, Error::Ok, r0, r1);
+  client->wait_server = kNone;
+  k.make_ready(*client);
+  set_result(caller, Error::Ok);
+}
+
+void reply_and_receive(Kernel& k, uint32_t server_handle, uint32_t msg, uint32_t r0, uint32_t r1) {
+  Thread& caller = *k.current();
+  Server* s = k.owned_server(caller.pid, server_handle);
+  if (s == nullptr) return set_result(caller, Error::InvalidHandle);
+  const uint16_t index = static_cast<uint16_t>(server_handle - 1);
+  Thread* client = nullptr;
+  if (msg != 0) {
+    client = reply_target(k, caller.pid, msg);
+    if (client == nullptr) return set_result(caller, Error::InvalidHandle);
+    set_result(*client, Error::Ok, r0, r1);
+    client->wait_server = kNone;
+  }
+  if (take_queued(k, caller, index)) {
+    if (client) k.make_ready(*client);
+    return;
+  }
+  caller.next = s->receivers;
+  s->receivers = k.tid_of(caller);
+  caller.wait_server = index;
+  if (client) {
+    // Nothing else to serve: hand the CPU straight back to the client that was just answered,
+    // unless a more urgent thread is waiting to run.
+    if (k.may_run_directly(*client)) {
+      k.switch_to_and_block(*client, ThreadState::Receiving);
+    } else {
+      k.make_ready(*client);
+      k.block_current(ThreadState::Receiving);
+    }
+  } else {
+    k.block_current(ThreadState::Receiving);
+  }
+}
+
+}  // namespace courier::sync

@@ -1,0 +1,32 @@
+// ipc/sync/sync.h — the synchronous IPC path: scalar messages by trap (DESIGN.md §3 `sync`).
+//
+// Each function acts for the kernel's current thread (the caller) and either answers it at once
+// or blocks it; see core/kernel.h. Messages reach a receiver in registers:
+//   a0 = Ok, a1 = message handle (0 for a Scalar), a2 = id, a3 = kind, a4..a7 = the four words.
+// A call that finds a server thread already waiting in receive switches straight to it (the
+// caller blocks, the server runs next without a trip through the scheduler); a reply-and-
+// receive that finds its queue empty switches straight back to the caller it replied to.
+#pragma once
+
+#include "courier/core/kernel.h"
+
+namespace courier::sync {
+
+struct ScalarArgs {
+  uint32_t cid;
+  uint32_t id;
+  uint32_t w[4];
+};
+
+enum class WhenFull : uint8_t { Block, Fail };
+
+void send_scalar(Kernel& k, const ScalarArgs& a, WhenFull when_full);
+void call_scalar(Kernel& k, const ScalarArgs& a);
+void receive(Kernel& k, uint32_t server_handle, bool wait);
+void reply(Kernel& k, uint32_t msg, uint32_t r0, uint32_t r1);
+void reply_and_receive(Kernel& k, uint32_t server_handle, uint32_t msg, uint32_t r0, uint32_t r1);
+
+// Writes `m` into `t`'s registers as receive's answer.
+void deliver(Thread& t, const Message& m, uint32_t handle);
+
+}  // namespace courier::sync

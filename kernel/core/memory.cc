@@ -1,0 +1,204 @@
+// memory.cc — the memory syscalls and validated access to user memory.
+//
+// Every range a user names is checked whole before anything changes: alignment, zero length,
+// wrap-around, user space bounds, and (for existing mappings) ownership. An operation that fails
+// half-way (no free pages) undoes what it did, so a failed syscall leaves the space unchanged.
+//
+// User memory is reached through the page tables and phys_ptr(), never by dereferencing a user
+// virtual address: the kernel sees exactly what the process may see, with no reliance on
+// sstatus.SUM or on the TLB.
+#include "courier/core/kernel.h"
+#include "courier/core/phys.h"
+#include "courier/kstd/assert.h"
+
+extern "C" void* memcpy(void*, const void*, size_t);
+
+namespace courier {
+namespace {
+
+using abi::Error;
+
+// A user range of whole pages: page-aligned start, non-zero page-multiple length, inside user
+// space, no wrap.
+kstd::Result<uint32_t, Error> page_range(uint32_t va, uint32_t bytes) {
+  uint32_t end;
+  if (bytes == 0 || (va & (kstd::kPageSize - 1)) || (bytes & (kstd::kPageSize - 1))) {
+    return kstd::err(Error::InvalidArgument);
+  }
+  if (!kstd::checked_add(va, bytes, &end) || va < kUserBase || end > kUserTop) {
+    return kstd::err(Error::BadAddress);
+  }
+  return bytes / kstd::kPageSize;
+}
+
+}  // namespace
+
+kstd::Result<uint32_t, Error> Kernel::map_memory(Pid pid, uint32_t va, uint32_t bytes, uint32_t flags) {
+  Process& proc = processes_[pid];
+  if (flags == 0 || (flags & ~kMemValid)) return kstd::err(Error::InvalidArgument);
+  if (bytes == 0 || (bytes & (kstd::kPageSize - 1))) return kstd::err(Error::InvalidArgument);
+  const uint32_t pages = bytes / kstd::kPageSize;
+  if (va == 0) {
+    auto found = proc.space.find_free(pages, proc.heap_hint);
+    if (!found) found = proc.space.find_free(pages, kUserBase);
+    if (!found) return kstd::err(Error::OutOfMemory);
+    va = found->raw();
+  }
+  KTRY_VOID(page_range(va, bytes));
+  if (proc.page_count + pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
+  for (uint32_t i = 0; i < pages; ++i) {
+    if (proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize))) return kstd::err(Error::AlreadyExists);
+  }
+  for (uint32_t i = 0; i < pages; ++i) {
+    const kstd::VirtAddr page(va + i * kstd::kPageSize);
+    auto frame = frames_.alloc(Owner::process(pid));
+    kstd::Result<void, Error> mapped = frame.is_ok()
+                                           ? proc.space.map(frames_, page, frame.value(), flags)
+                                           : kstd::Result<void, Error>(kstd::err(frame.error()));
+    if (mapped.is_err()) {
+      if (frame.is_ok()) frames_.free(frame.value());
+      // Undo the pages mapped so far: the call either maps everything or nothing.
+      for (uint32_t j = 0; j < i; ++j) {
+        const auto m = proc.space.unmap(kstd::VirtAddr(va + j * kstd::kPageSize));
+        frames_.free(m->pfn);
+      }
+      proc.page_count -= i;
+      return kstd::err(mapped.error());
+    }
+    ++proc.page_count;
+  }
+  return va;
+}
+
+kstd::Result<void, Error> Kernel::unmap_memory(Pid pid, uint32_t va, uint32_t bytes) {
+  Process& proc = processes_[pid];
+  const uint32_t pages = KTRY(page_range(va, bytes));
+  for (uint32_t i = 0; i < pages; ++i) {
+    const auto m = proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
+    if (!m) return kstd::err(Error::BadAddress);
+  }
+  for (uint32_t i = 0; i < pages; ++i) {
+    const auto m = proc.space.unmap(kstd::VirtAddr(va + i * kstd::kPageSize));
+    release_frame(pid, *m);
+    --proc.page_count;
+  }
+  return {};
+}
+
+kstd::Result<void, Error> Kernel::update_memory_flags(Pid pid, uint32_t va, uint32_t bytes,
+                                                      uint32_t flags) {
+  Process& proc = processes_[pid];
+  if (flags == 0 || (flags & ~kMemValid)) return kstd::err(Error::InvalidArgument);
+  const uint32_t pages = KTRY(page_range(va, bytes));
+  for (uint32_t i = 0; i < pages; ++i) {
+    if (!proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize))) return kstd::err(Error::BadAddress);
+  }
+  for (uint32_t i = 0; i < pages; ++i) proc.space.protect(kstd::VirtAddr(va + i * kstd::kPageSize), flags);
+  return {};
+}
+
+kstd::Result<uint32_t, Error> Kernel::map_physical(Pid pid, uint32_t pa, uint32_t va, uint32_t bytes,
+                                                   uint32_t flags) {
+  Process& proc = processes_[pid];
+  uint32_t pa_end;
+  if (flags == 0 || (flags & ~(kMemR | kMemW))) return kstd::err(Error::InvalidArgument);
+  if (bytes == 0 || (pa | bytes) & (kstd::kPageSize - 1)) return kstd::err(Error::InvalidArgument);
+  if (!kstd::checked_add(pa, bytes, &pa_end)) return kstd::err(Error::BadAddress);
+  // RAM is never handed out this way, whoever owns it: only the platform's device windows are.
+  bool in_window = false;
+  for (uint32_t w = 0; w < mmio_window_count; ++w) {
+    const MmioWindow& win = mmio_windows[w];
+    if (pa >= win.base && pa_end - win.base <= win.size) in_window = true;
+  }
+  if (!in_window) return kstd::err(Error::AccessDenied);
+  const uint32_t pages = bytes / kstd::kPageSize;
+  uint32_t free_slots = 0;
+  for (const MmioClaim& c : mmio_) free_slots += c.pid == 0;
+  for (uint32_t i = 0; i < pages; ++i) {
+    for (const MmioClaim& c : mmio_) {
+      if (c.pid != 0 && c.pfn == (pa >> kstd::kPageShift) + i) return kstd::err(Error::AlreadyExists);
+    }
+  }
+  if (free_slots < pages) return kstd::err(Error::LimitReached);
+  if (proc.page_count + pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
+  if (va == 0) {
+    auto found = proc.space.find_free(pages, proc.heap_hint);
+    if (!found) return kstd::err(Error::OutOfMemory);
+    va = found->raw();
+  }
+  KTRY_VOID(page_range(va, bytes));
+  for (uint32_t i = 0; i < pages; ++i) {
+    if (proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize))) return kstd::err(Error::AlreadyExists);
+  }
+  for (uint32_t i = 0; i < pages; ++i) {
+    const kstd::Pfn pfn((pa >> kstd::kPageShift) + i);
+    auto r = proc.space.map(frames_, kstd::VirtAddr(va + i * kstd::kPageSize), pfn, flags);
+    if (r.is_err()) {
+      for (uint32_t j = 0; j < i; ++j) {
+        const auto m = proc.space.unmap(kstd::VirtAddr(va + j * kstd::kPageSize));
+        release_frame(pid, *m);
+        --proc.page_count;
+      }
+      return kstd::err(r.error());
+    }
+    for (MmioClaim& c : mmio_) {
+      if (c.pid == 0) {
+        c = MmioClaim{pfn.raw(), pid};
+        break;
+      }
+    }
+    ++proc.page_count;
+  }
+  return va;
+}
+
+kstd::Result<void, Error> Kernel::check_user_range(Pid pid, uint32_t va, uint32_t len, bool write) {
+  uint32_t end;
+  if (len == 0) return {};
+  if (!kstd::checked_add(va, len, &end) || va < kUserBase || end > kUserTop) {
+    return kstd::err(Error::BadAddress);
+  }
+  const AddressSpace& space = processes_[pid].space;
+  for (uint32_t page = kstd::align_down(va, kstd::kPageSize); page < end; page += kstd::kPageSize) {
+    const auto m = space.lookup(kstd::VirtAddr(page));
+    // Only RAM the process owns: never MMIO (the kernel must not poke a device on a user's
+    // behalf by copying) and never a page without the needed permission.
+    if (!m || !frames_.contains(m->pfn) || !(m->flags & kMemR) || (write && !(m->flags & kMemW))) {
+      return kstd::err(Error::BadAddress);
+    }
+    if (page + kstd::kPageSize < page) break;  // last page of the address space
+  }
+  return {};
+}
+
+kstd::Result<void, Error> Kernel::copy_from_user(Pid pid, void* dst, uint32_t va, uint32_t len) {
+  KTRY_VOID(check_user_range(pid, va, len, false));
+  auto* out = static_cast<uint8_t*>(dst);
+  const AddressSpace& space = processes_[pid].space;
+  for (uint32_t done = 0; done < len;) {
+    const uint32_t at = va + done;
+    const auto m = space.lookup(kstd::VirtAddr(at));
+    const uint32_t off = at & (kstd::kPageSize - 1);
+    const uint32_t n = kstd::min(kstd::kPageSize - off, len - done);
+    memcpy(out + done, frame_ptr(m->pfn) + off, n);
+    done += n;
+  }
+  return {};
+}
+
+kstd::Result<void, Error> Kernel::copy_to_user(Pid pid, uint32_t va, const void* src, uint32_t len) {
+  KTRY_VOID(check_user_range(pid, va, len, true));
+  const auto* in = static_cast<const uint8_t*>(src);
+  const AddressSpace& space = processes_[pid].space;
+  for (uint32_t done = 0; done < len;) {
+    const uint32_t at = va + done;
+    const auto m = space.lookup(kstd::VirtAddr(at));
+    const uint32_t off = at & (kstd::kPageSize - 1);
+    const uint32_t n = kstd::min(kstd::kPageSize - off, len - done);
+    memcpy(frame_ptr(m->pfn) + off, in + done, n);
+    done += n;
+  }
+  return {};
+}
+
+}  // namespace courier

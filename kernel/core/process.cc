@@ -1,0 +1,196 @@
+// process.cc — creating processes from the boot archive, and ending them.
+//
+// Death reclaims everything (DESIGN.md §2): threads leave every queue and wait list, servers
+// die (their callers wake with ServerNotFound), messages the process had queued elsewhere are
+// dropped, its pages and page tables go back to the free pool, its MMIO claims are released.
+// check_invariants() then proves nothing was left behind.
+#include "courier/core/console.h"
+#include "courier/core/kernel.h"
+#include "courier/core/phys.h"
+#include "courier/kstd/assert.h"
+
+extern "C" void* memcpy(void*, const void*, size_t);
+
+namespace courier {
+
+namespace {
+constexpr uint32_t kStackTop = 0x7fff'0000;  // first thread's stack ends here
+constexpr uint32_t kHeapBase = 0x2000'0000;  // map_memory(va = 0) searches from here
+}  // namespace
+
+void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) {
+  frames_.init(ram_base, ram_pages, first_free);
+  for (Process& p : processes_) p = Process{};
+  for (Thread& t : threads_) {
+    t = Thread{};
+    t.wait_server = kNone;
+    t.next = t.prev = kNone;
+  }
+  for (Server& s : servers_) {
+    s = Server{};
+    s.receivers = kNone;
+  }
+  for (uint32_t p = 0; p < abi::kPriorities; ++p) ready_head_[p] = ready_tail_[p] = kNone;
+  for (MmioClaim& c : mmio_) c = MmioClaim{0, 0};
+  current_ = kNone;
+}
+
+kstd::Result<void, abi::Error> Kernel::load(const BootArchive& archive) {
+  for (uint32_t i = 0; i < archive.process_count(); ++i) {
+    auto pid = create_process(archive.process(i), archive);
+    if (pid.is_err()) return kstd::err(pid.error());
+  }
+  return {};
+}
+
+kstd::Result<Pid, abi::Error> Kernel::create_process(const abi::ArchiveProcess& ap,
+                                                      const BootArchive& archive) {
+  Pid pid = 0;
+  for (Pid p = 1; p < kMaxProcesses; ++p) {
+    if (processes_[p].state == ProcessState::Free) {
+      pid = p;
+      break;
+    }
+  }
+  if (pid == 0) return kstd::err(abi::Error::LimitReached);
+  Process& proc = processes_[pid];
+  proc = Process{};
+  for (Connection& c : proc.connections) c = Connection{kNone, 0};
+  for (uint32_t i = 0; i + 1 < sizeof proc.name && ap.name[i]; ++i) proc.name[i] = ap.name[i];
+  proc.heap_hint = kHeapBase;
+  KTRY_VOID(proc.space.init(frames_, pid, pid));
+  proc.state = ProcessState::Alive;
+
+  // Copy each segment into fresh zeroed pages. Segments may share a page (the packer only keeps
+  // offsets congruent), so an already-mapped page is reused, widening its permissions.
+  for (const abi::ArchiveSegment& s : archive.segments(ap)) {
+    const uint32_t first = kstd::align_down(s.vaddr, kstd::kPageSize);
+    const uint32_t end = kstd::align_up(s.vaddr + s.mem_size, kstd::kPageSize);
+    for (uint32_t va = first; va < end; va += kstd::kPageSize) {
+      auto existing = proc.space.lookup(kstd::VirtAddr(va));
+      if (!existing) {
+        auto r = map_memory(pid, va, kstd::kPageSize, s.flags);
+        if (r.is_err()) {
+          destroy_process(pid, 0);
+          return kstd::err(r.error());
+        }
+      } else {
+        proc.space.protect(kstd::VirtAddr(va), existing->flags | s.flags);
+      }
+    }
+    const auto data = archive.data(s);
+    for (uint32_t done = 0; done < data.size();) {
+      const uint32_t va = s.vaddr + done;
+      const auto m = proc.space.lookup(kstd::VirtAddr(va));
+      KASSERT(m.has_value());
+      const uint32_t off = va & (kstd::kPageSize - 1);
+      const uint32_t n = kstd::min<uint32_t>(kstd::kPageSize - off, data.size() - done);
+      memcpy(frame_ptr(m->pfn) + off, data.data() + done, n);
+      done += n;
+    }
+  }
+  const uint32_t stack = kstd::align_up(ap.stack_size ? ap.stack_size : kstd::kPageSize, kstd::kPageSize);
+  auto st = map_memory(pid, kStackTop - stack, stack, kMemR | kMemW);
+  if (st.is_err()) {
+    destroy_process(pid, 0);
+    return kstd::err(st.error());
+  }
+  auto tid = create_thread(pid, ap.entry, kStackTop, 0, abi::kDefaultPriority);
+  if (tid.is_err()) {
+    destroy_process(pid, 0);
+    return kstd::err(tid.error());
+  }
+  return pid;
+}
+
+uint32_t Kernel::live_processes() const {
+  uint32_t n = 0;
+  for (const Process& p : processes_) n += p.state == ProcessState::Alive;
+  return n;
+}
+
+void Kernel::release_frame(Pid pid, const Mapping& m) {
+  if (frames_.contains(m.pfn)) {
+    KASSERT(frames_.owner(m.pfn) == Owner::process(pid));
+    frames_.free(m.pfn);
+    return;
+  }
+  for (MmioClaim& c : mmio_) {
+    if (c.pid == pid && c.pfn == m.pfn.raw()) c = MmioClaim{0, 0};
+  }
+}
+
+void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
+  Process& proc = processes_[pid];
+  KASSERT(proc.state == ProcessState::Alive);
+  if (pid == 1) first_exit_code_ = exit_code;
+
+  // Threads first: out of every queue, so nothing below can wake a thread of this process.
+  for (Thread& t : threads_) {
+    if (t.state == ThreadState::Free || t.pid != pid) continue;
+    if (t.state == ThreadState::Ready) remove_ready(t);
+    if (t.state == ThreadState::Receiving) remove_from_receivers(t);
+    if (tid_of(t) == current_) current_ = kNone;
+    t.state = ThreadState::Free;
+    ++t.generation;  // outstanding message handles to it are now stale
+  }
+  proc.thread_count = 0;
+  proc.waiting_threads = 0;
+
+  for (uint16_t s = 0; s < kMaxServers; ++s) {
+    if (servers_[s].state == ServerState::Alive && servers_[s].owner == pid) kill_server(s);
+  }
+  // Messages this process queued at other servers go with it.
+  for (Server& s : servers_) {
+    if (s.state != ServerState::Alive) continue;
+    uint8_t kept = 0;
+    Message tmp[kQueueDepth];
+    for (uint8_t i = 0; i < s.count; ++i) {
+      const Message& m = s.queue[(s.head + i) % kQueueDepth];
+      if (m.sender_pid != pid) tmp[kept++] = m;
+    }
+    for (uint8_t i = 0; i < kept; ++i) s.queue[i] = tmp[i];
+    s.head = 0;
+    const bool freed = kept < s.count;
+    s.count = kept;
+    if (freed) queue_space(static_cast<uint16_t>(&s - servers_));
+  }
+  proc.space.destroy(frames_, [&](kstd::VirtAddr, const Mapping& m) { release_frame(pid, m); });
+  proc.state = ProcessState::Free;
+  proc.page_count = 0;
+  pick_next();
+}
+
+void Kernel::check_invariants() {
+  frames_.check_invariants();
+  // Every frame owned by a process is mapped by it exactly once, and page-table frames belong to
+  // live processes: recount from the page tables and compare with the ownership table.
+  for (Pid pid = 0; pid < kMaxProcesses; ++pid) {
+    const Process& proc = processes_[pid];
+    const uint32_t owned = frames_.count_owned_by(Owner::process(pid));
+    const uint32_t tables = frames_.count_owned_by(Owner::page_table(pid));
+    if (proc.state != ProcessState::Alive) {
+      KASSERT(owned == 0 && tables == 0);
+      continue;
+    }
+    uint32_t mapped_ram = 0, mapped_total = 0;
+    proc.space.for_each([&](kstd::VirtAddr, const Mapping& m) {
+      ++mapped_total;
+      if (frames_.contains(m.pfn)) {
+        KASSERT(frames_.owner(m.pfn) == Owner::process(pid));
+        ++mapped_ram;
+      }
+    });
+    KASSERT(mapped_ram == owned);
+    KASSERT(mapped_total == proc.page_count);
+    KASSERT(tables == proc.space.table_count());
+  }
+  // Thread counts and queue links agree with the tables.
+  for (Pid pid = 1; pid < kMaxProcesses; ++pid) {
+    uint32_t n = 0;
+    for (const Thread& t : threads_) n += t.state != ThreadState::Free && t.pid == pid;
+    KASSERT(n == processes_[pid].thread_count);
+  }
+}
+
+}  // namespace courier

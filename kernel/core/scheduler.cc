@@ -1,0 +1,168 @@
+// scheduler.cc — threads and the priority round-robin scheduler.
+//
+// One FIFO run queue per priority (0 = most urgent); the current thread is in no queue. A
+// thread that yields or is preempted goes to the back of its queue; a thread that a direct
+// switch (IPC fastpath) displaces goes to the front, so handing the CPU to a server does not
+// cost the client its place. Simple and O(priorities) to pick: no clever structures.
+#include "courier/core/kernel.h"
+#include "courier/kstd/assert.h"
+
+namespace courier {
+
+void Kernel::enqueue_ready(Thread& t, bool front) {
+  const Tid id = tid_of(t);
+  const uint8_t p = t.priority;
+  t.state = ThreadState::Ready;
+  if (ready_head_[p] == kNone) {
+    t.next = t.prev = kNone;
+    ready_head_[p] = ready_tail_[p] = id;
+  } else if (front) {
+    t.prev = kNone;
+    t.next = ready_head_[p];
+    threads_[ready_head_[p]].prev = id;
+    ready_head_[p] = id;
+  } else {
+    t.next = kNone;
+    t.prev = ready_tail_[p];
+    threads_[ready_tail_[p]].next = id;
+    ready_tail_[p] = id;
+  }
+}
+
+void Kernel::remove_ready(Thread& t) {
+  KASSERT(t.state == ThreadState::Ready);
+  const uint8_t p = t.priority;
+  if (t.prev != kNone) {
+    threads_[t.prev].next = t.next;
+  } else {
+    ready_head_[p] = t.next;
+  }
+  if (t.next != kNone) {
+    threads_[t.next].prev = t.prev;
+  } else {
+    ready_tail_[p] = t.prev;
+  }
+  t.next = t.prev = kNone;
+}
+
+void Kernel::make_ready(Thread& t) {
+  KASSERT(t.state != ThreadState::Ready && t.state != ThreadState::Running &&
+          t.state != ThreadState::Free);
+  enqueue_ready(t, false);
+}
+
+bool Kernel::any_ready() const {
+  for (uint32_t p = 0; p < abi::kPriorities; ++p) {
+    if (ready_head_[p] != kNone) return true;
+  }
+  return false;
+}
+
+bool Kernel::may_run_directly(const Thread& t) const {
+  for (uint32_t p = 0; p < t.priority; ++p) {
+    if (ready_head_[p] != kNone) return false;
+  }
+  return true;
+}
+
+bool Kernel::pick_next() {
+  if (current_ != kNone) return true;
+  for (uint32_t p = 0; p < abi::kPriorities; ++p) {
+    if (ready_head_[p] == kNone) continue;
+    Thread& t = threads_[ready_head_[p]];
+    remove_ready(t);
+    t.state = ThreadState::Running;
+    current_ = tid_of(t);
+    return true;
+  }
+  return false;
+}
+
+void Kernel::block_current(ThreadState s) {
+  Thread* t = current();
+  KASSERT(t != nullptr && s != ThreadState::Ready && s != ThreadState::Running);
+  t->state = s;
+  current_ = kNone;
+  pick_next();
+}
+
+void Kernel::yield_current() {
+  Thread* t = current();
+  KASSERT(t != nullptr);
+  current_ = kNone;
+  enqueue_ready(*t, false);
+  pick_next();
+}
+
+void Kernel::switch_to(Thread& next) {
+  Thread* t = current();
+  KASSERT(t != nullptr && &next != t);
+  if (next.state == ThreadState::Ready) remove_ready(next);
+  enqueue_ready(*t, true);
+  next.state = ThreadState::Running;
+  current_ = tid_of(next);
+}
+
+void Kernel::switch_to_and_block(Thread& next, ThreadState s) {
+  Thread* t = current();
+  KASSERT(t != nullptr && &next != t);
+  if (next.state == ThreadState::Ready) remove_ready(next);
+  t->state = s;
+  next.state = ThreadState::Running;
+  current_ = tid_of(next);
+}
+
+kstd::Result<Tid, abi::Error> Kernel::create_thread(Pid pid, uint32_t pc, uint32_t sp, uint32_t arg,
+                                                    uint32_t priority) {
+  Process& proc = processes_[pid];
+  if (priority >= abi::kPriorities) return kstd::err(abi::Error::InvalidArgument);
+  if (proc.thread_count >= kMaxThreadsPerProcess) return kstd::err(abi::Error::LimitReached);
+  for (Tid i = 0; i < kMaxThreads; ++i) {
+    Thread& t = threads_[i];
+    if (t.state != ThreadState::Free) continue;
+    const uint16_t gen = static_cast<uint16_t>(t.generation + 1);
+    t = Thread{};
+    t.generation = gen;
+    t.pid = pid;
+    t.priority = static_cast<uint8_t>(priority);
+    t.wait_server = kNone;
+    t.next = t.prev = kNone;
+    t.frame.pc = pc;
+    t.frame.sp() = sp;
+    t.frame.a(0) = arg;
+    t.state = ThreadState::Waiting;  // a valid "not runnable" state for make_ready
+    ++proc.thread_count;
+    make_ready(t);
+    return i;
+  }
+  return kstd::err(abi::Error::LimitReached);
+}
+
+void Kernel::exit_current_thread() {
+  Thread* t = current();
+  KASSERT(t != nullptr);
+  Process& proc = processes_[t->pid];
+  if (proc.thread_count == 1) {
+    destroy_process(t->pid, 0);
+    return;
+  }
+  --proc.thread_count;
+  t->state = ThreadState::Free;
+  ++t->generation;
+  current_ = kNone;
+  pick_next();
+}
+
+void Kernel::tick(uint64_t now) {
+  now_ = now;
+  for (Thread& t : threads_) {
+    if (t.state == ThreadState::Waiting && t.wake_at != 0 && t.wake_at <= now) {
+      --processes_[t.pid].waiting_threads;
+      set_result(t, abi::Error::WouldBlock);  // the timeout passed without an event
+      make_ready(t);
+    }
+  }
+  if (current_ != kNone && any_ready()) yield_current();
+}
+
+}  // namespace courier

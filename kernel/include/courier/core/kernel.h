@@ -1,0 +1,140 @@
+// core/kernel.h — the kernel's state and the narrow interface the IPC paths use.
+//
+// One Kernel object holds every table: frames, processes, threads, servers, the run queues. The
+// rv32 image has exactly one (constinit, in .bss); host tests make a fresh one per test against
+// a buffer of fake physical memory, so every scenario starts from a known state.
+//
+// Syscall handlers (kernel/dispatch) and IPC paths (ipc/*) act on `current()`: the thread that
+// trapped. A handler either answers at once (set_result) or blocks the caller (block_*); the
+// dispatcher then resumes whichever thread `current()` names afterwards, so a blocking call,
+// a direct switch to a server, and preemption are all just changes to current().
+#pragma once
+
+#include "courier/core/boot_archive.h"
+#include "courier/core/frames.h"
+#include "courier/core/objects.h"
+#include "courier/kstd/result.h"
+#include "courier/kstd/span.h"
+
+namespace courier {
+
+class Kernel {
+ public:
+  // Boot: take RAM [ram_base, ram_base + ram_pages), the kernel image ending at first_free.
+  void init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free);
+  // Creates every process in the archive (the first becomes pid 1), each with one thread.
+  kstd::Result<void, abi::Error> load(const BootArchive& archive);
+
+  // --- threads and scheduling --------------------------------------------------------------
+  Thread* current() { return current_ == kNone ? nullptr : &threads_[current_]; }
+  Thread& thread(Tid t) { return threads_[t]; }
+  Tid tid_of(const Thread& t) const { return static_cast<Tid>(&t - threads_); }
+  Process& process_of(const Thread& t) { return processes_[t.pid]; }
+  Process& process(Pid p) { return processes_[p]; }
+  Server& server(uint16_t s) { return servers_[s]; }
+
+  void make_ready(Thread& t);          // Free/blocked -> Ready (appended to its queue)
+  void block_current(ThreadState s);  // current -> blocked; picks the next thread
+  void yield_current();                // current -> back of its queue; picks the next thread
+  void switch_to(Thread& t);           // current -> Ready (front), `t` runs now (direct switch)
+  void switch_to_and_block(Thread& t, ThreadState s);  // current blocks, `t` runs now
+  // Picks the next thread if there is no current one. False when nothing can run (idle).
+  bool pick_next();
+  bool any_ready() const;
+  // True when no ready thread is more urgent than `t`: a direct switch to `t` then respects
+  // priorities exactly as going through the scheduler would.
+  bool may_run_directly(const Thread& t) const;
+
+  kstd::Result<Tid, abi::Error> create_thread(Pid pid, uint32_t pc, uint32_t sp, uint32_t arg,
+                                              uint32_t priority);
+  void exit_current_thread();
+  void tick(uint64_t now);             // timer: wake sleepers whose time has come, preempt
+
+  // --- processes -----------------------------------------------------------------------------
+  // Ends a process and reclaims everything it owned (DESIGN.md §2 "Death").
+  void destroy_process(Pid pid, uint32_t exit_code);
+  uint32_t live_processes() const;
+  // Exit code of the first boot process, kept after it dies (the image's result).
+  uint32_t first_exit_code() const { return first_exit_code_; }
+
+  // --- memory --------------------------------------------------------------------------------
+  kstd::Result<uint32_t, abi::Error> map_memory(Pid pid, uint32_t va, uint32_t bytes, uint32_t flags);
+  kstd::Result<void, abi::Error> unmap_memory(Pid pid, uint32_t va, uint32_t bytes);
+  kstd::Result<void, abi::Error> update_memory_flags(Pid pid, uint32_t va, uint32_t bytes, uint32_t flags);
+  kstd::Result<uint32_t, abi::Error> map_physical(Pid pid, uint32_t pa, uint32_t va, uint32_t bytes,
+                                                  uint32_t flags);
+  // Copies between a user range and the kernel after checking every page is mapped, user-
+  // accessible and (for writes) writable in `pid`'s space. BadAddress otherwise; nothing is
+  // copied unless the whole range is valid.
+  kstd::Result<void, abi::Error> copy_from_user(Pid pid, void* dst, uint32_t va, uint32_t len);
+  kstd::Result<void, abi::Error> copy_to_user(Pid pid, uint32_t va, const void* src, uint32_t len);
+  kstd::Result<void, abi::Error> check_user_range(Pid pid, uint32_t va, uint32_t len, bool write);
+
+  // --- servers and connections ---------------------------------------------------------------
+  kstd::Result<uint16_t, abi::Error> create_server(Pid pid, const uint32_t sid[4]);
+  kstd::Result<void, abi::Error> destroy_server(Pid pid, uint32_t handle);
+  // The live server `handle` (1-based) if `pid` owns it.
+  Server* owned_server(Pid pid, uint32_t handle);
+  kstd::Result<uint32_t, abi::Error> connect(Pid pid, const uint32_t sid[4]);
+  kstd::Result<void, abi::Error> disconnect(Pid pid, uint32_t cid);
+  // The live server a connection names: InvalidHandle for a bad CID, ServerNotFound if it died.
+  kstd::Result<uint16_t, abi::Error> resolve(Pid pid, uint32_t cid);
+  bool enqueue(uint16_t server, const Message& m);   // false if full
+  bool dequeue(uint16_t server, Message* out);       // false if empty
+  // A message left the queue: wake one thread blocked on a full queue (it retries its send).
+  void queue_space(uint16_t server);
+  // A message arrived for `server`'s process: wake its wait_event threads.
+  void notify_arrival(uint16_t server);
+  uint64_t random64();
+
+  // --- checks --------------------------------------------------------------------------------
+  // Recounts frame ownership against every page table and object table; panics on a mismatch.
+  void check_invariants();
+  FrameTable& frames() { return frames_; }
+
+ private:
+  friend struct KernelTestAccess;
+  void enqueue_ready(Thread& t, bool front);
+  void remove_ready(Thread& t);
+  void remove_from_receivers(Thread& t);
+  void wake_with(Thread& t, abi::Error e);
+  kstd::Result<Pid, abi::Error> create_process(const abi::ArchiveProcess& p, const BootArchive& a);
+  void release_frame(Pid pid, const Mapping& m);
+  void kill_server(uint16_t s);
+
+  FrameTable frames_{};
+  Process processes_[kMaxProcesses] = {};
+  Thread threads_[kMaxThreads] = {};
+  Server servers_[kMaxServers] = {};
+  Tid ready_head_[abi::kPriorities] = {};
+  Tid ready_tail_[abi::kPriorities] = {};
+  Tid current_ = kNone;
+  uint32_t first_exit_code_ = 0;
+  uint64_t rng_ = 0x9e3779b97f4a7c15ull;
+  uint64_t now_ = 0;
+  // MMIO claimed through map_physical: which process owns each claimed page.
+  struct MmioClaim {
+    uint32_t pfn;
+    Pid pid;
+  };
+  static constexpr uint32_t kMaxMmio = 32;
+  MmioClaim mmio_[kMaxMmio] = {};
+
+ public:
+  // Set by the platform: physical ranges map_physical may hand out (device windows).
+  struct MmioWindow {
+    uint32_t base, size;
+  };
+  static constexpr uint32_t kMaxMmioWindows = 4;
+  MmioWindow mmio_windows[kMaxMmioWindows] = {};
+  uint32_t mmio_window_count = 0;
+};
+
+// Writes a syscall answer into a thread's registers (a0 = error, a1.. = results).
+inline void set_result(Thread& t, abi::Error e, uint32_t r1 = 0, uint32_t r2 = 0) {
+  t.frame.a(0) = static_cast<uint32_t>(e);
+  t.frame.a(1) = r1;
+  t.frame.a(2) = r2;
+}
+
+}  // namespace courier

@@ -1,0 +1,97 @@
+// core/objects.h — the kernel's objects: threads, processes, servers, messages.
+//
+// All of them live in fixed tables inside Kernel (kernel.h); nothing is allocated. Handles
+// given to user code (TID, CID, server handle, message handle) are small indices checked
+// against these tables, with a generation where a stale handle could otherwise name a new
+// object that reused the slot.
+#pragma once
+
+#include "courier/abi/syscall.h"
+#include "courier/core/address_space.h"
+#include "courier/core/context.h"
+#include "courier/kstd/types.h"
+
+namespace courier {
+
+inline constexpr uint32_t kMaxProcesses = 16;
+inline constexpr uint32_t kMaxThreads = 48;
+inline constexpr uint32_t kMaxThreadsPerProcess = 8;
+inline constexpr uint32_t kMaxServers = 24;
+inline constexpr uint32_t kMaxServersPerProcess = 6;
+inline constexpr uint32_t kMaxConnections = 16;  // per process
+inline constexpr uint32_t kQueueDepth = 8;       // messages per server
+inline constexpr uint32_t kMaxPagesPerProcess = 512;
+inline constexpr uint16_t kNone = 0xffff;
+
+using Tid = uint16_t;
+
+enum class ThreadState : uint8_t {
+  Free,
+  Ready,         // in a run queue
+  Running,       // the current thread
+  Receiving,     // blocked in receive on `wait_server`
+  Calling,       // blocked in a call to `wait_server` (queued, or received and awaiting reply)
+  SendBlocked,   // blocked because `wait_server`'s queue was full; retries its send when woken
+  Connecting,    // blocked in connect until a server with `wait_sid` exists; retries when woken
+  Waiting,       // blocked in wait_event until a message or `wake_at`
+};
+
+struct Thread {
+  arch::TrapFrame frame;  // first, so trap.S's frame pointer is the thread's address too
+  ThreadState state;
+  uint8_t priority;
+  uint8_t call_received;  // Calling: 1 once the server has received the message
+  uint8_t pad;
+  Pid pid;
+  uint16_t generation;    // bumped on every call and on reuse; part of message handles
+  uint16_t wait_server;   // server index this thread waits on, or kNone
+  Tid next, prev;         // run-queue / wait-list links
+  uint32_t wait_sid[4];
+  uint64_t wake_at;       // Waiting: deadline in timer ticks (0: none)
+};
+
+enum class ProcessState : uint8_t { Free, Alive };
+
+struct Connection {
+  uint16_t server;      // server index, kNone if unused
+  uint16_t generation;  // the server's generation when connected
+};
+
+struct Process {
+  ProcessState state;
+  uint8_t thread_count;
+  uint8_t server_count;
+  uint8_t waiting_threads;  // threads in wait_event (so senders know to wake them)
+  uint32_t page_count;      // pages mapped (RAM and MMIO) against kMaxPagesPerProcess
+  char name[16];
+  AddressSpace space;
+  Connection connections[kMaxConnections];
+  uint32_t heap_hint;       // where map_memory starts looking for free space
+};
+
+struct Message {
+  abi::MessageKind kind;
+  uint32_t id;
+  uint32_t w[4];
+  Pid sender_pid;
+  Tid sender_tid;      // BlockingScalar: the caller to reply to
+  uint16_t sender_gen;
+};
+
+enum class ServerState : uint8_t { Free, Alive };
+
+struct Server {
+  ServerState state;
+  uint8_t head, count;
+  uint8_t pad;
+  uint16_t generation;
+  Pid owner;
+  uint32_t sid[4];
+  Message queue[kQueueDepth];
+  Tid receivers;  // head of the list of threads blocked in receive (linked by next)
+};
+
+// Message handles: (generation << 16) | (tid + 1); 0 means "no reply expected".
+constexpr uint32_t message_handle(Tid tid, uint16_t gen) { return (uint32_t{gen} << 16) | (tid + 1u); }
+
+}  // namespace courier

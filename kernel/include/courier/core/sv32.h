@@ -1,0 +1,40 @@
+// core/sv32.h — the Sv32 page-table entry, described once.
+//
+// Both the rv32 kernel and the host tests build real Sv32 entries (the host's "MMU" is these
+// same tables in a buffer), so what the tests check is bit-for-bit what the hardware walks.
+#pragma once
+
+#include "courier/kstd/addr.h"
+#include "courier/kstd/bits.h"
+
+namespace courier::sv32 {
+
+using Pte = uint32_t;
+inline constexpr Pte kV = 1u << 0;
+inline constexpr Pte kR = 1u << 1;
+inline constexpr Pte kW = 1u << 2;
+inline constexpr Pte kX = 1u << 3;
+inline constexpr Pte kU = 1u << 4;
+inline constexpr Pte kG = 1u << 5;
+inline constexpr Pte kA = 1u << 6;
+inline constexpr Pte kD = 1u << 7;
+inline constexpr Pte kRwx = kR | kW | kX;
+using PpnField = kstd::BitField<Pte, 10, 22>;
+
+inline constexpr uint32_t kEntries = 1024;
+inline constexpr uint32_t kMegapage = 1u << 22;
+
+constexpr bool is_leaf(Pte p) { return (p & kV) && (p & kRwx); }
+constexpr bool is_table(Pte p) { return (p & kV) && !(p & kRwx); }
+constexpr kstd::Pfn pfn_of(Pte p) { return kstd::Pfn(PpnField::get(p)); }
+// A/D are set up front: the kernel never relies on hardware A/D updates (a core may fault
+// instead of setting them, which the privileged spec allows).
+constexpr Pte leaf(kstd::Pfn pfn, Pte perms) { return PpnField::make(pfn.raw()) | perms | kV | kA | kD; }
+constexpr Pte table(kstd::Pfn pfn) { return PpnField::make(pfn.raw()) | kV; }
+
+// satp for Sv32: MODE (bit 31), ASID (bits 30:22), root PPN (21:0).
+constexpr uint32_t satp(kstd::Pfn root, uint32_t asid) {
+  return (1u << 31) | ((asid & 0x1ff) << 22) | (root.raw() & 0x3fffff);
+}
+
+}  // namespace courier::sv32

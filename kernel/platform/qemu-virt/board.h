@@ -1,0 +1,24 @@
+// board.h — what the rv32 arch code needs to know about this board beyond core/platform.h:
+// the device pages it maps for itself, the MMIO users may claim, and M-mode services.
+#pragma once
+
+#include <stdint.h>
+
+#include "memory_map.h"
+
+namespace courier::platform {
+
+// Switch the console between the device window (S-mode with paging) and physical (M-mode).
+void use_kernel_window();
+void use_physical_console();
+// M-mode only: stop the machine / program the machine timer.
+[[noreturn]] void m_exit(uint32_t code);
+void m_set_timer(uint64_t deadline);
+
+struct KernelDevice {
+  uintptr_t va;
+  uintptr_t pa;
+};
+inline constexpr KernelDevice kKernelDevices[] = {{kUartKernelVa, kUart0}};
+
+}  // namespace courier::platform
