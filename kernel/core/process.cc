@@ -21,6 +21,8 @@ constexpr uint32_t kHeapBase = 0x2000'0000;  // map_memory(va = 0) searches from
 void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) {
   frames_.init(ram_base, ram_pages, first_free);
   for (Process& p : processes_) p = Process{};
+  first_ended_ = false;
+  first_exit_code_ = 0;
   for (Thread& t : threads_) {
     t = Thread{};
     t.wait_server = kNone;
@@ -123,7 +125,10 @@ void Kernel::release_frame(Pid pid, const Mapping& m) {
 void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
   Process& proc = processes_[pid];
   KASSERT(proc.state == ProcessState::Alive);
-  if (pid == 1) first_exit_code_ = exit_code;
+  if (pid == 1) {
+    first_exit_code_ = exit_code;
+    first_ended_ = true;
+  }
 
   // Threads first: out of every queue, so nothing below can wake a thread of this process.
   for (Thread& t : threads_) {

@@ -36,13 +36,16 @@ void timer_tick() {
 }
 
 [[noreturn]] void halt() {
-  kprintf("[kernel] no processes left, halting with code %u\n", g_kernel.first_exit_code());
+  kprintf("[kernel] %s, halting with code %u\n",
+          g_kernel.first_process_ended() ? "process 1 ended" : "no processes left",
+          g_kernel.first_exit_code());
   platform::exit(g_kernel.first_exit_code());
 }
 
 }  // namespace
 
 arch::TrapFrame* resume() {
+  if (g_kernel.first_process_ended()) [[unlikely]] halt();
   while (!g_kernel.pick_next()) {
     if (g_kernel.live_processes() == 0) halt();
     // Idle: nothing can run until an interrupt. wfi wakes on a pending enabled interrupt even

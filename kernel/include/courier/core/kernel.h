@@ -54,7 +54,9 @@ class Kernel {
   // Ends a process and reclaims everything it owned (DESIGN.md §2 "Death").
   void destroy_process(Pid pid, uint32_t exit_code);
   uint32_t live_processes() const;
-  // Exit code of the first boot process, kept after it dies (the image's result).
+  // The first boot process is the image's "init": when it ends, the machine stops with its exit
+  // code (the other processes are servers it started; tests and benchmarks rely on this).
+  bool first_process_ended() const { return first_ended_; }
   uint32_t first_exit_code() const { return first_exit_code_; }
 
   // --- memory --------------------------------------------------------------------------------
@@ -110,6 +112,7 @@ class Kernel {
   Tid ready_tail_[abi::kPriorities] = {};
   Tid current_ = kNone;
   uint32_t first_exit_code_ = 0;
+  bool first_ended_ = false;
   uint64_t rng_ = 0x9e3779b97f4a7c15ull;
   uint64_t now_ = 0;
   // MMIO claimed through map_physical: which process owns each claimed page.
