@@ -1,18 +1,58 @@
-// sync_bench.cc — the `sync` path's benchmarks, run as a user process on the kernel.
+// sync_bench.cc — the `sync` path's benchmarks (DESIGN.md §6), run as process 1.
 //
-// sync/null_syscall: one trapping syscall that does nothing (Syscall::null), U→S→U.
-#include "courier/user/syscall.h"
+//   sync/null_syscall        one trapping syscall that does nothing
+//   sync/scalar_send         one Scalar to a server in another process, amortised over bursts
+//                            of 64 (the server's receive work is included, as the queue drains)
+//   sync/call_reply          BlockingScalar round trip to a server in another address space
+//   sync/call_reply_same_as  the same to a server thread in this process
+//   sync/yield               a switch to another process and back (it yields straight back)
+//
+// yield runs last: once the partner starts yielding it stays runnable.
+#include "bench_ids.h"
+#include "courier/user/print.h"
 #include "harness.h"
 
 namespace {
 
+courier::Connection echo, local, yield_partner;
+
 void null_syscall(void*) { (void)courier::sys::null(); }
+void scalar_send(void*) { (void)echo.send(bench::kIdScalar, 1, 2, 3, 4); }
+void call_reply(void*) { (void)echo.call(bench::kIdCall, 1, 2); }
+void call_reply_local(void*) { (void)local.call(bench::kIdCall, 1, 2); }
+void yield(void*) { (void)courier::sys::yield(); }
+
+courier::Server local_server;
+
+void local_server_thread(uint32_t) {
+  bench::echo_loop(local_server);
+  courier::sys::exit_thread();
+}
+
+bool check(courier::abi::Error e, const char* what) {
+  if (e != courier::abi::Error::Ok) courier::print("bench setup failed: %s: %s\n", what, courier::abi::error_name(e));
+  return e == courier::abi::Error::Ok;
+}
 
 }  // namespace
 
 int main() {
+  using courier::bench::Options;
   courier::bench::suite_begin("sync");
+  if (!check(courier::Connection::connect(bench::kEchoSid, &echo), "connect echo") ||
+      !check(courier::Server::create(bench::kLocalSid, &local_server), "create local server") ||
+      !check(courier::spawn_thread(local_server_thread, 0, 4096, courier::abi::kDefaultPriority, nullptr),
+             "spawn local server") ||
+      !check(courier::Connection::connect(bench::kLocalSid, &local), "connect local") ||
+      !check(courier::Connection::connect(bench::kYieldSid, &yield_partner), "connect yield partner")) {
+    return 1;
+  }
   courier::bench::run("sync/null_syscall", null_syscall, nullptr);
+  courier::bench::run("sync/call_reply", call_reply, nullptr);
+  courier::bench::run("sync/call_reply_same_as", call_reply_local, nullptr);
+  courier::bench::run("sync/scalar_send", scalar_send, nullptr, Options{201, 4, 64});
+  (void)yield_partner.send(0);
+  courier::bench::run("sync/yield", yield, nullptr);
   courier::bench::suite_end("sync");
   return 0;
 }
