@@ -21,6 +21,18 @@ void deliver(Thread& t, const Message& m, uint32_t handle) {
   f.a(7) = m.w[3];
 }
 
+// The caller waiting for a reply that `msg` names, if `server_pid` may answer it.
+Thread* reply_target(Kernel& k, Pid server_pid, uint32_t msg) {
+  const uint32_t slot = msg & 0xffff;
+  if (slot == 0 || slot > kMaxThreads) return nullptr;
+  Thread& t = k.thread(static_cast<Tid>(slot - 1));
+  if (t.state != ThreadState::Calling || !t.call_received || t.generation != (msg >> 16) ||
+      t.wait_server == kNone || k.server(t.wait_server).owner != server_pid) {
+    return nullptr;
+  }
+  return &t;
+}
+
 namespace {
 
 // Takes the first thread waiting in receive on `index`, or nullptr.
@@ -43,18 +55,6 @@ Message make_message(MessageKind kind, const ScalarArgs& a, const Thread& sender
   m.sender_tid = tid;
   m.sender_gen = sender.generation;
   return m;
-}
-
-// The caller waiting for a reply that `msg` names, if `server_pid` may answer it.
-Thread* reply_target(Kernel& k, Pid server_pid, uint32_t msg) {
-  const uint32_t slot = msg & 0xffff;
-  if (slot == 0 || slot > kMaxThreads) return nullptr;
-  Thread& t = k.thread(static_cast<Tid>(slot - 1));
-  if (t.state != ThreadState::Calling || !t.call_received || t.generation != (msg >> 16) ||
-      t.wait_server == kNone || k.server(t.wait_server).owner != server_pid) {
-    return nullptr;
-  }
-  return &t;
 }
 
 // Gives `receiver` the next queued message if there is one.
@@ -100,8 +100,7 @@ void send_scalar(Kernel& k, const ScalarArgs& a, WhenFull when_full) {
     return set_result(caller, Error::Ok);
   }
   if (when_full == WhenFull::Fail) return set_result(caller, Error::QueueFull);
-  caller.wait_server = index;
-  k.block_current(ThreadState::SendBlocked);
+  k.block_on_full_queue(index);
 }
 
 void call_scalar(Kernel& k, const ScalarArgs& a) {
@@ -130,7 +129,7 @@ void call_scalar(Kernel& k, const ScalarArgs& a) {
     k.block_current(ThreadState::Calling);
     return;
   }
-  k.block_current(ThreadState::SendBlocked);
+  k.block_on_full_queue(index);
 }
 
 void receive(Kernel& k, uint32_t server_handle, bool wait) {

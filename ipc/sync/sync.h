@@ -26,6 +26,13 @@ void receive(Kernel& k, uint32_t server_handle, bool wait);
 void reply(Kernel& k, uint32_t msg, uint32_t r0, uint32_t r1);
 void reply_and_receive(Kernel& k, uint32_t server_handle, uint32_t msg, uint32_t r0, uint32_t r1);
 
+// The caller waiting for a reply that `msg` names, if a thread of `server_pid` may answer it.
+Thread* reply_target(Kernel& k, Pid server_pid, uint32_t msg);
+
+// The guard-chained fastpath for call_scalar and reply_and_receive_next (fastpath.cc). Returns
+// false, having changed nothing, whenever any guard fails; the caller then takes the slow path.
+bool fastpath(Kernel& k);
+
 // Writes `m` into `t`'s registers as receive's answer.
 void deliver(Thread& t, const Message& m, uint32_t handle);
 

@@ -33,8 +33,9 @@ void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) 
     s.receivers = kNone;
   }
   for (uint32_t p = 0; p < abi::kPriorities; ++p) ready_head_[p] = ready_tail_[p] = kNone;
+  ready_mask_ = 0;
   for (MmioClaim& c : mmio_) c = MmioClaim{0, 0};
-  current_ = kNone;
+  current_ = nullptr;
 }
 
 kstd::Result<void, abi::Error> Kernel::load(const BootArchive& archive) {
@@ -135,7 +136,8 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
     if (t.state == ThreadState::Free || t.pid != pid) continue;
     if (t.state == ThreadState::Ready) remove_ready(t);
     if (t.state == ThreadState::Receiving) remove_from_receivers(t);
-    if (tid_of(t) == current_) current_ = kNone;
+    if (t.state == ThreadState::SendBlocked) --servers_[t.wait_server].blocked_senders;
+    if (&t == current_) current_ = nullptr;
     t.state = ThreadState::Free;
     ++t.generation;  // outstanding message handles to it are now stale
   }

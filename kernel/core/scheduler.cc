@@ -13,6 +13,7 @@ void Kernel::enqueue_ready(Thread& t, bool front) {
   const Tid id = tid_of(t);
   const uint8_t p = t.priority;
   t.state = ThreadState::Ready;
+  ready_mask_ |= 1u << p;
   if (ready_head_[p] == kNone) {
     t.next = t.prev = kNone;
     ready_head_[p] = ready_tail_[p] = id;
@@ -42,6 +43,7 @@ void Kernel::remove_ready(Thread& t) {
   } else {
     ready_tail_[p] = t.prev;
   }
+  if (ready_head_[p] == kNone) ready_mask_ &= ~(1u << p);
   t.next = t.prev = kNone;
 }
 
@@ -51,28 +53,14 @@ void Kernel::make_ready(Thread& t) {
   enqueue_ready(t, false);
 }
 
-bool Kernel::any_ready() const {
-  for (uint32_t p = 0; p < abi::kPriorities; ++p) {
-    if (ready_head_[p] != kNone) return true;
-  }
-  return false;
-}
-
-bool Kernel::may_run_directly(const Thread& t) const {
-  for (uint32_t p = 0; p < t.priority; ++p) {
-    if (ready_head_[p] != kNone) return false;
-  }
-  return true;
-}
-
 bool Kernel::pick_next() {
-  if (current_ != kNone) return true;
-  for (uint32_t p = 0; p < abi::kPriorities; ++p) {
-    if (ready_head_[p] == kNone) continue;
+  if (current_ != nullptr) return true;
+  if (ready_mask_ != 0) {
+    const uint32_t p = static_cast<uint32_t>(__builtin_ctz(ready_mask_));
     Thread& t = threads_[ready_head_[p]];
     remove_ready(t);
     t.state = ThreadState::Running;
-    current_ = tid_of(t);
+    current_ = &t;
     return true;
   }
   return false;
@@ -82,14 +70,14 @@ void Kernel::block_current(ThreadState s) {
   Thread* t = current();
   KASSERT(t != nullptr && s != ThreadState::Ready && s != ThreadState::Running);
   t->state = s;
-  current_ = kNone;
+  current_ = nullptr;
   pick_next();
 }
 
 void Kernel::yield_current() {
   Thread* t = current();
   KASSERT(t != nullptr);
-  current_ = kNone;
+  current_ = nullptr;
   enqueue_ready(*t, false);
   pick_next();
 }
@@ -100,7 +88,7 @@ void Kernel::switch_to(Thread& next) {
   if (next.state == ThreadState::Ready) remove_ready(next);
   enqueue_ready(*t, true);
   next.state = ThreadState::Running;
-  current_ = tid_of(next);
+  current_ = &next;
 }
 
 void Kernel::switch_to_and_block(Thread& next, ThreadState s) {
@@ -109,7 +97,7 @@ void Kernel::switch_to_and_block(Thread& next, ThreadState s) {
   if (next.state == ThreadState::Ready) remove_ready(next);
   t->state = s;
   next.state = ThreadState::Running;
-  current_ = tid_of(next);
+  current_ = &next;
 }
 
 kstd::Result<Tid, abi::Error> Kernel::create_thread(Pid pid, uint32_t pc, uint32_t sp, uint32_t arg,
@@ -149,7 +137,7 @@ void Kernel::exit_current_thread() {
   --proc.thread_count;
   t->state = ThreadState::Free;
   ++t->generation;
-  current_ = kNone;
+  current_ = nullptr;
   pick_next();
 }
 
@@ -162,7 +150,7 @@ void Kernel::tick(uint64_t now) {
       make_ready(t);
     }
   }
-  if (current_ != kNone && any_ready()) yield_current();
+  if (current_ != nullptr && any_ready()) yield_current();
 }
 
 }  // namespace courier

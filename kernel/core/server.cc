@@ -109,6 +109,7 @@ void Kernel::kill_server(uint16_t index) {
   s.state = ServerState::Free;
   s.count = 0;
   s.head = 0;
+  s.blocked_senders = 0;
   ++s.generation;
   --processes_[s.owner].server_count;
 }
@@ -175,11 +176,21 @@ bool Kernel::dequeue(uint16_t index, Message* out) {
   return true;
 }
 
+void Kernel::block_on_full_queue(uint16_t index) {
+  Thread& t = *current();
+  t.wait_server = index;
+  ++servers_[index].blocked_senders;
+  block_current(ThreadState::SendBlocked);
+}
+
 void Kernel::queue_space(uint16_t index) {
+  Server& s = servers_[index];
+  if (s.blocked_senders == 0) return;
   for (Thread& t : threads_) {
     if (t.state == ThreadState::SendBlocked && t.wait_server == index) {
       t.frame.pc -= 4;  // re-issue the send now that there is room
       t.wait_server = kNone;
+      --s.blocked_senders;
       make_ready(t);
       return;
     }

@@ -19,8 +19,9 @@ namespace {
 
 using abi::Error;
 
+// The caller's argument registers, read in place (a0..a5).
 struct SysArgs {
-  uint32_t a[6];
+  const uint32_t* a;
 };
 
 template <class T>
@@ -173,9 +174,9 @@ static_assert(numbers_dense(), "syscalls.def must list numbers 0, 1, 2, ... in o
 void syscall(Kernel& k) {
   Thread& t = *k.current();
   const uint32_t number = t.frame.a(7);
-  const SysArgs args{{t.frame.a(0), t.frame.a(1), t.frame.a(2), t.frame.a(3), t.frame.a(4), t.frame.a(5)}};
   if (number >= abi::kSyscallCount) return set_result(t, Error::NotSupported);
-  kTable[number](k, t, args);
+  // Handlers may overwrite a0..a7 with results; each reads all its arguments first.
+  kTable[number](k, t, SysArgs{&t.frame.x[10]});
 }
 
 void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval) {

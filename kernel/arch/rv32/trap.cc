@@ -11,6 +11,7 @@
 #include "courier/core/kernel.h"
 #include "courier/core/platform.h"
 #include "dispatch.h"
+#include "sync.h"
 
 namespace courier {
 
@@ -75,7 +76,17 @@ extern "C" courier::arch::TrapFrame* trap_handler(courier::arch::TrapFrame* fram
   const uint32_t cause = CSR_READ(scause);
   if (cause == static_cast<uint32_t>(Cause::EcallU)) {
     frame->pc += 4;  // resume after the ecall
-    dispatch::syscall(g_kernel);
+    const uint32_t number = frame->a(7);
+    if (number == static_cast<uint32_t>(abi::Syscall::call_scalar) ||
+        number == static_cast<uint32_t>(abi::Syscall::reply_and_receive_next)) {
+      if (!sync::fastpath(g_kernel)) dispatch::syscall(g_kernel);
+    } else {
+      dispatch::syscall(g_kernel);
+    }
+    // The common case: the thread that trapped runs on (frame is its first member).
+    if (g_kernel.current() == reinterpret_cast<Thread*>(frame) && !g_kernel.first_process_ended()) [[likely]] {
+      return frame;
+    }
   } else if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::STimer))) {
     timer_tick();
   } else {

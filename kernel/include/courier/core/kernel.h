@@ -26,7 +26,7 @@ class Kernel {
   kstd::Result<void, abi::Error> load(const BootArchive& archive);
 
   // --- threads and scheduling --------------------------------------------------------------
-  Thread* current() { return current_ == kNone ? nullptr : &threads_[current_]; }
+  Thread* current() { return current_; }
   Thread& thread(Tid t) { return threads_[t]; }
   Tid tid_of(const Thread& t) const { return static_cast<Tid>(&t - threads_); }
   Process& process_of(const Thread& t) { return processes_[t.pid]; }
@@ -40,10 +40,10 @@ class Kernel {
   void switch_to_and_block(Thread& t, ThreadState s);  // current blocks, `t` runs now
   // Picks the next thread if there is no current one. False when nothing can run (idle).
   bool pick_next();
-  bool any_ready() const;
+  bool any_ready() const { return ready_mask_ != 0; }
   // True when no ready thread is more urgent than `t`: a direct switch to `t` then respects
   // priorities exactly as going through the scheduler would.
-  bool may_run_directly(const Thread& t) const;
+  bool may_run_directly(const Thread& t) const { return (ready_mask_ & ((1u << t.priority) - 1)) == 0; }
 
   kstd::Result<Tid, abi::Error> create_thread(Pid pid, uint32_t pc, uint32_t sp, uint32_t arg,
                                               uint32_t priority);
@@ -85,6 +85,8 @@ class Kernel {
   bool dequeue(uint16_t server, Message* out);       // false if empty
   // A message left the queue: wake one thread blocked on a full queue (it retries its send).
   void queue_space(uint16_t server);
+  // The current thread's send found `server`'s queue full: it waits for queue_space().
+  void block_on_full_queue(uint16_t server);
   // A message arrived for `server`'s process: wake its wait_event threads.
   void notify_arrival(uint16_t server);
   uint64_t random64();
@@ -110,7 +112,8 @@ class Kernel {
   Server servers_[kMaxServers] = {};
   Tid ready_head_[abi::kPriorities] = {};
   Tid ready_tail_[abi::kPriorities] = {};
-  Tid current_ = kNone;
+  Thread* current_ = nullptr;
+  uint32_t ready_mask_ = 0;  // bit p set: run queue p is not empty
   uint32_t first_exit_code_ = 0;
   bool first_ended_ = false;
   uint64_t rng_ = 0x9e3779b97f4a7c15ull;

@@ -83,7 +83,7 @@ enum class ServerState : uint8_t { Free, Alive };
 struct Server {
   ServerState state;
   uint8_t head, count;
-  uint8_t pad;
+  uint8_t blocked_senders;  // threads in SendBlocked on this server (skip the scan when 0)
   uint16_t generation;
   Pid owner;
   uint32_t sid[4];
