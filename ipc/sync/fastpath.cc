@@ -43,7 +43,7 @@ bool fast_call(Kernel& k, Thread& caller) {
   rf.a(5) = f.a(3);
   rf.a(6) = f.a(4);
   rf.a(7) = f.a(5);
-  k.switch_to_and_block(r, ThreadState::Calling);
+  k.switch_blocked(r, ThreadState::Calling);
   return true;
 }
 
@@ -66,7 +66,7 @@ bool fast_reply_recv(Kernel& k, Thread& caller) {
   caller.next = s->receivers;
   s->receivers = k.tid_of(caller);
   caller.wait_server = index;
-  k.switch_to_and_block(*client, ThreadState::Receiving);
+  k.switch_blocked(*client, ThreadState::Receiving);
   return true;
 }
 

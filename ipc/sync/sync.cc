@@ -21,18 +21,6 @@ void deliver(Thread& t, const Message& m, uint32_t handle) {
   f.a(7) = m.w[3];
 }
 
-// The caller waiting for a reply that `msg` names, if `server_pid` may answer it.
-Thread* reply_target(Kernel& k, Pid server_pid, uint32_t msg) {
-  const uint32_t slot = msg & 0xffff;
-  if (slot == 0 || slot > kMaxThreads) return nullptr;
-  Thread& t = k.thread(static_cast<Tid>(slot - 1));
-  if (t.state != ThreadState::Calling || !t.call_received || t.generation != (msg >> 16) ||
-      t.wait_server == kNone || k.server(t.wait_server).owner != server_pid) {
-    return nullptr;
-  }
-  return &t;
-}
-
 namespace {
 
 // Takes the first thread waiting in receive on `index`, or nullptr.

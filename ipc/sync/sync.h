@@ -27,7 +27,16 @@ void reply(Kernel& k, uint32_t msg, uint32_t r0, uint32_t r1);
 void reply_and_receive(Kernel& k, uint32_t server_handle, uint32_t msg, uint32_t r0, uint32_t r1);
 
 // The caller waiting for a reply that `msg` names, if a thread of `server_pid` may answer it.
-Thread* reply_target(Kernel& k, Pid server_pid, uint32_t msg);
+inline Thread* reply_target(Kernel& k, Pid server_pid, uint32_t msg) {
+  const uint32_t slot = (msg & 0xffff) - 1;  // slot 0 wraps and fails the bound
+  if (slot >= kMaxThreads) return nullptr;
+  Thread& t = k.thread(static_cast<Tid>(slot));
+  if (t.state != ThreadState::Calling || !t.call_received || t.generation != (msg >> 16) ||
+      t.wait_server == kNone || k.server(t.wait_server).owner != server_pid) {
+    return nullptr;
+  }
+  return &t;
+}
 
 // The guard-chained fastpath for call_scalar and reply_and_receive_next (fastpath.cc). Returns
 // false, having changed nothing, whenever any guard fails; the caller then takes the slow path.

@@ -66,12 +66,6 @@ kstd::Result<uint16_t, Error> Kernel::create_server(Pid pid, const uint32_t sid_
   return slot;
 }
 
-Server* Kernel::owned_server(Pid pid, uint32_t handle) {
-  if (handle == 0 || handle > kMaxServers) return nullptr;
-  Server& s = servers_[handle - 1];
-  return s.state == ServerState::Alive && s.owner == pid ? &s : nullptr;
-}
-
 void Kernel::wake_with(Thread& t, Error e) {
   set_result(t, e);
   t.wait_server = kNone;

@@ -83,9 +83,15 @@ extern "C" courier::arch::TrapFrame* trap_handler(courier::arch::TrapFrame* fram
     } else {
       dispatch::syscall(g_kernel);
     }
-    // The common case: the thread that trapped runs on (frame is its first member).
-    if (g_kernel.current() == reinterpret_cast<Thread*>(frame) && !g_kernel.first_process_ended()) [[likely]] {
-      return frame;
+    // The common cases: the thread that trapped runs on (frame is its first member), or the
+    // IPC path switched to another thread that is ready to go.
+    Thread* next = g_kernel.current();
+    if (next != nullptr && !g_kernel.first_process_ended()) [[likely]] {
+      if (next->pid != active_pid) {
+        g_kernel.process(next->pid).space.activate();
+        active_pid = next->pid;
+      }
+      return &next->frame;
     }
   } else if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::STimer))) {
     timer_tick();

@@ -38,6 +38,12 @@ class Kernel {
   void yield_current();                // current -> back of its queue; picks the next thread
   void switch_to(Thread& t);           // current -> Ready (front), `t` runs now (direct switch)
   void switch_to_and_block(Thread& t, ThreadState s);  // current blocks, `t` runs now
+  // The fastpath's switch: `t` is blocked (in no queue), the current thread blocks in `s`.
+  void switch_blocked(Thread& t, ThreadState s) {
+    current_->state = s;
+    t.state = ThreadState::Running;
+    current_ = &t;
+  }
   // Picks the next thread if there is no current one. False when nothing can run (idle).
   bool pick_next();
   bool any_ready() const { return ready_mask_ != 0; }
@@ -76,7 +82,11 @@ class Kernel {
   kstd::Result<uint16_t, abi::Error> create_server(Pid pid, const uint32_t sid[4]);
   kstd::Result<void, abi::Error> destroy_server(Pid pid, uint32_t handle);
   // The live server `handle` (1-based) if `pid` owns it.
-  Server* owned_server(Pid pid, uint32_t handle);
+  Server* owned_server(Pid pid, uint32_t handle) {
+    if (handle - 1 >= kMaxServers) return nullptr;  // handle 0 wraps and fails too
+    Server& s = servers_[handle - 1];
+    return s.state == ServerState::Alive && s.owner == pid ? &s : nullptr;
+  }
   kstd::Result<uint32_t, abi::Error> connect(Pid pid, const uint32_t sid[4]);
   kstd::Result<void, abi::Error> disconnect(Pid pid, uint32_t cid);
   // The live server a connection names: InvalidHandle for a bad CID, ServerNotFound if it died.
