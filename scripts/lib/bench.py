@@ -1,12 +1,22 @@
 #!/usr/bin/python3
-"""Run Courier's target benchmark images on a platform and write Google Benchmark JSON.
+"""Run Courier's target benchmarks on a platform and write Google Benchmark JSON.
 
-usage: bench.py --build DIR --platform qemu --config full --out DIR [--filter REGEX]
+usage: bench.py [--platform qemu|sim|betrusted] [--config NAME] [--filter REGEX] [--out DIR]
+                [--build DIR] [--core-params FILE] [--timeout S]
+                [--serial DEV --baud B | --replay FILE]
 
-Every image named bench_*.elf under DIR/bench/target is run; its console is parsed
-(benchfmt.py) and the results land in OUT/<platform>-<config>.json. A run that times out,
-exits non-zero or leaves a suite unfinished is an error: the results gathered are still
-written, with context.courier_incomplete naming what is missing, and the exit status is 1.
+qemu and sim: configures and builds the images with the CMake preset `qemu` (configuration
+`full`) or `qemu-<config>` (sim also builds the simulator, preset `sim`), unless --build names a
+ready build tree, then runs every bench_*.elf in it. betrusted: reads the console of a board
+that runs the suite, from --serial (pyserial) or a recorded --replay file.
+
+--filter is applied twice: an image is skipped when no benchmark name known for its suite (the
+DESIGN.md §6 names plus those in the previous results file) matches, and the results written
+are only those that match. A filter that matches nothing is an error and writes nothing.
+
+Results land in OUT/<platform>-<config>.json. A run that times out, dies, prints a damaged line
+or leaves a suite unfinished keeps what it gathered, with context.courier_incomplete saying
+what is missing, and the exit status is 1.
 """
 import argparse
 import glob
@@ -15,11 +25,20 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchfmt  # noqa: E402
 import gbench_json  # noqa: E402
 import runner  # noqa: E402
+import serial_source  # noqa: E402
+import stable_names  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class BenchError(Exception):
+    pass
 
 
 def git_revision(root):
@@ -38,72 +57,334 @@ def kernel_size(image):
         return None
 
 
-def main(argv):
-    ap = argparse.ArgumentParser(description="Run Courier benchmarks and write JSON results.")
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--platform", default="qemu")
-    ap.add_argument("--config", default="full")
-    ap.add_argument("--out", default="results")
-    ap.add_argument("--filter", default=None, help="only benchmarks whose name matches")
-    ap.add_argument("--timeout", type=float, default=120.0)
-    args = ap.parse_args(argv)
+def find_preset(root, name):
+    """The configure preset `name` from CMakePresets.json / CMakeUserPresets.json, or None."""
+    presets = {}
+    for fname in ("CMakePresets.json", "CMakeUserPresets.json"):
+        try:
+            with open(os.path.join(root, fname)) as f:
+                for p in json.load(f).get("configurePresets", []):
+                    presets[p["name"]] = p
+        except FileNotFoundError:
+            continue
+    return presets.get(name), presets
 
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    images = sorted(glob.glob(os.path.join(args.build, "bench", "target", "bench_*.elf")))
-    if not images:
-        print(f"bench: no benchmark images under {args.build}/bench/target (build first)",
-              file=sys.stderr)
-        return 1
 
-    parsed = benchfmt.Parsed()
-    incomplete = []
+def preset_binary_dir(root, name, presets):
+    """binaryDir of a preset, looked up through `inherits`; ${presetName} is the one asked for."""
+    seen, current = set(), name
+    while current in presets and current not in seen:
+        seen.add(current)
+        p = presets[current]
+        if "binaryDir" in p:
+            return p["binaryDir"].replace("${sourceDir}", root).replace("${presetName}", name)
+        inherits = p.get("inherits")
+        current = inherits[0] if isinstance(inherits, list) and inherits else inherits
+    return os.path.join(root, "build", name)
+
+
+def build_with_preset(root, name, what):
+    preset, presets = find_preset(root, name)
+    if preset is None:
+        known = ", ".join(sorted(presets)) or "none"
+        raise BenchError(f"no CMake preset '{name}' for {what} (known presets: {known}); "
+                         "add it to CMakePresets.json or pass --build DIR")
+    binary_dir = preset_binary_dir(root, name, presets)
+    print(f"bench: building {what} (preset {name}, {os.path.relpath(binary_dir, root)})",
+          flush=True)
+    for cmd in (["cmake", "--preset", name], ["cmake", "--build", binary_dir, "-j2"]):
+        r = subprocess.run(cmd, cwd=root, stdout=subprocess.DEVNULL if cmd[1] == "--preset"
+                           else None)
+        if r.returncode != 0:
+            raise BenchError(f"'{' '.join(cmd)}' failed (status {r.returncode})")
+    return binary_dir
+
+
+def image_preset(config):
+    return "qemu" if config == "full" else f"qemu-{config}"
+
+
+def select_images(images, rx, known_names):
+    """Images whose suite (bench_<suite>.elf) may hold a benchmark the filter selects."""
+    if rx is None:
+        return images
+    chosen = []
+    for image in images:
+        suite = os.path.basename(image)[len("bench_"):-len(".elf")]
+        names = [n for n in known_names if n.startswith(suite + "/")]
+        if not names or any(rx.search(n) for n in names):
+            chosen.append(image)
+    return chosen
+
+
+def merge(into, part):
+    into.results.update(part.results)
+    into.absent.update(part.absent)
+    into.begun += part.begun
+    into.ended += part.ended
+    into.core.update(part.core)
+    into.problems += part.problems
+    into.warnings += part.warnings
+
+
+SIM_STATS_PREFIX = "courier-sim: "
+
+
+def add_sim_stats(line, stats):
+    """Sums the simulator's closing line (`courier-sim: cycles=.. instret=.. .. wall=..s`), so
+    the report can give the RTL simulation speed over the whole suite."""
+    if not line.startswith(SIM_STATS_PREFIX):
+        return
+    fields = dict(w.partition("=")[::2] for w in line[len(SIM_STATS_PREFIX):].split() if "=" in w)
+    try:
+        cycles, wall = int(fields["cycles"]), float(fields["wall"].rstrip("s"))
+    except (KeyError, ValueError):
+        return
+    stats["cycles"] = stats.get("cycles", 0) + cycles
+    stats["wall_seconds"] = round(stats.get("wall_seconds", 0.0) + wall, 3)
+    if fields.get("instret", "").isdigit():
+        stats["instret"] = stats.get("instret", 0) + int(fields["instret"])
+    if stats["wall_seconds"] > 0:
+        stats["cycles_per_second"] = round(stats["cycles"] / stats["wall_seconds"])
+
+
+def run_images(images, platform, timeout, run=None, sim_stats=None):
+    """Runs each image; returns (merged Parsed, incomplete reasons, seconds)."""
+    run = run or runner.run_image
+    sim_stats = {} if sim_stats is None else sim_stats
+    total, incomplete, seconds = benchfmt.Parsed(), [], 0.0
     for i, image in enumerate(images, 1):
         label = os.path.basename(image)
-        print(f"bench: [{i}/{len(images)}] {label} on {args.platform}", flush=True)
+        left = len(images) - i
+        print(f"bench: [{i}/{len(images)}] {label} on {platform}"
+              f" ({left} image{'s' if left != 1 else ''} left after this)", flush=True)
+        parsed = benchfmt.Parsed()
 
-        def on_line(line, label=label):
-            if benchfmt.parse_line(line, parsed, label) and " name=" in line and "absent" not in line:
-                name = line.split(" name=", 1)[1].split()[0]
-                print(f"bench:   {name}", flush=True)
+        def on_line(line, parsed=parsed, label=label):
+            before = len(parsed.results)
+            benchfmt.parse_line(line, parsed, label)
+            add_sim_stats(line, sim_stats)
+            if len(parsed.results) > before:
+                print(f"bench:   {list(parsed.results)[-1]}", flush=True)
 
-        result = runner.run_image(image, platform=args.platform, timeout=args.timeout, echo=False,
-                                  on_line=on_line)
+        try:
+            result = run(image, platform=platform, timeout=timeout, echo=False, on_line=on_line)
+        except KeyboardInterrupt:
+            # What was measured so far is still worth keeping, marked as cut short.
+            incomplete.append(f"{label}: interrupted (Ctrl-C); later images not run")
+            merge(total, parsed)
+            break
+        seconds += result.seconds
         if result.timed_out:
-            incomplete.append(f"{label}: timed out after {args.timeout:.0f} s")
+            incomplete.append(f"{label}: timed out after {timeout:.0f} s (hung?)")
         elif result.status != 0:
-            incomplete.append(f"{label}: exited with status {result.status}")
+            incomplete.append(f"{label}: exited with status {result.status} (died mid-way?)")
+        if not parsed.begun and not parsed.results:
+            incomplete.append(f"{label}: printed no benchmark output")
+        incomplete += [f"{label}: suite '{s}' did not finish" for s in parsed.unfinished_suites()]
+        merge(total, parsed)
+    return total, incomplete, seconds
+
+
+def read_board(args, where):
+    """Reads one run from a serial device or a recorded console file."""
+    parsed = benchfmt.Parsed()
+    shown = [0]
+
+    def on_line(_line):
+        # read_stream has parsed the line already: report each new figure as it lands.
+        for name in list(parsed.results)[shown[0]:]:
+            print(f"bench:   {name}", flush=True)
+        shown[0] = len(parsed.results)
+
+    if args.replay:
+        try:
+            stream = open(args.replay, "rb")
+        except OSError as e:
+            raise BenchError(f"{args.replay}: cannot read: {e.strerror}") from None
+    else:
+        try:
+            stream = serial_source.open_serial(args.serial, args.baud)
+        except serial_source.SerialUnavailable as e:
+            raise BenchError(str(e)) from None
+        print(f"bench: reading {args.serial} at {args.baud} baud; start or reset the board now",
+              flush=True)
+    incomplete = []
+    with stream:
+        try:
+            outcome = serial_source.read_stream(stream, parsed, where, timeout=args.timeout,
+                                                settle=args.settle, on_line=on_line)
+        except KeyboardInterrupt:
+            outcome = serial_source.StreamOutcome("interrupted", 0.0, 0)
+    if outcome.reason == "interrupted":
+        incomplete.append(f"{where}: interrupted (Ctrl-C)")
+    else:
+        incomplete += [r for r in [outcome.incomplete_reason(where, parsed)] if r]
+    incomplete += [f"{where}: suite '{s}' did not finish" for s in parsed.unfinished_suites()]
+    if not parsed.begun and not parsed.results:
+        incomplete.append(f"{where}: no benchmark output")
+    return parsed, incomplete, outcome.seconds
+
+
+def core_params(args, platform, parsed):
+    params = {}
+    if platform == "qemu":
+        a = runner.QEMU_ARGS
+        params = {"emulator": runner.QEMU, "machine": a[a.index("-M") + 1],
+                  "cpu": a[a.index("-cpu") + 1], "icount": a[a.index("-icount") + 1],
+                  "memory": a[a.index("-m") + 1]}
+    elif args.serial:
+        params = {"serial_device": args.serial, "baud": args.baud}
+    params.update(parsed.core)
+    if args.core_params:
+        try:
+            with open(args.core_params) as f:
+                extra = json.load(f)
+        except (OSError, ValueError) as e:
+            raise BenchError(f"{args.core_params}: cannot read core parameters: {e}") from None
+        if not isinstance(extra, dict):
+            raise BenchError(f"{args.core_params}: core parameters must be a JSON object")
+        params.update(extra)
+    return params
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(prog="scripts/bench",
+                                 description="Run Courier benchmarks and write JSON results.")
+    ap.add_argument("--platform", choices=sorted(gbench_json.PLATFORMS), default=None)
+    ap.add_argument("--config", default=None,
+                    help="configuration (default: full; betrusted on the betrusted platform)")
+    ap.add_argument("--filter", default=None, help="only benchmarks whose name matches (regex)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "results"))
+    ap.add_argument("--build", default=None, help="use this build tree; do not run CMake")
+    ap.add_argument("--core-params", default=None, help="JSON file describing the core")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="seconds per image (default 120), or for the whole serial read (300)")
+    ap.add_argument("--serial", default=None, help="read a board's console from this device")
+    ap.add_argument("--baud", type=int, default=115200)
+    ap.add_argument("--replay", default=None, help="read a recorded console log instead")
+    ap.add_argument("--settle", type=float, default=2.0,
+                    help="serial: quiet seconds after the last suite ends before stopping")
+    args = ap.parse_args(argv)
+    board = args.serial or args.replay
+    if args.serial and args.replay:
+        ap.error("--serial and --replay are alternatives")
+    args.platform = args.platform or ("betrusted" if board else "qemu")
+    if args.platform == "betrusted" and not board:
+        ap.error("the betrusted platform is read from a board: give --serial DEV (or --replay)")
+    args.config = args.config or ("betrusted" if args.platform == "betrusted" else "full")
+    if args.timeout is None:
+        args.timeout = 300.0 if board else 120.0
+    return args
+
+
+def main(argv, run=None):
+    args = parse_args(argv)
+    args.started = time.monotonic()
+    try:
+        rx = re.compile(args.filter) if args.filter else None
+    except re.error as e:
+        print(f"bench: bad --filter {args.filter!r}: {e}", file=sys.stderr)
+        return 2
+    out_path = os.path.join(args.out, f"{args.platform}-{args.config}.json")
+    try:
+        return run_and_write(args, rx, out_path, run)
+    except BenchError as e:
+        print(f"bench: {e}", file=sys.stderr)
+        return 1
+
+
+def known_names(out_path):
+    names = set(stable_names.expanded())
+    try:
+        names |= set(gbench_json.figures(gbench_json.load(out_path)))
+    except gbench_json.ResultsError:
+        pass
+    return sorted(names)
+
+
+def no_image_message(text, rx, names, images):
+    labels = ", ".join(os.path.basename(i) for i in images)
+    hits = [n for n in names if rx.search(n)]
+    if hits:
+        more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
+        return (f"--filter {text!r} selects {', '.join(hits[:3])}{more}, but no image built "
+                f"provides that suite (images: {labels})")
+    return (f"--filter {text!r} matches no known benchmark name (known: "
+            f"{stable_names.describe()}; images: {labels})")
+
+
+def run_and_write(args, rx, out_path, run):
+    images, sim_stats = [], {}
+    if args.serial or args.replay:
+        where = args.serial or args.replay
+        parsed, incomplete, seconds = read_board(args, where)
+    else:
+        build = args.build or build_with_preset(ROOT, image_preset(args.config),
+                                                f"the {args.config} images")
+        if args.platform == "sim" and not args.build:
+            build_with_preset(ROOT, "sim", "the simulator")
+        images = sorted(glob.glob(os.path.join(build, "bench", "target", "bench_*.elf")))
+        if not images:
+            raise BenchError(f"no benchmark images under {build}/bench/target (build first)")
+        names = known_names(out_path)
+        chosen = select_images(images, rx, names)
+        if not chosen:
+            raise BenchError(no_image_message(args.filter, rx, names, images))
+        try:
+            parsed, incomplete, seconds = run_images(chosen, args.platform, args.timeout, run,
+                                                     sim_stats)
+        except (FileNotFoundError, ValueError) as e:
+            raise BenchError(str(e)) from None
+    for w in parsed.warnings:
+        print(f"bench: warning: {w}", file=sys.stderr)
     for p in parsed.problems:
         print(f"bench: warning: {p}", file=sys.stderr)
-    for suite in parsed.begun:
-        if suite not in parsed.ended:
-            incomplete.append(f"suite '{suite}' did not finish")
+        incomplete.append(f"rejected line: {p}")
 
-    results = list(parsed.results.values())
-    if args.filter:
-        rx = re.compile(args.filter)
-        results = [r for r in results if rx.search(r.name)]
+    results = [r for r in parsed.results.values() if not rx or rx.search(r.name)]
+    absent = {n: why for n, why in parsed.absent.items() if not rx or rx.search(n)}
+    if rx and not results and not absent:
+        seen = ", ".join(list(parsed.results) + list(parsed.absent)) or "none"
+        raise BenchError(f"--filter {args.filter!r} matched no benchmark in this run "
+                         f"(the run reported: {seen}); nothing written")
+
     context = {
-        "courier_git_revision": git_revision(root),
-        "courier_core": "QEMU virt rv32 (qemu-system-riscv32), c=false f=false d=false h=false",
-        "courier_kernel_text_rodata": kernel_size(images[0]),
+        "courier_git_revision": git_revision(ROOT),
+        "courier_core_params": core_params(args, args.platform, parsed),
+        "courier_kernel_text_rodata": next((s for s in map(kernel_size, images) if s), None),
+        "courier_run_seconds": round(seconds, 1),
+        # The §7 wall-time target covers building as well as running.
+        "courier_wall_seconds": round(time.monotonic() - args.started, 1),
     }
+    if args.platform == "qemu":
+        context["courier_core"] = ("QEMU virt rv32 (qemu-system-riscv32), "
+                                   "c=false f=false d=false h=false")
+    if sim_stats:
+        context["courier_sim_stats"] = sim_stats
+    if args.filter:
+        context["courier_filter"] = args.filter
     if incomplete:
         context["courier_incomplete"] = incomplete
-    doc = gbench_json.document(args.platform, args.config, results, parsed.absent, context)
+    doc = gbench_json.document(args.platform, args.config, results, absent, context)
     os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, f"{args.platform}-{args.config}.json")
-    gbench_json.write(path, doc)
+    gbench_json.write(out_path, doc)
+    print_summary(args.platform, results, absent, incomplete, out_path)
+    print(f"bench: {context['courier_wall_seconds']:.1f} s wall (build and run)")
+    return 1 if incomplete else 0
 
-    unit = gbench_json.PLATFORMS[args.platform]["counter_unit"]
+
+def print_summary(platform, results, absent, incomplete, out_path):
+    unit = gbench_json.PLATFORMS[platform]["counter_unit"]
     print(f"\n{'benchmark':40} {'median':>10} {'min':>10}  ({unit} per operation)")
     for r in results:
         print(f"{r.name:40} {r.median:>10} {r.min:>10}")
-    for name, reason in parsed.absent.items():
+    for name, reason in absent.items():
         print(f"{name:40} {'absent':>10}  ({reason})")
     if incomplete:
-        print("bench: INCOMPLETE: " + "; ".join(incomplete), file=sys.stderr)
-    print(f"\nbench: wrote {path}")
-    return 1 if incomplete else 0
+        print("bench: INCOMPLETE (kept and marked in the file):\n  " + "\n  ".join(incomplete),
+              file=sys.stderr)
+    print(f"\nbench: wrote {out_path}")
 
 
 if __name__ == "__main__":

@@ -7,10 +7,20 @@
 The marker may appear anywhere in a line (other output can precede it on the same line); the
 checksum (FNV-1a of everything from "@bench" up to " crc=") rejects lines that were cut short
 or had other output spliced into them. Rejected lines are reported, never guessed at.
+
+A platform may also describe the core it runs on with one unchecked line of its own (the
+simulator's harness, not the target, prints it, so it cannot be interleaved):
+
+    @core <key>=<value> <key>=<value> ...
+
+Console bytes arrive in arbitrary chunks (a pipe, a pty, a serial port); LineAssembler turns
+them into lines and remembers a trailing fragment that never got its newline, so a run that
+died mid-line is reported as such.
 """
 import re
 
 MARKER = "@bench v1 "
+CORE_MARKER = "@core "
 _CRC_RE = re.compile(r" crc=([0-9a-f]{8})\s*$")
 RESULT_KEYS = ("name", "samples", "ops", "unit", "min", "median", "mean", "stddev", "overhead")
 
@@ -33,6 +43,8 @@ class Result:
         self.mean = float(fields["mean"])
         self.stddev = float(fields["stddev"])
         self.overhead = int(fields["overhead"])
+        if self.samples <= 0 or self.ops <= 0:
+            raise ValueError("samples and ops must be positive")
 
 
 class Parsed:
@@ -41,18 +53,74 @@ class Parsed:
         self.absent = {}    # name -> reason
         self.begun = []     # suite names
         self.ended = []
-        self.problems = []  # human-readable descriptions of rejected lines
+        self.core = {}      # from "@core" lines: whatever the platform says about its core
+        self.problems = []  # human-readable descriptions of rejected lines (figures lost)
+        self.warnings = []  # oddities that lose nothing
 
     def complete(self):
         """True when every suite that began also ended."""
         return bool(self.begun) and all(s in self.ended for s in self.begun)
+
+    def unfinished_suites(self):
+        return [s for s in self.begun if s not in self.ended]
+
+    def incomplete_reasons(self):
+        """Why these results cannot stand as a full run; empty when they can.
+
+        A damaged line is a lost figure, so it counts as well as a suite left unfinished.
+        """
+        reasons = [f"suite '{s}' did not finish (no end-of-suite line)"
+                   for s in self.unfinished_suites()]
+        if not self.begun and not self.results:
+            reasons.append("no benchmark output at all")
+        reasons += [f"rejected line: {p}" for p in self.problems]
+        return reasons
+
+
+def _split_fields(kind, words, body, where, parsed):
+    """key=value words -> dict. An absent record's reason is free text and may hold spaces."""
+    fields = {}
+    for i, w in enumerate(words):
+        k, sep, v = w.partition("=")
+        if not sep:
+            parsed.problems.append(f"{where}: malformed field {w!r} in {body!r}")
+            return None
+        if kind == "absent" and k == "reason":
+            fields[k] = " ".join([v] + words[i + 1:])
+            break
+        fields[k] = v
+    return fields
+
+
+def _parse_core(record, parsed):
+    for w in record[len(CORE_MARKER):].split():
+        k, sep, v = w.partition("=")
+        if not sep:
+            continue
+        try:
+            parsed.core[k] = int(v, 0)
+        except ValueError:
+            try:
+                parsed.core[k] = float(v)
+            except ValueError:
+                parsed.core[k] = v
 
 
 def parse_line(line, parsed, where="console"):
     """Feeds one console line; returns True if it held a benchmark record."""
     start = line.find("@bench ")
     if start < 0:
+        core = line.find(CORE_MARKER)
+        if core >= 0:
+            _parse_core(line[core:].rstrip("\r\n"), parsed)
         return False
+    # A record that another one interrupted holds a second marker; only the last record on a
+    # line can be whole (its checksum ends the line), the ones before it lost their tails.
+    nxt = line.find("@bench ", start + 1)
+    while nxt >= 0:
+        parsed.problems.append(f"{where}: benchmark line cut short (another record began inside "
+                               f"it): {line[start:nxt][:80]!r}")
+        start, nxt = nxt, line.find("@bench ", nxt + 1)
     record = line[start:].rstrip("\r\n")
     if not record.startswith(MARKER):
         parsed.problems.append(f"{where}: unsupported record version: {record[:60]!r}")
@@ -69,13 +137,9 @@ def parse_line(line, parsed, where="console"):
     kind = "result"
     if words and "=" not in words[0]:
         kind, words = words[0], words[1:]
-    fields = {}
-    for w in words:
-        k, sep, v = w.partition("=")
-        if not sep:
-            parsed.problems.append(f"{where}: malformed field {w!r} in {body!r}")
-            return True
-        fields[k] = v
+    fields = _split_fields(kind, words, body, where, parsed)
+    if fields is None:
+        return True
     try:
         if kind == "begin":
             parsed.begun.append(fields["suite"])
@@ -89,12 +153,46 @@ def parse_line(line, parsed, where="console"):
                 parsed.problems.append(f"{where}: result line lacks {', '.join(missing)}: {body!r}")
                 return True
             r = Result(fields)
+            if r.name in parsed.results:
+                parsed.warnings.append(f"{where}: benchmark {r.name} reported twice; "
+                                       "keeping the later figure")
             parsed.results[r.name] = r
         else:
             parsed.problems.append(f"{where}: unknown record kind {kind!r}")
     except (KeyError, ValueError) as e:
         parsed.problems.append(f"{where}: bad value in {body!r}: {e}")
     return True
+
+
+class LineAssembler:
+    """Bytes in arbitrary chunks -> complete console lines (str, without line ending)."""
+
+    def __init__(self):
+        self._pending = b""
+
+    def feed(self, data):
+        self._pending += data
+        *lines, self._pending = self._pending.split(b"\n")
+        return [ln.decode("utf-8", "replace").rstrip("\r") for ln in lines]
+
+    def leftover(self):
+        """The fragment after the last newline, if the stream stopped mid-line."""
+        tail, self._pending = self._pending, b""
+        return tail.decode("utf-8", "replace").rstrip("\r") if tail.strip() else None
+
+
+def finish_stream(assembler, parsed, where="console"):
+    """Ends a stream: a last line without its newline is parsed but flagged, since the device
+    or emulator stopped while printing it."""
+    tail = assembler.leftover()
+    if tail is not None and "@bench" in tail:
+        before = len(parsed.problems)
+        parse_line(tail, parsed, where)
+        if len(parsed.problems) == before:
+            return
+        parsed.problems[-1] += " (output stopped mid-line)"
+    elif tail is not None:
+        parse_line(tail, parsed, where)
 
 
 def parse_text(text, where="console", parsed=None):

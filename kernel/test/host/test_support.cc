@@ -28,5 +28,6 @@ void console_putc(char c) { test::console_output.push_back(c); }
   std::exit(static_cast<int>(code));
 }
 Ram ram() { return Ram{0x80000000u, 4u << 20}; }
+uint64_t now() { return 0; }
 const char* name() { return "host"; }
 }  // namespace courier::platform

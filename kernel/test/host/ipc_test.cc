@@ -1,0 +1,320 @@
+// ipc_test.cc — servers, connections, queues and the sync path on the host: bad handles, full
+// queues, death in every blocking state, and the fastpath against the slow path.
+#include "kernel_fixture.h"
+
+namespace courier::test {
+namespace {
+
+using abi::Error;
+using abi::MessageKind;
+using abi::Syscall;
+
+constexpr uint32_t kSid[4] = {0x11, 0x22, 0x33, 0x44};
+
+class IpcTest : public KernelTest {
+ protected:
+  void SetUp() override {
+    KernelTest::SetUp();
+    server_pid = spawn("server");
+    client_pid = spawn("client");
+    const Ret s = sys(srv(), Syscall::create_server, kSid[0], kSid[1], kSid[2], kSid[3]);
+    ASSERT_EQ(s.error, Error::Ok);
+    handle = s.r[0];
+    const Ret c = sys(cli(), Syscall::connect, kSid[0], kSid[1], kSid[2], kSid[3]);
+    ASSERT_EQ(c.error, Error::Ok);
+    cid = c.r[0];
+  }
+  Thread& srv() { return main_thread(server_pid); }
+  Thread& cli() { return main_thread(client_pid); }
+  // Puts the server thread in receive (blocks: the queue is empty).
+  void server_waits() {
+    sys(srv(), Syscall::receive, handle);
+    ASSERT_EQ(srv().state, ThreadState::Receiving);
+  }
+  Pid server_pid = 0, client_pid = 0;
+  uint32_t handle = 0, cid = 0;
+};
+
+TEST_F(IpcTest, CallToAWaitingServerSwitchesStraightToIt) {
+  server_waits();
+  sys(cli(), Syscall::call_scalar, cid, 7, 1, 2, 3, 4);
+  EXPECT_EQ(cli().state, ThreadState::Calling);
+  EXPECT_EQ(k_->current(), &srv());
+  const Ret m = result(srv());
+  EXPECT_EQ(m.error, Error::Ok);
+  EXPECT_NE(m.r[0], 0u);  // a reply handle
+  EXPECT_EQ(m.r[1], 7u);
+  EXPECT_EQ(m.r[2], static_cast<uint32_t>(MessageKind::BlockingScalar));
+  EXPECT_EQ(m.r[3], 1u);
+  EXPECT_EQ(m.r[6], 4u);
+  sys(srv(), Syscall::reply_and_receive_next, handle, m.r[0], 10, 20);
+  EXPECT_EQ(k_->current(), &cli());
+  EXPECT_EQ(srv().state, ThreadState::Receiving);
+  const Ret r = result(cli());
+  EXPECT_EQ(r.error, Error::Ok);
+  EXPECT_EQ(r.r[0], 10u);
+  EXPECT_EQ(r.r[1], 20u);
+}
+
+TEST_F(IpcTest, ScalarsQueueInOrderAndAFullQueueIsNeverASilentDrop) {
+  for (uint32_t i = 0; i < kQueueDepth; ++i) {
+    ASSERT_EQ(sys(cli(), Syscall::try_send_scalar, cid, 100 + i, i).error, Error::Ok);
+  }
+  EXPECT_EQ(sys(cli(), Syscall::try_send_scalar, cid, 999).error, Error::QueueFull);
+  EXPECT_EQ(k_->server(handle - 1).count, kQueueDepth);
+  // A blocking send waits, with its registers intact so it can retry.
+  const uint32_t pc = cli().frame.pc;
+  sys(cli(), Syscall::send_scalar, cid, 555, 5);
+  EXPECT_EQ(cli().state, ThreadState::SendBlocked);
+  // Receiving one message makes room and the sender retries its ecall.
+  const Ret first = sys(srv(), Syscall::try_receive, handle);
+  EXPECT_EQ(first.r[1], 100u);
+  EXPECT_EQ(first.r[0], 0u);  // a Scalar expects no reply
+  EXPECT_EQ(cli().state, ThreadState::Ready);
+  EXPECT_EQ(cli().frame.pc, pc);  // pc moved back onto the send's ecall: it runs again
+  EXPECT_EQ(cli().frame.a(1), 555u);
+  for (uint32_t i = 1; i < kQueueDepth; ++i) EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).r[1], 100 + i);
+  EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).error, Error::WouldBlock);
+}
+
+TEST_F(IpcTest, BadHandlesGetErrors) {
+  EXPECT_EQ(sys(cli(), Syscall::send_scalar, 0, 1).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(cli(), Syscall::call_scalar, kMaxConnections + 1, 1).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(cli(), Syscall::call_scalar, cid + 1, 1).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(cli(), Syscall::receive, handle).error, Error::InvalidHandle);  // not its server
+  EXPECT_EQ(sys(cli(), Syscall::reply_and_receive_next, handle, 0, 0, 0).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(srv(), Syscall::receive, 0).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(srv(), Syscall::receive, 0xffffffff).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(srv(), Syscall::reply, 0, 1, 2).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(srv(), Syscall::reply, 0xffff0001, 1, 2).error, Error::InvalidHandle);  // wrong generation
+  EXPECT_EQ(sys(srv(), Syscall::reply, message_handle(k_->tid_of(cli()), cli().generation), 1, 2).error,
+            Error::InvalidHandle);  // the client is not calling
+  EXPECT_EQ(sys(cli(), Syscall::destroy_server, handle).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(cli(), Syscall::disconnect, 9).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(cli(), Syscall::try_connect, 1, 2, 3, 4).error, Error::ServerNotFound);
+  EXPECT_EQ(sys(srv(), Syscall::create_server, kSid[0], kSid[1], kSid[2], kSid[3]).error, Error::AlreadyExists);
+  EXPECT_EQ(sys(cli(), Syscall::create_thread, 0x30000000, 0x7fff0000, 0, 0).error, Error::BadAddress);  // not code
+  EXPECT_EQ(sys(cli(), Syscall::create_thread, 0x10000, 0x50000000, 0, 0).error, Error::BadAddress);  // no stack
+  EXPECT_EQ(sys(cli(), Syscall::create_thread, 0x10000, 0x7fff0000, 0, abi::kPriorities).error,
+            Error::InvalidArgument);
+}
+
+TEST_F(IpcTest, RandomSidsAreDistinctAndPerProcessLimitsHold) {
+  Ret a = sys(srv(), Syscall::create_server, 0, 0, 0, 0);
+  Ret b = sys(srv(), Syscall::create_server, 0, 0, 0, 0);
+  ASSERT_EQ(a.error, Error::Ok);
+  ASSERT_EQ(b.error, Error::Ok);
+  EXPECT_FALSE(a.r[1] == b.r[1] && a.r[2] == b.r[2] && a.r[3] == b.r[3] && a.r[4] == b.r[4]);
+  Error e = Error::Ok;
+  for (int i = 0; i < 10 && e == Error::Ok; ++i) e = sys(srv(), Syscall::create_server, 0, 0, 0, 0).error;
+  EXPECT_EQ(e, Error::LimitReached);
+}
+
+TEST_F(IpcTest, ConnectBlocksUntilTheServerExists) {
+  sys(cli(), Syscall::connect, 5, 6, 7, 8);
+  EXPECT_EQ(cli().state, ThreadState::Connecting);
+  ASSERT_EQ(sys(srv(), Syscall::create_server, 5, 6, 7, 8).error, Error::Ok);
+  EXPECT_EQ(cli().state, ThreadState::Ready);  // woken to retry its connect
+  const Ret r = sys(cli(), Syscall::connect, 5, 6, 7, 8);  // what re-running the ecall does
+  EXPECT_EQ(r.error, Error::Ok);
+  EXPECT_NE(r.r[0], cid);
+}
+
+// --- death in every blocking state --------------------------------------------------------------
+
+TEST_F(IpcTest, ServerDeathWakesQueuedAndServedCallersAndBlockedSenders) {
+  // Client thread 2 gets a stack first (while the main thread is still free to ask).
+  const Ret stack = sys(cli(), Syscall::map_memory, 0, 0x1000, kRw);
+  ASSERT_EQ(stack.error, Error::Ok);
+  auto tid2 = k_->create_thread(client_pid, 0x10000, stack.r[0] + 0x1000, 0, abi::kDefaultPriority);
+  ASSERT_TRUE(tid2.is_ok());
+  Thread& c1 = cli();
+  Thread& c2 = k_->thread(tid2.value());
+  // Client thread 1: its call has been received (the server is "working on it").
+  server_waits();
+  sys(c1, Syscall::call_scalar, cid, 1);
+  ASSERT_EQ(k_->current(), &srv());
+  EXPECT_EQ(c1.call_received, 1);
+  // Client thread 2: its call is queued.
+  sys(c2, Syscall::call_scalar, cid, 2);
+  EXPECT_EQ(c2.state, ThreadState::Calling);
+  EXPECT_EQ(c2.call_received, 0);
+  // A third process fills the queue and blocks sending.
+  const Pid third = spawn("third");
+  ASSERT_EQ(sys(main_thread(third), Syscall::connect, kSid[0], kSid[1], kSid[2], kSid[3]).error, Error::Ok);
+  while (sys(main_thread(third), Syscall::try_send_scalar, 1, 3).error == Error::Ok) {
+  }
+  sys(main_thread(third), Syscall::send_scalar, 1, 3);
+  EXPECT_EQ(main_thread(third).state, ThreadState::SendBlocked);
+
+  k_->destroy_process(server_pid, 0);
+  EXPECT_EQ(owned_by(server_pid), 0u);
+  EXPECT_EQ(tables_of(server_pid), 0u);
+  // All three are runnable again (one of them already running: the server's CPU is free).
+  EXPECT_TRUE(c1.state == ThreadState::Ready || c1.state == ThreadState::Running);
+  EXPECT_EQ(result(c1).error, Error::ServerNotFound);
+  EXPECT_TRUE(c2.state == ThreadState::Ready || c2.state == ThreadState::Running);
+  EXPECT_EQ(result(c2).error, Error::ServerNotFound);
+  EXPECT_NE(main_thread(third).state, ThreadState::SendBlocked);
+  EXPECT_EQ(result(main_thread(third)).error, Error::ServerNotFound);
+  // The connection stays dead, even after a new server takes the same slot and SID.
+  const Pid again = spawn("again");
+  ASSERT_EQ(sys(main_thread(again), Syscall::create_server, kSid[0], kSid[1], kSid[2], kSid[3]).error, Error::Ok);
+  EXPECT_EQ(sys(c1, Syscall::send_scalar, cid, 1).error, Error::ServerNotFound);
+  EXPECT_EQ(sys(c1, Syscall::call_scalar, cid, 1).error, Error::ServerNotFound);
+}
+
+TEST_F(IpcTest, ServerDeathWhileItsOwnThreadReceives) {
+  server_waits();
+  Thread& server_thread = srv();
+  EXPECT_EQ(sys(cli(), Syscall::null).error, Error::Ok);
+  k_->destroy_process(server_pid, 0);
+  EXPECT_EQ(k_->server(handle - 1).state, ServerState::Free);
+  EXPECT_EQ(server_thread.state, ThreadState::Free);
+  EXPECT_EQ(k_->server(handle - 1).receivers, kNone);
+  EXPECT_EQ(sys(cli(), Syscall::call_scalar, cid, 1).error, Error::ServerNotFound);
+}
+
+TEST_F(IpcTest, ClientDeathDropsItsMessagesAndStaleRepliesAreRefused) {
+  // One call received (server holds its handle), then scalars queued, then the client dies.
+  server_waits();
+  sys(cli(), Syscall::call_scalar, cid, 1);
+  const uint32_t msg = result(srv()).r[0];
+  const Pid other = spawn("other");
+  ASSERT_EQ(sys(main_thread(other), Syscall::connect, kSid[0], kSid[1], kSid[2], kSid[3]).error, Error::Ok);
+  ASSERT_EQ(sys(main_thread(other), Syscall::try_send_scalar, 1, 42).error, Error::Ok);
+  k_->destroy_process(client_pid, 0);
+  EXPECT_EQ(k_->server(handle - 1).count, 1u);  // only the other client's message is left
+  EXPECT_EQ(sys(srv(), Syscall::reply, msg, 1, 2).error, Error::InvalidHandle);
+  const Ret m = sys(srv(), Syscall::try_receive, handle);
+  EXPECT_EQ(m.error, Error::Ok);
+  EXPECT_EQ(m.r[1], 42u);  // the other client's id
+  EXPECT_EQ(m.r[2], static_cast<uint32_t>(MessageKind::Scalar));
+  EXPECT_EQ(owned_by(client_pid), 0u);
+}
+
+TEST_F(IpcTest, ClientDeathWhileSendBlockedAndWhileConnecting) {
+  while (sys(cli(), Syscall::try_send_scalar, cid, 1).error == Error::Ok) {
+  }
+  sys(cli(), Syscall::send_scalar, cid, 1);
+  ASSERT_EQ(cli().state, ThreadState::SendBlocked);
+  const Pid waiter = spawn("waiter");
+  sys(main_thread(waiter), Syscall::connect, 9, 9, 9, 9);
+  ASSERT_EQ(main_thread(waiter).state, ThreadState::Connecting);
+  k_->destroy_process(client_pid, 0);
+  k_->destroy_process(waiter, 0);
+  EXPECT_EQ(k_->server(handle - 1).count, 0u);
+  EXPECT_EQ(k_->server(handle - 1).blocked_senders, 0u);
+  EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).error, Error::WouldBlock);
+  EXPECT_EQ(sys(srv(), Syscall::create_server, 9, 9, 9, 9).error, Error::Ok);  // wakes nobody
+}
+
+TEST_F(IpcTest, WaitEventWakesOnArrival) {
+  sys(srv(), Syscall::wait_event, 0);
+  EXPECT_EQ(srv().state, ThreadState::Waiting);
+  EXPECT_EQ(sys(cli(), Syscall::send_scalar, cid, 5).error, Error::Ok);
+  EXPECT_EQ(srv().state, ThreadState::Ready);
+  EXPECT_EQ(result(srv()).error, Error::Ok);
+}
+
+// --- the fastpath is the slow path, faster ---------------------------------------------------
+
+// Runs one call + reply-and-receive through `path` and records everything they leave behind.
+struct Outcome {
+  uint32_t server_regs[8], client_regs[8];
+  ThreadState server_state, client_state;
+  bool server_current, client_current;
+  uint16_t receivers;
+};
+
+class FastpathTest : public IpcTest {
+ protected:
+  Outcome run(Path path) {
+    server_waits();
+    sys(cli(), Syscall::call_scalar, cid, 9, 1, 2, 3, 4, path);
+    Outcome o{};
+    for (int i = 0; i < 8; ++i) o.server_regs[i] = srv().frame.a(i);
+    const uint32_t msg = srv().frame.a(1);
+    sys(srv(), Syscall::reply_and_receive_next, handle, msg, 77, 88, 0, 0, path);
+    for (int i = 0; i < 8; ++i) o.client_regs[i] = cli().frame.a(i);
+    o.server_state = srv().state;
+    o.client_state = cli().state;
+    o.server_current = k_->current() == &srv();
+    o.client_current = k_->current() == &cli();
+    o.receivers = k_->server(handle - 1).receivers;
+    return o;
+  }
+};
+
+TEST_F(FastpathTest, FastAndSlowPathsLeaveIdenticalState) {
+  const Outcome fast = run(Path::Normal);
+  // A fresh kernel for the slow path, set up identically.
+  TearDown();
+  SetUp();
+  const Outcome slow = run(Path::SlowOnly);
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(fast.server_regs[i], slow.server_regs[i]) << "server a" << i;
+    EXPECT_EQ(fast.client_regs[i], slow.client_regs[i]) << "client a" << i;
+  }
+  EXPECT_EQ(fast.server_state, slow.server_state);
+  EXPECT_EQ(fast.client_state, slow.client_state);
+  EXPECT_EQ(fast.server_current, slow.server_current);
+  EXPECT_EQ(fast.client_current, slow.client_current);
+  EXPECT_EQ(fast.receivers, slow.receivers);
+  EXPECT_EQ(fast.client_regs[1], 77u);
+  EXPECT_EQ(fast.client_regs[2], 88u);
+}
+
+TEST_F(FastpathTest, FastpathDeclinesWhenAGuardFails) {
+  // No server waiting: the fastpath must decline and change nothing.
+  KernelTestAccess::run(*k_, cli());
+  cli().frame.a(0) = cid;
+  cli().frame.a(7) = static_cast<uint32_t>(Syscall::call_scalar);
+  EXPECT_FALSE(sync::fastpath(*k_));
+  EXPECT_EQ(cli().state, ThreadState::Running);
+  // A more urgent thread is ready: the call must not jump over it.
+  server_waits();
+  auto urgent = k_->create_thread(client_pid, 0x10000, 0x7fff0000, 0, 0);
+  ASSERT_TRUE(urgent.is_ok());
+  KernelTestAccess::run(*k_, cli());
+  cli().frame.a(0) = cid;
+  cli().frame.a(7) = static_cast<uint32_t>(Syscall::call_scalar);
+  EXPECT_FALSE(sync::fastpath(*k_));
+  dispatch::syscall(*k_);  // the slow path queues behind the scheduler instead
+  EXPECT_EQ(srv().state, ThreadState::Ready);
+  EXPECT_EQ(cli().state, ThreadState::Calling);
+}
+
+// --- threads and scheduling ------------------------------------------------------------------
+
+TEST_F(KernelTest, PriorityRoundRobin) {
+  const Pid pid = spawn("p");
+  Thread& main = main_thread(pid);
+  auto hi = k_->create_thread(pid, 0x10000, 0x7fff0000, 0, 1);
+  auto lo = k_->create_thread(pid, 0x10000, 0x7fff0000, 0, 6);
+  ASSERT_TRUE(hi.is_ok() && lo.is_ok());
+  ASSERT_TRUE(k_->pick_next());
+  EXPECT_EQ(k_->current(), &k_->thread(hi.value()));  // most urgent first
+  sys(k_->thread(hi.value()), Syscall::exit_thread);
+  EXPECT_EQ(k_->current(), &main);
+  sys(main, Syscall::yield);
+  EXPECT_EQ(k_->current(), &main);  // nothing else at its priority: it runs on
+  EXPECT_EQ(sys(main, Syscall::create_thread, 0x10000, 0x7fff0000, 0, abi::kDefaultPriority).error, Error::Ok);
+  sys(main, Syscall::yield);
+  EXPECT_NE(k_->current(), &main);  // a peer at the same priority gets its turn
+  k_->tick(1);                      // preemption puts it back in line
+  EXPECT_EQ(k_->current(), &main);
+  EXPECT_EQ(k_->thread(lo.value()).state, ThreadState::Ready);  // the low one waits
+}
+
+TEST_F(KernelTest, ThreadLimitPerProcess) {
+  const Pid pid = spawn("p");
+  Error e = Error::Ok;
+  int made = 0;
+  while ((e = sys(main_thread(pid), Syscall::create_thread, 0x10000, 0x7fff0000, 0, 4).error) == Error::Ok) ++made;
+  EXPECT_EQ(e, Error::LimitReached);
+  EXPECT_EQ(made + 1, static_cast<int>(kMaxThreadsPerProcess));
+}
+
+}  // namespace
+}  // namespace courier::test

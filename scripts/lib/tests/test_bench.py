@@ -1,0 +1,185 @@
+"""Tests of the benchmark driver (scripts/lib/bench.py) with a fake platform runner: what is
+written when runs hang, die or print damaged lines, how --filter selects images, presets,
+and reading a recorded board console with --replay."""
+import contextlib
+import io
+import json
+import os
+import tempfile
+import unittest
+
+import fixtures  # first: it puts scripts/lib on the path
+import bench  # noqa: E402
+import gbench_json  # noqa: E402
+
+CONSOLES = {
+    "bench_sync.elf": fixtures.console({"sync/null_syscall": 138, "sync/call_reply": 190}),
+    "bench_lend.elf": fixtures.console({"lend/borrow/4096": 900}, absent=["lend/move/4096"]),
+}
+
+
+class FakeRun:
+    """Stands in for runner.run_image: replays a console per image, optionally misbehaving."""
+
+    def __init__(self, consoles, hang=(), die=(), cut=()):
+        self.consoles, self.hang, self.die, self.cut = consoles, hang, die, cut
+        self.ran = []
+
+    def __call__(self, image, platform, timeout, echo, on_line):
+        name = os.path.basename(image)
+        self.ran.append(name)
+        text = self.consoles[name]
+        if name in self.hang or name in self.die or name in self.cut:
+            text = text[:text.rindex("@bench v1 end") - 30]  # stops inside the last record
+        for line in text.splitlines():
+            on_line(line)
+
+        class Result:
+            timed_out = name in self.hang
+            status = 124 if name in self.hang else (3 if name in self.die else 0)
+            seconds = 0.5
+        return Result()
+
+
+class Driver(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.build = os.path.join(self.tmp.name, "build")
+        self.out = os.path.join(self.tmp.name, "results")
+        os.makedirs(os.path.join(self.build, "bench", "target"))
+        for name in CONSOLES:
+            image = os.path.join(self.build, "bench", "target", name)
+            open(image, "w").close()
+            with open(image + ".size.json", "w") as f:
+                json.dump({"text_rodata": 5896}, f)
+
+    def run_bench(self, *args, run=None):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = bench.main(["--build", self.build, "--out", self.out, *args], run=run)
+        self.stdout, self.stderr = out.getvalue(), err.getvalue()
+        return status
+
+    def written(self, name="qemu-full.json"):
+        return gbench_json.load(os.path.join(self.out, name))
+
+    def test_complete_run(self):
+        self.assertEqual(self.run_bench(run=FakeRun(CONSOLES)), 0)
+        doc = self.written()
+        self.assertEqual(sorted(gbench_json.figures(doc)),
+                         ["lend/borrow/4096", "sync/call_reply", "sync/null_syscall"])
+        ctx = doc["context"]
+        self.assertNotIn("courier_incomplete", ctx)
+        self.assertEqual(ctx["courier_kernel_text_rodata"], 5896)
+        self.assertEqual(ctx["courier_core_params"]["machine"], "virt")
+        self.assertEqual(ctx["courier_counter_unit"], "instructions")
+        self.assertEqual(ctx["courier_absent"], {"lend/move/4096": "path not compiled in"})
+        self.assertIn("[2/2] bench_sync.elf on qemu (0 images left after this)", self.stdout)
+
+    def test_hang_keeps_partial_results_marked_incomplete(self):
+        self.assertEqual(self.run_bench(run=FakeRun(CONSOLES, hang={"bench_sync.elf"})), 1)
+        ctx = self.written()["context"]
+        reasons = " | ".join(ctx["courier_incomplete"])
+        self.assertIn("bench_sync.elf: timed out", reasons)
+        self.assertIn("suite 'sync' did not finish", reasons)
+        self.assertIn("sync/null_syscall", gbench_json.figures(self.written()))
+        self.assertIn("INCOMPLETE", self.stderr)
+
+    def test_death_and_cut_line(self):
+        self.assertEqual(self.run_bench(run=FakeRun(CONSOLES, die={"bench_lend.elf"})), 1)
+        reasons = " | ".join(self.written()["context"]["courier_incomplete"])
+        self.assertIn("bench_lend.elf: exited with status 3", reasons)
+        self.assertIn("rejected line: bench_lend.elf", reasons)
+
+    def test_filter_skips_images_and_filters_results(self):
+        fake = FakeRun(CONSOLES)
+        self.assertEqual(self.run_bench("--filter", "call_reply", run=fake), 0)
+        self.assertEqual(fake.ran, ["bench_sync.elf"])
+        doc = self.written()
+        self.assertEqual(list(gbench_json.figures(doc)), ["sync/call_reply"])
+        self.assertEqual(doc["context"]["courier_filter"], "call_reply")
+
+    def test_filter_matching_nothing_writes_nothing(self):
+        self.assertEqual(self.run_bench("--filter", "no/such", run=FakeRun(CONSOLES)), 1)
+        self.assertIn("matches no known benchmark name", self.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.out, "qemu-full.json")))
+
+    def test_filter_naming_a_benchmark_the_image_lacks(self):
+        self.assertEqual(self.run_bench("--filter", "sync/yield", run=FakeRun(CONSOLES)), 1)
+        self.assertIn("matched no benchmark in this run", self.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.out, "qemu-full.json")))
+
+    def test_no_images(self):
+        self.build = self.tmp.name
+        self.assertEqual(self.run_bench(run=FakeRun(CONSOLES)), 1)
+        self.assertIn("no benchmark images", self.stderr)
+
+    def test_core_params_file(self):
+        path = os.path.join(self.tmp.name, "core.json")
+        with open(path, "w") as f:
+            json.dump({"itlb": 4, "cache": "4 KiB"}, f)
+        self.run_bench("--core-params", path, run=FakeRun(CONSOLES))
+        self.assertEqual(self.written()["context"]["courier_core_params"]["itlb"], 4)
+
+    def test_replay_of_a_recorded_board(self):
+        log = os.path.join(fixtures.FIXTURES, "betrusted-console.log")
+        self.assertEqual(self.run_bench("--replay", log, "--settle", "0.1"), 0)
+        doc = self.written("betrusted-betrusted.json")
+        self.assertEqual(doc["context"]["courier_counter_unit"], "cycles")
+        self.assertEqual(doc["context"]["courier_core_params"]["icache_kib"], 4)
+        self.assertEqual(len(gbench_json.figures(doc)), 5)
+
+    def test_replay_of_a_cut_recording(self):
+        with open(os.path.join(fixtures.FIXTURES, "betrusted-console.log"), "rb") as f:
+            data = f.read()
+        log = os.path.join(self.tmp.name, "cut.log")
+        with open(log, "wb") as f:
+            f.write(data[:data.index(b"@bench v1 end suite=lend") + 10])
+        self.assertEqual(self.run_bench("--replay", log, "--settle", "0.1"), 1)
+        reasons = " | ".join(self.written("betrusted-betrusted.json")["context"]
+                             ["courier_incomplete"])
+        self.assertIn("suite 'lend' did not finish", reasons)
+        self.assertIn("cut.log", reasons)
+
+
+class SimStats(unittest.TestCase):
+    def test_summed_over_images(self):
+        stats = {}
+        for line in ("courier-sim: cycles=3000000 instret=2000000 cpi=1.50 sim_speed=2.00 "
+                     "Mcycles/s wall=1.00s",
+                     "courier-sim: cycles=1000000 instret=500000 cpi=2.00 sim_speed=1.00 "
+                     "Mcycles/s wall=1.00s",
+                     "courier-sim: finisher reset request; stopping", "unrelated cycles=5"):
+            bench.add_sim_stats(line, stats)
+        self.assertEqual(stats, {"cycles": 4000000, "instret": 2500000, "wall_seconds": 2.0,
+                                 "cycles_per_second": 2000000})
+
+
+class Presets(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        with open(os.path.join(self.tmp.name, "CMakePresets.json"), "w") as f:
+            json.dump({"configurePresets": [
+                {"name": "qemu", "binaryDir": "${sourceDir}/build/${presetName}"},
+                {"name": "qemu-minimal", "inherits": "qemu"}]}, f)
+
+    def test_image_preset_names(self):
+        self.assertEqual(bench.image_preset("full"), "qemu")
+        self.assertEqual(bench.image_preset("minimal"), "qemu-minimal")
+
+    def test_binary_dir_follows_inherits(self):
+        _, presets = bench.find_preset(self.tmp.name, "qemu-minimal")
+        self.assertEqual(bench.preset_binary_dir(self.tmp.name, "qemu-minimal", presets),
+                         os.path.join(self.tmp.name, "build", "qemu-minimal"))
+
+    def test_missing_preset_is_named(self):
+        with self.assertRaises(bench.BenchError) as cm:
+            bench.build_with_preset(self.tmp.name, "qemu-betrusted", "the betrusted images")
+        self.assertIn("no CMake preset 'qemu-betrusted'", str(cm.exception))
+        self.assertIn("qemu, qemu-minimal", str(cm.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
