@@ -17,10 +17,11 @@ set(CMAKE_SIZE riscv64-unknown-elf-size CACHE FILEPATH "")
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
 set(COURIER_RV32_ARCH "-march=rv32ima -misa-spec=2.2 -mabi=ilp32 -mcmodel=medany")
-set(CMAKE_C_FLAGS_INIT "${COURIER_RV32_ARCH} -ffreestanding -nostdlib")
+set(CMAKE_C_FLAGS_INIT "${COURIER_RV32_ARCH} -ffreestanding -nostdlib -ffunction-sections -fdata-sections")
 set(CMAKE_CXX_FLAGS_INIT
     "${COURIER_RV32_ARCH} -ffreestanding -nostdlib -fno-exceptions -fno-rtti \
--fno-threadsafe-statics -fno-use-cxa-atexit -fno-asynchronous-unwind-tables")
+-fno-threadsafe-statics -fno-use-cxa-atexit -fno-asynchronous-unwind-tables \
+-ffunction-sections -fdata-sections")
 set(CMAKE_ASM_FLAGS_INIT "${COURIER_RV32_ARCH}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "${COURIER_RV32_ARCH} -nostdlib -static -Wl,--gc-sections")
 
