@@ -31,6 +31,7 @@ kstd::Result<void, abi::Error> AddressSpace::init(FrameTable& frames, Pid pid, u
   root_ = root.value();
   asid_ = asid;
   pid_ = pid;
+  satp_ = sv32::satp(root_, mmu::asid_bits() >= mmu::kMinAsidBits ? asid : 0);
   sv32::Pte* table = root_table();
   for (uint32_t k = 0; k < g_kernel_entries.count; ++k) {
     table[g_kernel_entries.index[k]] = g_kernel_entries.pte[k];

@@ -25,6 +25,7 @@ void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) 
   first_exit_code_ = 0;
   for (Thread& t : threads_) {
     t = Thread{};
+    t.tid = static_cast<Tid>(&t - threads_);
     t.wait_server = kNone;
     t.next = t.prev = kNone;
   }

@@ -108,10 +108,12 @@ kstd::Result<Tid, abi::Error> Kernel::create_thread(Pid pid, uint32_t pc, uint32
   for (Tid i = 0; i < kMaxThreads; ++i) {
     Thread& t = threads_[i];
     if (t.state != ThreadState::Free) continue;
-    const uint16_t gen = static_cast<uint16_t>(t.generation + 1);
+    const uint32_t gen = t.generation + 1;
     t = Thread{};
+    t.tid = i;
     t.generation = gen;
     t.pid = pid;
+    t.satp = proc.space.satp();
     t.priority = static_cast<uint8_t>(priority);
     t.wait_server = kNone;
     t.next = t.prev = kNone;

@@ -6,6 +6,7 @@
 // ASID when the hardware implements enough ASID bits; otherwise every switch flushes the TLB.
 #include "board.h"
 #include "courier/arch/csr.h"
+#include "courier/arch/space.h"
 #include "courier/core/address_space.h"
 #include "courier/core/mmu_hooks.h"
 #include "courier/kstd/assert.h"
@@ -18,7 +19,6 @@ namespace {
 alignas(4096) constinit sv32::Pte boot_root[sv32::kEntries] = {};
 alignas(4096) constinit sv32::Pte device_table[sv32::kEntries] = {};
 constinit uint32_t asid_width = 0;
-constinit uint32_t active_satp = 0;
 
 kstd::Pfn pfn_of_ptr(const void* p) {
   return kstd::PhysAddr(reinterpret_cast<uintptr_t>(p)).pfn();  // identity: va == pa
@@ -26,6 +26,9 @@ kstd::Pfn pfn_of_ptr(const void* p) {
 }  // namespace
 
 namespace arch {
+
+constinit uint32_t g_active_satp = 0;
+constinit bool g_asid_tagged = false;
 
 // Builds the kernel's entries, turns paging on with the boot root, probes ASID bits.
 void init_kernel_space(uintptr_t ram_base, uint32_t ram_size) {
@@ -50,20 +53,15 @@ void init_kernel_space(uintptr_t ram_base, uint32_t ram_size) {
   // Probe: write all ASID bits and see which stick (the privileged spec's ASIDLEN discovery).
   CSR_WRITE(satp, sv32::satp(pfn_of_ptr(boot_root), 0x1ff));
   asid_width = __builtin_popcount((CSR_READ(satp) >> 22) & 0x1ff);
-  active_satp = sv32::satp(pfn_of_ptr(boot_root), 0);
-  CSR_WRITE(satp, active_satp);
+  g_asid_tagged = asid_width >= mmu::kMinAsidBits;
+  g_active_satp = sv32::satp(pfn_of_ptr(boot_root), 0);
+  CSR_WRITE(satp, g_active_satp);
   asm volatile("sfence.vma" ::: "memory");
   platform::use_kernel_window();
 }
 
 // Back to the kernel-only root (no process running).
-void activate_kernel_space() {
-  const uint32_t satp = sv32::satp(pfn_of_ptr(boot_root), 0);
-  if (satp == active_satp) return;
-  active_satp = satp;
-  CSR_WRITE(satp, satp);
-  if (asid_width == 0) asm volatile("sfence.vma" ::: "memory");
-}
+void activate_kernel_space() { switch_space(sv32::satp(pfn_of_ptr(boot_root), 0)); }
 
 }  // namespace arch
 
@@ -72,21 +70,15 @@ namespace mmu {
 uint32_t asid_bits() { return asid_width; }
 
 void activate(kstd::Pfn root, uint32_t asid) {
-  // Pids are below kMaxProcesses, so they fit whenever the hardware has 4 or more ASID bits.
-  const bool tagged = asid_width >= 4;
-  const uint32_t satp = sv32::satp(root, tagged ? asid : 0);
-  if (satp == active_satp) return;
-  active_satp = satp;
-  CSR_WRITE(satp, satp);
-  if (!tagged) asm volatile("sfence.vma" ::: "memory");
+  arch::switch_space(sv32::satp(root, arch::g_asid_tagged ? asid : 0));
 }
 
 void release(kstd::Pfn root) {
-  if ((active_satp & 0x3fffff) == root.raw()) arch::activate_kernel_space();
+  if ((arch::g_active_satp & 0x3fffff) == root.raw()) arch::activate_kernel_space();
 }
 
 void flush_page(uint32_t asid, kstd::VirtAddr va) {
-  if (asid_width >= 4) {
+  if (arch::g_asid_tagged) {
     asm volatile("sfence.vma %0, %1" ::"r"(va.raw()), "r"(asid) : "memory");
   } else {
     asm volatile("sfence.vma %0, zero" ::"r"(va.raw()) : "memory");
@@ -94,7 +86,7 @@ void flush_page(uint32_t asid, kstd::VirtAddr va) {
 }
 
 void flush_asid(uint32_t asid) {
-  if (asid_width >= 4) {
+  if (arch::g_asid_tagged) {
     asm volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
   } else {
     asm volatile("sfence.vma" ::: "memory");

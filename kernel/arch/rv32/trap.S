@@ -6,7 +6,7 @@
 // a kernel bug: it goes to kernel_fault, which panics with the cause.
 //
 // On entry from U-mode every user register is saved into the frame, the kernel stack is loaded
-// and trap_handler(frame) runs; it returns the frame of the thread to resume (the same one, or
+// and syscall_entry(frame) (for an ecall) or trap_handler(frame) runs; each returns the frame of the thread to resume (the same one, or
 // another after a switch), which trap_return restores. That single return value is the whole
 // context switch: the kernel keeps no per-thread kernel stack.
 #include "courier/arch/asm.h"
@@ -53,6 +53,28 @@ trap_entry:
   sw t0, FRAME_PC(sp)
   mv a0, sp
   la sp, kernel_stack_top
+  csrr t0, scause
+  li t1, 8                  // ecall from U-mode
+  bne t0, t1, 3f
+  lw t0, FRAME_PC(a0)       // resume after the ecall
+  addi t0, t0, 4
+  sw t0, FRAME_PC(a0)
+  // The two IPC calls with a fastpath go straight to it (syscall numbers: abi/syscalls.def,
+  // checked against the enum in trap.cc).
+  lw t0, FRAME_A7(a0)
+  li t1, SYS_CALL_SCALAR
+  beq t0, t1, 1f
+  li t1, SYS_REPLY_AND_RECEIVE_NEXT
+  beq t0, t1, 2f
+  call syscall_entry
+  j trap_return
+1:
+  call fast_call_entry
+  j trap_return
+2:
+  call fast_reply_entry
+  j trap_return
+3:
   call trap_handler
   // fall through with the frame to resume in a0
 

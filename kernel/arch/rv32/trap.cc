@@ -1,16 +1,22 @@
 // trap.cc — from trap.S into the portable kernel and back.
 //
-// trap_handler decodes scause once: an ecall goes to the syscall dispatcher, the supervisor
-// timer to the scheduler tick, anything else is a fault of the running process. Then resume()
+// trap.S sends ecalls to syscall_entry (fastpath first, then the dispatcher) and every other
+// trap to trap_handler: the supervisor timer ticks the scheduler, anything else is a fault of
+// the running process. Then resume()
 // finds the thread to run (idling with wfi while there is none), switches address space if
 // the process changed, and hands its frame back to trap.S.
+#include <stddef.h>
+
 #include "board.h"
+#include "courier/arch/asm.h"
 #include "courier/arch/csr.h"
 #include "courier/arch/shim.h"
+#include "courier/arch/space.h"
 #include "courier/core/console.h"
 #include "courier/core/kernel.h"
 #include "courier/core/platform.h"
 #include "dispatch.h"
+#include "fastpath.h"
 #include "sync.h"
 
 namespace courier {
@@ -28,7 +34,6 @@ constexpr uint32_t kSipStip = 1u << 5;
 // Time slice: 10 ms of the platform timer.
 constexpr uint64_t kSliceTicks = platform::kTimerHz / 100;
 
-constinit Pid active_pid = 0;
 
 void timer_tick() {
   const uint64_t now = arch::read_time();
@@ -52,15 +57,11 @@ arch::TrapFrame* resume() {
     // Idle: nothing can run until an interrupt. wfi wakes on a pending enabled interrupt even
     // with sstatus.SIE clear, so the kernel stays non-preemptible and polls the cause itself.
     arch::activate_kernel_space();
-    active_pid = 0;
     asm volatile("wfi");
     if (CSR_READ(sip) & kSipStip) timer_tick();
   }
   Thread& next = *g_kernel.current();
-  if (next.pid != active_pid) {
-    g_kernel.process(next.pid).space.activate();
-    active_pid = next.pid;
-  }
+  arch::switch_space(next.satp);
   return &next.frame;
 }
 
@@ -71,32 +72,55 @@ void start_timer() {
 
 }  // namespace courier
 
+namespace courier {
+namespace {
+
+// After a syscall or interrupt: the thread to resume, switching address space if its process
+// is not the one whose tables are live.
+inline arch::TrapFrame* next_frame() {
+  Thread* next = g_kernel.current();
+  if (next != nullptr && !g_kernel.first_process_ended()) [[likely]] {
+    arch::switch_space(next->satp);
+    return &next->frame;
+  }
+  return resume();
+}
+
+}  // namespace
+}  // namespace courier
+
+static_assert(SYS_CALL_SCALAR == static_cast<uint32_t>(courier::abi::Syscall::call_scalar));
+static_assert(SYS_REPLY_AND_RECEIVE_NEXT ==
+              static_cast<uint32_t>(courier::abi::Syscall::reply_and_receive_next));
+static_assert(FRAME_A7 == offsetof(courier::arch::TrapFrame, x) + 17 * 4);
+
+// An ecall from U-mode; trap.S has moved the pc past it and sent the two IPC calls with a
+// fastpath to their own entries. `frame` is the first member of the current thread.
+extern "C" courier::arch::TrapFrame* syscall_entry(courier::arch::TrapFrame*) {
+  courier::dispatch::syscall(courier::g_kernel);
+  return courier::next_frame();
+}
+
+extern "C" courier::arch::TrapFrame* fast_call_entry(courier::arch::TrapFrame* frame) {
+  using namespace courier;
+  if (!sync::fast_call(g_kernel, *reinterpret_cast<Thread*>(frame))) dispatch::syscall(g_kernel);
+  return next_frame();
+}
+
+extern "C" courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* frame) {
+  using namespace courier;
+  if (!sync::fast_reply_recv(g_kernel, *reinterpret_cast<Thread*>(frame))) dispatch::syscall(g_kernel);
+  return next_frame();
+}
+
+// Every other trap from U-mode: the timer, or a fault of the running process.
 extern "C" courier::arch::TrapFrame* trap_handler(courier::arch::TrapFrame* frame) {
   using namespace courier;
   const uint32_t cause = CSR_READ(scause);
-  if (cause == static_cast<uint32_t>(Cause::EcallU)) {
-    frame->pc += 4;  // resume after the ecall
-    const uint32_t number = frame->a(7);
-    if (number == static_cast<uint32_t>(abi::Syscall::call_scalar) ||
-        number == static_cast<uint32_t>(abi::Syscall::reply_and_receive_next)) {
-      if (!sync::fastpath(g_kernel)) dispatch::syscall(g_kernel);
-    } else {
-      dispatch::syscall(g_kernel);
-    }
-    // The common cases: the thread that trapped runs on (frame is its first member), or the
-    // IPC path switched to another thread that is ready to go.
-    Thread* next = g_kernel.current();
-    if (next != nullptr && !g_kernel.first_process_ended()) [[likely]] {
-      if (next->pid != active_pid) {
-        g_kernel.process(next->pid).space.activate();
-        active_pid = next->pid;
-      }
-      return &next->frame;
-    }
-  } else if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::STimer))) {
+  if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::STimer))) {
     timer_tick();
   } else {
     dispatch::user_fault(g_kernel, cause, frame->pc, CSR_READ(stval));
   }
-  return resume();
+  return next_frame();
 }

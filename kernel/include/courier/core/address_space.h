@@ -71,6 +71,8 @@ class AddressSpace {
   void destroy(FrameTable& frames, Visit&& visit);
 
   void activate() const { mmu::activate(root_, asid_); }
+  // The satp value that selects this space (ASID field 0 when the hardware is untagged).
+  uint32_t satp() const { return satp_; }
   kstd::Pfn root() const { return root_; }
   uint32_t asid() const { return asid_; }
 
@@ -79,6 +81,7 @@ class AddressSpace {
   sv32::Pte* leaf_slot(kstd::VirtAddr va) const;
   kstd::Pfn root_;
   uint32_t asid_ = 0;
+  uint32_t satp_ = 0;
   Pid pid_ = 0;
 };
 

@@ -28,7 +28,7 @@ class Kernel {
   // --- threads and scheduling --------------------------------------------------------------
   Thread* current() { return current_; }
   Thread& thread(Tid t) { return threads_[t]; }
-  Tid tid_of(const Thread& t) const { return static_cast<Tid>(&t - threads_); }
+  Tid tid_of(const Thread& t) const { return t.tid; }
   Process& process_of(const Thread& t) { return processes_[t.pid]; }
   Process& process(Pid p) { return processes_[p]; }
   Server& server(uint16_t s) { return servers_[s]; }
@@ -116,16 +116,16 @@ class Kernel {
   void release_frame(Pid pid, const Mapping& m);
   void kill_server(uint16_t s);
 
-  FrameTable frames_{};
-  Process processes_[kMaxProcesses] = {};
-  Thread threads_[kMaxThreads] = {};
-  Server servers_[kMaxServers] = {};
+  // Hot scalars first: they are read on every IPC fastpath, at small offsets.
   Tid ready_head_[abi::kPriorities] = {};
   Tid ready_tail_[abi::kPriorities] = {};
   Thread* current_ = nullptr;
   uint32_t ready_mask_ = 0;  // bit p set: run queue p is not empty
   uint32_t first_exit_code_ = 0;
   bool first_ended_ = false;
+  Process processes_[kMaxProcesses] = {};
+  Thread threads_[kMaxThreads] = {};
+  Server servers_[kMaxServers] = {};
   uint64_t rng_ = 0x9e3779b97f4a7c15ull;
   uint64_t now_ = 0;
   // MMIO claimed through map_physical: which process owns each claimed page.
@@ -135,6 +135,8 @@ class Kernel {
   };
   static constexpr uint32_t kMaxMmio = 32;
   MmioClaim mmio_[kMaxMmio] = {};
+  // Last: it is large, and the hot tables above then sit at small offsets from the object.
+  FrameTable frames_{};
 
  public:
   // Set by the platform: physical ranges map_physical may hand out (device windows).

@@ -8,6 +8,9 @@
 
 namespace courier::mmu {
 
+// ASIDs are used only when the hardware has enough bits for every pid (kMaxProcesses = 16).
+inline constexpr uint32_t kMinAsidBits = 4;
+
 // Makes the address space with this root and ASID the current one.
 void activate(kstd::Pfn root, uint32_t asid);
 // Drops any cached translation of one page of one address space.

@@ -43,9 +43,11 @@ struct Thread {
   uint8_t call_received;  // Calling: 1 once the server has received the message
   uint8_t pad;
   Pid pid;
-  uint16_t generation;    // bumped on every call and on reuse; part of message handles
+  uint32_t generation;    // bumped on every call and on reuse; low 16 bits go into handles
   uint16_t wait_server;   // server index this thread waits on, or kNone
   Tid next, prev;         // run-queue / wait-list links
+  Tid tid;                // this thread's index in the table (fixed)
+  uint32_t satp;          // its process's address-space selector (AddressSpace::satp())
   uint32_t wait_sid[4];
   uint64_t wake_at;       // Waiting: deadline in timer ticks (0: none)
 };
@@ -75,7 +77,7 @@ struct Message {
   uint32_t w[4];
   Pid sender_pid;
   Tid sender_tid;      // BlockingScalar: the caller to reply to
-  uint16_t sender_gen;
+  uint32_t sender_gen;
 };
 
 enum class ServerState : uint8_t { Free, Alive };
@@ -92,6 +94,6 @@ struct Server {
 };
 
 // Message handles: (generation << 16) | (tid + 1); 0 means "no reply expected".
-constexpr uint32_t message_handle(Tid tid, uint16_t gen) { return (uint32_t{gen} << 16) | (tid + 1u); }
+constexpr uint32_t message_handle(Tid tid, uint32_t gen) { return (gen << 16) | (tid + 1u); }
 
 }  // namespace courier

@@ -15,3 +15,8 @@
 
 // TrapFrame layout (arch/trap_frame.h): x_i at 4*i, pc at 128, 132 bytes.
 #define FRAME_PC 128
+#define FRAME_A7 68
+
+// Syscall numbers trap.S dispatches on (abi/syscalls.def; static_assert in trap.cc).
+#define SYS_CALL_SCALAR 18
+#define SYS_REPLY_AND_RECEIVE_NEXT 22
