@@ -31,6 +31,9 @@ class PtyReplay:
             os.write(self.master, self.data[i:i + self.chunk])
             time.sleep(0.001)
         if self.close_after:
+            # Linux discards what the slave side has not read yet when the master closes, so
+            # give the reader time to drain the last (cut) line first, as a real device would.
+            time.sleep(0.3)
             os.close(self.master)
             self.master = None
 
