@@ -9,30 +9,7 @@ namespace courier::sync {
 using abi::Error;
 using abi::MessageKind;
 
-void deliver(Thread& t, const Message& m, uint32_t handle) {
-  arch::TrapFrame& f = t.frame;
-  f.a(0) = static_cast<uint32_t>(Error::Ok);
-  f.a(1) = handle;
-  f.a(2) = m.id;
-  f.a(3) = static_cast<uint32_t>(m.kind);
-  f.a(4) = m.w[0];
-  f.a(5) = m.w[1];
-  f.a(6) = m.w[2];
-  f.a(7) = m.w[3];
-}
-
 namespace {
-
-// Takes the first thread waiting in receive on `index`, or nullptr.
-Thread* pop_receiver(Kernel& k, uint16_t index) {
-  Server& s = k.server(index);
-  if (s.receivers == kNone) return nullptr;
-  Thread& r = k.thread(s.receivers);
-  s.receivers = r.next;
-  r.next = kNone;
-  r.wait_server = kNone;
-  return &r;
-}
 
 Message make_message(MessageKind kind, const ScalarArgs& a, const Thread& sender, Tid tid) {
   Message m{};
@@ -42,6 +19,7 @@ Message make_message(MessageKind kind, const ScalarArgs& a, const Thread& sender
   m.sender_pid = sender.pid;
   m.sender_tid = tid;
   m.sender_gen = sender.generation;
+  m.lend = kNoLend;
   return m;
 }
 
@@ -50,12 +28,14 @@ bool take_queued(Kernel& k, Thread& receiver, uint16_t index) {
   Message m;
   if (!k.dequeue(index, &m)) return false;
   uint32_t handle = 0;
-  if (m.kind == MessageKind::BlockingScalar) {
+  if (m.kind != MessageKind::Scalar && m.kind != MessageKind::Move) {
     Thread& sender = k.thread(m.sender_tid);
-    KASSERT(sender.state == ThreadState::Calling && sender.generation == m.sender_gen);
+    KASSERT((sender.state == ThreadState::Calling || sender.state == ThreadState::Lending) &&
+            sender.generation == m.sender_gen);
     sender.call_received = 1;
     handle = message_handle(m.sender_tid, m.sender_gen);
   }
+  k.on_received(m);
   deliver(receiver, m, handle);
   k.queue_space(index);
   return true;
@@ -78,7 +58,7 @@ void send_scalar(Kernel& k, const ScalarArgs& a, WhenFull when_full) {
   if (target.is_err()) return set_result(caller, target.error());
   const uint16_t index = target.value();
   const Message m = make_message(MessageKind::Scalar, a, caller, k.tid_of(caller));
-  if (Thread* r = pop_receiver(k, index)) {
+  if (Thread* r = k.take_receiver(index)) {
     deliver(*r, m, 0);
     k.make_ready(*r);
     return set_result(caller, Error::Ok);
@@ -100,7 +80,7 @@ void call_scalar(Kernel& k, const ScalarArgs& a) {
   ++caller.generation;  // a fresh handle for this call: older handles to this thread are stale
   const Message m = make_message(MessageKind::BlockingScalar, a, caller, tid);
   caller.wait_server = index;
-  if (Thread* r = pop_receiver(k, index)) {
+  if (Thread* r = k.take_receiver(index)) {
     deliver(*r, m, message_handle(tid, caller.generation));
     caller.call_received = 1;
     if (k.may_run_directly(*r)) {

@@ -31,6 +31,7 @@ inline Thread* reply_target(Kernel& k, Pid server_pid, uint32_t msg) {
   const uint32_t slot = (msg & 0xffff) - 1;  // slot 0 wraps and fails the bound
   if (slot >= kMaxThreads) return nullptr;
   Thread& t = k.thread(static_cast<Tid>(slot));
+  // (A memory message's sender is Lending, not Calling: it is answered by return_memory.)
   if (t.state != ThreadState::Calling || !t.call_received || (t.generation & 0xffff) != (msg >> 16) ||
       t.wait_server == kNone || k.server(t.wait_server).owner != server_pid) {
     return nullptr;
@@ -44,7 +45,5 @@ bool fastpath(Kernel& k);
 // The two halves (fast_call, fast_reply_recv) are inline in fastpath.h, for a trap handler
 // that has already decoded the syscall number.
 
-// Writes `m` into `t`'s registers as receive's answer.
-void deliver(Thread& t, const Message& m, uint32_t handle);
 
 }  // namespace courier::sync

@@ -47,7 +47,7 @@ sv32::Pte* AddressSpace::leaf_slot(kstd::VirtAddr va) const {
 }
 
 kstd::Result<void, abi::Error> AddressSpace::map(FrameTable& frames, kstd::VirtAddr va,
-                                                 kstd::Pfn pfn, uint32_t flags) {
+                                                 kstd::Pfn pfn, uint32_t flags, bool borrowed) {
   if (!is_user_page(va) || (flags & ~kMemValid) != 0 || flags == 0) {
     return kstd::err(abi::Error::InvalidArgument);
   }
@@ -59,8 +59,8 @@ kstd::Result<void, abi::Error> AddressSpace::map(FrameTable& frames, kstd::VirtA
   }
   KASSERT(sv32::is_table(top));  // user slots never hold megapages
   sv32::Pte* slot = leaf_slot(va);
-  if (*slot & sv32::kV) return kstd::err(abi::Error::AlreadyExists);
-  *slot = sv32::leaf(pfn, perms_for(flags));
+  if (sv32::is_present(*slot)) return kstd::err(abi::Error::AlreadyExists);
+  *slot = sv32::leaf(pfn, perms_for(flags)) | (borrowed ? sv32::kBorrowed : 0);
   // A never-mapped page has no TLB entry to invalidate (Sv32 does not cache invalid entries).
   return {};
 }
@@ -68,8 +68,8 @@ kstd::Result<void, abi::Error> AddressSpace::map(FrameTable& frames, kstd::VirtA
 kstd::Optional<Mapping> AddressSpace::unmap(kstd::VirtAddr va) {
   if (!is_user_page(va)) return kstd::nullopt;
   sv32::Pte* slot = leaf_slot(va);
-  if (slot == nullptr || !sv32::is_leaf(*slot)) return kstd::nullopt;
-  const Mapping m{sv32::pfn_of(*slot), flags_of_pte(*slot)};
+  if (slot == nullptr || !sv32::is_present(*slot)) return kstd::nullopt;
+  const Mapping m = mapping_of(*slot);
   *slot = 0;
   mmu::flush_page(asid_, va);
   return m;
@@ -78,17 +78,43 @@ kstd::Optional<Mapping> AddressSpace::unmap(kstd::VirtAddr va) {
 bool AddressSpace::protect(kstd::VirtAddr va, uint32_t flags) {
   if (!is_user_page(va) || flags == 0 || (flags & ~kMemValid) != 0) return false;
   sv32::Pte* slot = leaf_slot(va);
-  if (slot == nullptr || !sv32::is_leaf(*slot)) return false;
+  if (slot == nullptr || !sv32::is_leaf(*slot) || (*slot & (sv32::kLent | sv32::kBorrowed))) return false;
   *slot = sv32::leaf(sv32::pfn_of(*slot), perms_for(flags));
   mmu::flush_page(asid_, va);
+  return true;
+}
+
+bool AddressSpace::lend_page(kstd::VirtAddr va, bool keep_read) {
+  if (!is_user_page(va)) return false;
+  sv32::Pte* slot = leaf_slot(va);
+  if (slot == nullptr || !sv32::is_leaf(*slot) || (*slot & (sv32::kLent | sv32::kBorrowed))) return false;
+  *slot = (keep_read ? (*slot & ~sv32::kW) : (*slot & ~sv32::kV)) | sv32::kLent;
+  mmu::flush_page(asid_, va);
+  return true;
+}
+
+bool AddressSpace::unlend_page(kstd::VirtAddr va, uint32_t flags) {
+  if (!is_user_page(va)) return false;
+  sv32::Pte* slot = leaf_slot(va);
+  if (slot == nullptr || !(*slot & sv32::kLent)) return false;
+  *slot = sv32::leaf(sv32::pfn_of(*slot), perms_for(flags));
+  mmu::flush_page(asid_, va);  // a read-only entry may be cached
+  return true;
+}
+
+bool AddressSpace::adopt_page(kstd::VirtAddr va) {
+  if (!is_user_page(va)) return false;
+  sv32::Pte* slot = leaf_slot(va);
+  if (slot == nullptr || !sv32::is_leaf(*slot) || !(*slot & sv32::kBorrowed)) return false;
+  *slot &= ~sv32::kBorrowed;  // permissions unchanged: no flush needed
   return true;
 }
 
 kstd::Optional<Mapping> AddressSpace::lookup(kstd::VirtAddr va) const {
   if (va.raw() < kUserBase || va.raw() >= kUserTop) return kstd::nullopt;
   const sv32::Pte* slot = leaf_slot(va.page_base());
-  if (slot == nullptr || !sv32::is_leaf(*slot)) return kstd::nullopt;
-  return Mapping{sv32::pfn_of(*slot), flags_of_pte(*slot)};
+  if (slot == nullptr || !sv32::is_present(*slot)) return kstd::nullopt;
+  return mapping_of(*slot);
 }
 
 uint32_t AddressSpace::table_count() const {

@@ -76,6 +76,8 @@ kstd::Result<void, Error> Kernel::unmap_memory(Pid pid, uint32_t va, uint32_t by
   for (uint32_t i = 0; i < pages; ++i) {
     const auto m = proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
     if (!m) return kstd::err(Error::BadAddress);
+    // Lent or borrowed pages stay until return_memory: unmapping them would break the lend.
+    if (m->lent || m->borrowed) return kstd::err(Error::AccessDenied);
   }
   for (uint32_t i = 0; i < pages; ++i) {
     const auto m = proc.space.unmap(kstd::VirtAddr(va + i * kstd::kPageSize));
@@ -91,7 +93,9 @@ kstd::Result<void, Error> Kernel::update_memory_flags(Pid pid, uint32_t va, uint
   if (flags == 0 || (flags & ~kMemValid)) return kstd::err(Error::InvalidArgument);
   const uint32_t pages = KTRY(page_range(va, bytes));
   for (uint32_t i = 0; i < pages; ++i) {
-    if (!proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize))) return kstd::err(Error::BadAddress);
+    const auto m = proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
+    if (!m) return kstd::err(Error::BadAddress);
+    if (m->lent || m->borrowed) return kstd::err(Error::AccessDenied);
   }
   for (uint32_t i = 0; i < pages; ++i) proc.space.protect(kstd::VirtAddr(va + i * kstd::kPageSize), flags);
   return {};

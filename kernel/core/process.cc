@@ -26,6 +26,7 @@ void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) 
   for (Thread& t : threads_) {
     t = Thread{};
     t.tid = static_cast<Tid>(&t - threads_);
+    t.lend = kNoLend;
     t.wait_server = kNone;
     t.next = t.prev = kNone;
   }
@@ -36,6 +37,7 @@ void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) 
   for (uint32_t p = 0; p < abi::kPriorities; ++p) ready_head_[p] = ready_tail_[p] = kNone;
   ready_mask_ = 0;
   for (MmioClaim& c : mmio_) c = MmioClaim{0, 0};
+  for (Lend& l : lends_) l = Lend{};
   current_ = nullptr;
 }
 
@@ -114,7 +116,10 @@ uint32_t Kernel::live_processes() const {
 }
 
 void Kernel::release_frame(Pid pid, const Mapping& m) {
+  if (m.borrowed) return;  // the lender's frame: lending has already settled it
   if (frames_.contains(m.pfn)) {
+    // A page this process lent out may have passed to its borrower (reclaim_lends).
+    if (m.lent && frames_.owner(m.pfn) != Owner::process(pid)) return;
     KASSERT(frames_.owner(m.pfn) == Owner::process(pid));
     frames_.free(m.pfn);
     return;
@@ -144,6 +149,7 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
   }
   proc.thread_count = 0;
   proc.waiting_threads = 0;
+  reclaim_lends(pid);
 
   for (uint16_t s = 0; s < kMaxServers; ++s) {
     if (servers_[s].state == ServerState::Alive && servers_[s].owner == pid) kill_server(s);
@@ -183,6 +189,11 @@ void Kernel::check_invariants() {
     }
     uint32_t mapped_ram = 0, mapped_total = 0;
     proc.space.for_each([&](kstd::VirtAddr, const Mapping& m) {
+      if (m.borrowed) {
+        // Someone else's frame, lent to this process: owned by a live process.
+        KASSERT(frames_.contains(m.pfn) && frames_.owner(m.pfn).kind == OwnerKind::Process);
+        return;
+      }
       ++mapped_total;
       if (frames_.contains(m.pfn)) {
         KASSERT(frames_.owner(m.pfn) == Owner::process(pid));

@@ -114,6 +114,7 @@ kstd::Result<Tid, abi::Error> Kernel::create_thread(Pid pid, uint32_t pc, uint32
     t.generation = gen;
     t.pid = pid;
     t.satp = proc.space.satp();
+    t.lend = kNoLend;
     t.priority = static_cast<uint8_t>(priority);
     t.wait_server = kNone;
     t.next = t.prev = kNone;

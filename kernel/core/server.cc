@@ -69,6 +69,7 @@ kstd::Result<uint16_t, Error> Kernel::create_server(Pid pid, const uint32_t sid_
 void Kernel::wake_with(Thread& t, Error e) {
   set_result(t, e);
   t.wait_server = kNone;
+  t.lend = kNoLend;
   make_ready(t);
 }
 
@@ -87,6 +88,13 @@ void Kernel::remove_from_receivers(Thread& t) {
 void Kernel::kill_server(uint16_t index) {
   Server& s = servers_[index];
   KASSERT(s.state == ServerState::Alive);
+  // Lends sent to it end now: the borrower's mappings or copies go, the lender gets its access
+  // back and wakes with ServerNotFound (below, with the other callers).
+  for (Lend& l : lends_) {
+    if (!l.active || l.server != index) continue;
+    unmap_lend(l);
+    finish_lend(l, Error::ServerNotFound, 0, 0);
+  }
   // Its own threads waiting in receive, its callers (queued or being served) and senders
   // waiting for queue space all learn that the server is gone.
   while (s.receivers != kNone) {
@@ -95,7 +103,8 @@ void Kernel::kill_server(uint16_t index) {
     wake_with(t, Error::ServerNotFound);
   }
   for (Thread& t : threads_) {
-    if ((t.state == ThreadState::Calling || t.state == ThreadState::SendBlocked) &&
+    if ((t.state == ThreadState::Calling || t.state == ThreadState::Lending ||
+         t.state == ThreadState::SendBlocked) &&
         t.wait_server == index) {
       wake_with(t, Error::ServerNotFound);
     }

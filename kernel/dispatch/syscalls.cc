@@ -9,6 +9,9 @@
 #include "courier/core/console.h"
 #include "courier/core/platform.h"
 #include "dispatch.h"
+#include "copy.h"
+#include "courier/abi/lend.h"
+#include "lend.h"
 #include "sync.h"
 
 namespace courier::dispatch {
@@ -19,7 +22,7 @@ namespace {
 
 using abi::Error;
 
-// The caller's argument registers, read in place (a0..a5).
+// The caller's argument registers, read in place (a0..a6).
 struct SysArgs {
   const uint32_t* a;
 };
@@ -141,6 +144,27 @@ void sys_try_receive(Kernel& k, Thread&, const SysArgs& a) { sync::receive(k, a.
 void sys_reply(Kernel& k, Thread&, const SysArgs& a) { sync::reply(k, a.a[0], a.a[1], a.a[2]); }
 void sys_reply_and_receive_next(Kernel& k, Thread&, const SysArgs& a) {
   sync::reply_and_receive(k, a.a[0], a.a[1], a.a[2], a.a[3]);
+}
+
+void sys_lend_memory(Kernel& k, Thread&, const SysArgs& a) {
+  const lend::Args args{a.a[0], a.a[1], a.a[2] & abi::kLendKindMask, a.a[3], a.a[4], a.a[5], a.a[6]};
+  if (a.a[2] & ~(abi::kLendKindMask | abi::kLendByCopy)) return set_result(*k.current(), Error::InvalidArgument);
+  if (a.a[2] & abi::kLendByCopy) return copy::send(k, args);
+  lend::send(k, args);
+}
+
+void sys_return_memory(Kernel& k, Thread& t, const SysArgs& a) {
+  Lend* l = k.find_lend(t.pid, a.a[0]);
+  if (l == nullptr) return set_result(t, Error::InvalidHandle);  // not lent, or already returned
+  if (a.a[1] > l->pages * kstd::kPageSize || a.a[2] > l->pages * kstd::kPageSize - a.a[1]) {
+    return set_result(t, Error::InvalidArgument);
+  }
+  if (l->copy) {
+    copy::return_memory(k, *l, a.a[1], a.a[2]);
+  } else {
+    lend::return_memory(k, *l, a.a[1], a.a[2]);
+  }
+  set_result(t, Error::Ok);
 }
 
 void sys_process_info(Kernel& k, Thread& t, const SysArgs&) {

@@ -29,7 +29,9 @@ inline constexpr uint32_t kMemValid = kMemR | kMemW | kMemX;
 
 struct Mapping {
   kstd::Pfn pfn;
-  uint32_t flags;  // MemFlags
+  uint32_t flags;  // MemFlags the process has now (0 while a page is lent with no access)
+  bool lent = false;      // this space lent the page out (lending, DESIGN.md §2)
+  bool borrowed = false;  // this space borrows the page; another process owns the frame
 };
 
 // The kernel's own entries for every root table, set up once by the architecture at boot.
@@ -49,7 +51,13 @@ class AddressSpace {
   // Maps one user page. AlreadyExists if the page is mapped; OutOfMemory if a second-level table
   // was needed and none could be had; InvalidArgument for a va outside user space.
   kstd::Result<void, abi::Error> map(FrameTable& frames, kstd::VirtAddr va, kstd::Pfn pfn,
-                                     uint32_t flags);
+                                     uint32_t flags, bool borrowed = false);
+  // Lending: withdraw write access (keep_read) or all access from a mapped, unlent, own page,
+  // marking it lent; restore it later with `flags`. False if the page is not in that state.
+  bool lend_page(kstd::VirtAddr va, bool keep_read);
+  bool unlend_page(kstd::VirtAddr va, uint32_t flags);
+  // A borrowed page becomes this space's own (its lender died while it was borrowed).
+  bool adopt_page(kstd::VirtAddr va);
   // Removes one user mapping and returns what it mapped (nothing if unmapped).
   kstd::Optional<Mapping> unmap(kstd::VirtAddr va);
   // Changes the permissions of a mapped page; false if the page is not mapped.

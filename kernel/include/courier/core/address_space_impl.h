@@ -8,10 +8,15 @@ namespace courier {
 
 inline uint32_t flags_of_pte(sv32::Pte p) {
   uint32_t f = 0;
+  if (!(p & sv32::kV)) return 0;
   if (p & sv32::kR) f |= kMemR;
   if (p & sv32::kW) f |= kMemW;
   if (p & sv32::kX) f |= kMemX;
   return f;
+}
+
+inline Mapping mapping_of(sv32::Pte p) {
+  return Mapping{sv32::pfn_of(p), flags_of_pte(p), (p & sv32::kLent) != 0, (p & sv32::kBorrowed) != 0};
 }
 
 template <class Visit>
@@ -23,8 +28,8 @@ void AddressSpace::for_each(Visit&& visit) const {
     // Safe: second-level tables are frames this space allocated (invariant above).
     const auto* table = reinterpret_cast<const sv32::Pte*>(frame_ptr(sv32::pfn_of(root[i])));
     for (uint32_t j = 0; j < sv32::kEntries; ++j) {
-      if (!sv32::is_leaf(table[j])) continue;
-      visit(kstd::VirtAddr((i << 22) | (j << 12)), Mapping{sv32::pfn_of(table[j]), flags_of_pte(table[j])});
+      if (!sv32::is_present(table[j])) continue;
+      visit(kstd::VirtAddr((i << 22) | (j << 12)), mapping_of(table[j]));
     }
   }
 }
@@ -39,11 +44,11 @@ void AddressSpace::destroy(FrameTable& frames, Visit&& visit) {
     // Safe: second-level tables are frames this space allocated (invariant above).
     auto* table = reinterpret_cast<sv32::Pte*>(frame_ptr(table_pfn));
     for (uint32_t j = 0; j < sv32::kEntries; ++j) {
-      if (!sv32::is_leaf(table[j])) continue;
+      if (!sv32::is_present(table[j])) continue;
       const kstd::VirtAddr va((i << 22) | (j << 12));
       const sv32::Pte p = table[j];
       table[j] = 0;
-      visit(va, Mapping{sv32::pfn_of(p), flags_of_pte(p)});
+      visit(va, mapping_of(p));
     }
     root[i] = 0;
     frames.free(table_pfn);

@@ -101,6 +101,38 @@ class Kernel {
   void notify_arrival(uint16_t server);
   uint64_t random64();
 
+  // --- messages (shared by the IPC paths) ------------------------------------------------------
+  // The first thread waiting in receive on `server`, taken off the list; nullptr if none.
+  Thread* take_receiver(uint16_t server);
+  bool queue_has_room(uint16_t server) const {
+    return servers_[server].receivers != kNone || servers_[server].count < kQueueDepth;
+  }
+  // Sends `m` from the current thread, which then waits for the answer (reply or
+  // return_memory). Requires queue_has_room(). A waiting receiver gets it at once (and runs
+  // next when the scheduler allows), otherwise it is queued.
+  void post_call(uint16_t server, Message& m);
+  // Sends `m` without waiting (Scalar, Move). Requires queue_has_room().
+  void post(uint16_t server, const Message& m);
+  // The receiver took message `m`: mark what it carries as received.
+  void on_received(const Message& m);
+
+  // --- lending (records shared by the lend and copy paths) --------------------------------------
+  Lend* alloc_lend();
+  Lend& lend(uint8_t i) { return lends_[i]; }
+  uint8_t lend_index(const Lend& l) const { return static_cast<uint8_t>(&l - lends_); }
+  // The active lend `handle` names whose borrower is `pid`, or nullptr.
+  Lend* find_lend(Pid borrower, uint32_t handle);
+  // Checks that [va, va + pages) are mapped, own RAM pages of `pid`, not lent or borrowed, all
+  // with the same permissions (returned), readable, and writable if `need_write`.
+  kstd::Result<uint32_t, abi::Error> check_lendable(Pid pid, uint32_t va, uint32_t pages, bool need_write);
+  // Wakes the lender of `l` (if it still waits) with `e` and the hints, and frees the record.
+  void finish_lend(Lend& l, abi::Error e, uint32_t offset, uint32_t valid);
+  // Ends a lend's mappings: the borrower's side goes (its own copies or adopted frames are
+  // freed), and a live lender's access is restored.
+  void unmap_lend(Lend& l);
+  // Process death: settle every lend `pid` takes part in (DESIGN.md §2 "Death").
+  void reclaim_lends(Pid pid);
+
   // --- checks --------------------------------------------------------------------------------
   // Recounts frame ownership against every page table and object table; panics on a mismatch.
   void check_invariants();
@@ -126,6 +158,7 @@ class Kernel {
   Process processes_[kMaxProcesses] = {};
   Thread threads_[kMaxThreads] = {};
   Server servers_[kMaxServers] = {};
+  Lend lends_[kMaxLends] = {};
   uint64_t rng_ = 0x9e3779b97f4a7c15ull;
   uint64_t now_ = 0;
   // MMIO claimed through map_physical: which process owns each claimed page.
@@ -147,6 +180,10 @@ class Kernel {
   MmioWindow mmio_windows[kMaxMmioWindows] = {};
   uint32_t mmio_window_count = 0;
 };
+
+// Writes `m` into `t`'s registers as receive's answer: a0 = Ok, a1 = handle, a2 = id,
+// a3 = kind, a4..a7 = the four words.
+void deliver(Thread& t, const Message& m, uint32_t handle);
 
 // Writes a syscall answer into a thread's registers (a0 = error, a1.. = results).
 inline void set_result(Thread& t, abi::Error e, uint32_t r1 = 0, uint32_t r2 = 0) {

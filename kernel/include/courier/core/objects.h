@@ -24,6 +24,7 @@ inline constexpr uint32_t kMaxPagesPerProcess = 512;
 inline constexpr uint16_t kNone = 0xffff;
 
 using Tid = uint16_t;
+inline constexpr uint8_t kNoLend = 0xff;
 
 enum class ThreadState : uint8_t {
   Free,
@@ -31,6 +32,7 @@ enum class ThreadState : uint8_t {
   Running,       // the current thread
   Receiving,     // blocked in receive on `wait_server`
   Calling,       // blocked in a call to `wait_server` (queued, or received and awaiting reply)
+  Lending,       // the same for a memory message: answered by return_memory, never by reply
   SendBlocked,   // blocked because `wait_server`'s queue was full; retries its send when woken
   Connecting,    // blocked in connect until a server with `wait_sid` exists; retries when woken
   Waiting,       // blocked in wait_event until a message or `wake_at`
@@ -48,6 +50,7 @@ struct Thread {
   Tid next, prev;         // run-queue / wait-list links
   Tid tid;                // this thread's index in the table (fixed)
   uint32_t satp;          // its process's address-space selector (AddressSpace::satp())
+  uint8_t lend;           // Lending: its Lend record, else kNoLend
   uint32_t wait_sid[4];
   uint64_t wake_at;       // Waiting: deadline in timer ticks (0: none)
 };
@@ -74,10 +77,32 @@ struct Process {
 struct Message {
   abi::MessageKind kind;
   uint32_t id;
-  uint32_t w[4];
+  uint32_t w[4];       // scalars; for memory messages: address in the receiver, size, offset, valid
   Pid sender_pid;
-  Tid sender_tid;      // BlockingScalar: the caller to reply to
+  Tid sender_tid;      // BlockingScalar, Borrow, MutableBorrow: the caller to answer
+  uint8_t lend;        // memory messages that come back: their Lend record, else kNoLend
   uint32_t sender_gen;
+};
+
+// A memory message in flight (Borrow or MutableBorrow, by remapping or by copying) from the
+// moment it is sent until return_memory, or until the lender or the borrower dies.
+inline constexpr uint32_t kMaxLends = 16;
+inline constexpr uint32_t kMaxLendPages = 256;  // 1 MiB per message
+inline constexpr uint32_t kLendWindowBase = 0x6000'0000;  // borrowers see lent pages here
+inline constexpr uint32_t kLendWindowTop = 0x7000'0000;
+
+struct Lend {
+  bool active;
+  bool copy;          // delivered by the copy path: the borrower holds copies, not the pages
+  bool received;      // the borrower has received the message (it holds the handle)
+  bool lender_dead;   // the lender died after delivery: the pages are the borrower's to free
+  abi::MessageKind kind;
+  Pid lender, borrower;
+  Tid lender_tid;
+  uint16_t server;    // the server it was sent to
+  uint32_t handle;    // the message handle the borrower answers with
+  uint32_t lender_va, borrower_va, pages;
+  uint32_t lender_flags;  // the lender's permissions, restored on return
 };
 
 enum class ServerState : uint8_t { Free, Alive };

@@ -9,6 +9,7 @@
 // Everything returns the ABI's error codes; nothing here allocates.
 #pragma once
 
+#include "courier/abi/lend.h"
 #include "courier/user/syscall.h"
 
 namespace courier {
@@ -52,6 +53,10 @@ class Server {
     return take(sys::reply_and_receive_next(handle_, m->handle, r0, r1), m);
   }
   abi::Error destroy() const { return sys::destroy_server(handle_).error; }
+  // Answers a Borrow or MutableBorrow: the memory goes back to the lender with these hints.
+  abi::Error return_memory(const Message& m, uint32_t offset, uint32_t valid) const {
+    return sys::return_memory(m.handle, offset, valid).error;
+  }
 
  private:
   static abi::Error take(const abi::SysRet& r, Message* m) {
@@ -66,6 +71,15 @@ struct CallResult {
   abi::Error error;
   uint32_t r[2];
 };
+
+// A memory message's answer: the offset/valid hints as the server left them.
+struct LendResult {
+  abi::Error error;
+  uint32_t offset, valid;
+};
+
+// How a memory message travels: remapped pages (lend path) or bytes copied by the kernel.
+enum class Transfer : uint32_t { Remap = 0, Copy = abi::kLendByCopy };
 
 class Connection {
  public:
@@ -87,6 +101,14 @@ class Connection {
     return CallResult{r.error, {r.r[0], r.r[1]}};
   }
   abi::Error disconnect() const { return sys::disconnect(cid_).error; }
+  // Borrow / MutableBorrow (wait for return_memory) or Move (returns at once) of whole pages.
+  LendResult lend(abi::MessageKind kind, uint32_t id, const void* buf, uint32_t size, uint32_t offset = 0,
+                  uint32_t valid = 0, Transfer how = Transfer::Remap) const {
+    const auto r = sys::raw7(abi::Syscall::lend_memory, cid_, id,
+                             static_cast<uint32_t>(kind) | static_cast<uint32_t>(how),
+                             static_cast<uint32_t>(reinterpret_cast<uintptr_t>(buf)), size, offset, valid);
+    return LendResult{r.error, r.r[0], r.r[1]};
+  }
 
  private:
   using Open = abi::SysRet (*)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);

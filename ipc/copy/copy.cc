@@ -1,0 +1,98 @@
+// copy.cc — see ipc/copy/copy.h. The lender's pages are never remapped: they are read (and,
+// for MutableBorrow, written back on return) through the kernel's view of physical memory.
+#include "copy.h"
+
+#include "courier/core/phys.h"
+#include "courier/kstd/assert.h"
+
+extern "C" void* memcpy(void*, const void*, size_t);
+
+namespace courier::copy {
+
+using abi::Error;
+using abi::MessageKind;
+
+void send(Kernel& k, const lend::Args& a) {
+  Thread& caller = *k.current();
+  const Pid pid = caller.pid;
+  auto checked = lend::check(k, pid, a);
+  if (checked.is_err()) return set_result(caller, checked.error());
+  const lend::Checked c = checked.value();
+  if (!k.queue_has_room(c.server)) return k.block_on_full_queue(c.server);
+  const auto kind = static_cast<MessageKind>(a.kind);
+  const Pid bpid = k.server(c.server).owner;
+  Process& borrower = k.process(bpid);
+  Process& lender = k.process(pid);
+  if (borrower.page_count + c.pages > kMaxPagesPerProcess) return set_result(caller, Error::OutOfMemory);
+  auto at = lend::window(k, bpid, c.pages);
+  if (at.is_err()) return set_result(caller, at.error());
+  const uint32_t bva = at.value();
+  Lend* l = nullptr;
+  if (kind != MessageKind::Move) {
+    l = k.alloc_lend();
+    if (l == nullptr) return set_result(caller, Error::LimitReached);
+  }
+  const uint32_t bflags = kind == MessageKind::Borrow ? kMemR : c.flags;
+  for (uint32_t i = 0; i < c.pages; ++i) {
+    const kstd::VirtAddr dst(bva + i * kstd::kPageSize);
+    auto frame = k.frames().alloc(Owner::process(bpid));
+    kstd::Result<void, Error> mapped = frame.is_ok() ? borrower.space.map(k.frames(), dst, frame.value(), bflags)
+                                                     : kstd::Result<void, Error>(kstd::err(frame.error()));
+    if (mapped.is_err()) {
+      if (frame.is_ok()) k.frames().free(frame.value());
+      for (uint32_t j = 0; j < i; ++j) {
+        const auto m = borrower.space.unmap(kstd::VirtAddr(bva + j * kstd::kPageSize));
+        k.frames().free(m->pfn);
+      }
+      borrower.page_count -= i;
+      if (l) l->active = false;
+      return set_result(caller, mapped.error());
+    }
+    ++borrower.page_count;
+    const auto src = lender.space.lookup(kstd::VirtAddr(a.va + i * kstd::kPageSize));
+    memcpy(frame_ptr(frame.value()), frame_ptr(src->pfn), kstd::kPageSize);
+  }
+  Message m{};
+  m.kind = kind;
+  m.id = a.id;
+  m.w[0] = bva;
+  m.w[1] = a.size;
+  m.w[2] = a.offset;
+  m.w[3] = a.valid;
+  m.lend = kNoLend;
+  if (kind == MessageKind::Move) {
+    // The lender's pages go: the server has its own copy.
+    for (uint32_t i = 0; i < c.pages; ++i) {
+      const auto gone = lender.space.unmap(kstd::VirtAddr(a.va + i * kstd::kPageSize));
+      k.frames().free(gone->pfn);
+    }
+    lender.page_count -= c.pages;
+    m.sender_pid = pid;
+    m.sender_tid = caller.tid;
+    k.post(c.server, m);
+    return set_result(caller, Error::Ok);
+  }
+  *l = Lend{true, true, false, false, kind, pid, bpid, caller.tid, c.server, 0, a.va, bva, c.pages, c.flags};
+  m.lend = k.lend_index(*l);
+  k.post_call(c.server, m);
+}
+
+void return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid) {
+  if (l.kind == MessageKind::MutableBorrow && !l.lender_dead) {
+    AddressSpace& lender = k.process(l.lender).space;
+    AddressSpace& borrower = k.process(l.borrower).space;
+    for (uint32_t i = 0; i < l.pages; ++i) {
+      const auto from = borrower.lookup(kstd::VirtAddr(l.borrower_va + i * kstd::kPageSize));
+      const auto to = lender.lookup(kstd::VirtAddr(l.lender_va + i * kstd::kPageSize));
+      // The copy path leaves the lender's pages alone, so another of its threads may have
+      // unmapped or replaced them meanwhile: write back only into RAM the lender owns now.
+      if (from && to && k.frames().contains(to->pfn) && k.frames().owner(to->pfn) == Owner::process(l.lender)) {
+        memcpy(frame_ptr(to->pfn), frame_ptr(from->pfn), kstd::kPageSize);
+      }
+    }
+  }
+  k.unmap_lend(l);
+  k.finish_lend(l, Error::Ok, offset, valid);
+}
+
+}  // namespace courier::copy

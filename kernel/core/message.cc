@@ -1,0 +1,77 @@
+// message.cc — handing messages to servers: the plumbing every IPC path shares.
+//
+// A message goes straight to a server thread already waiting in receive, or into the server's
+// bounded queue. Paths check queue_has_room() first and decide themselves what a full queue
+// means (QueueFull, or block and retry), so nothing here can drop a message.
+#include "courier/core/kernel.h"
+#include "courier/kstd/assert.h"
+
+namespace courier {
+
+void deliver(Thread& t, const Message& m, uint32_t handle) {
+  arch::TrapFrame& f = t.frame;
+  f.a(0) = static_cast<uint32_t>(abi::Error::Ok);
+  f.a(1) = handle;
+  f.a(2) = m.id;
+  f.a(3) = static_cast<uint32_t>(m.kind);
+  f.a(4) = m.w[0];
+  f.a(5) = m.w[1];
+  f.a(6) = m.w[2];
+  f.a(7) = m.w[3];
+}
+
+Thread* Kernel::take_receiver(uint16_t index) {
+  Server& s = servers_[index];
+  if (s.receivers == kNone) return nullptr;
+  Thread& r = threads_[s.receivers];
+  s.receivers = r.next;
+  r.next = kNone;
+  r.wait_server = kNone;
+  return &r;
+}
+
+void Kernel::on_received(const Message& m) {
+  if (m.lend != kNoLend) lends_[m.lend].received = true;
+}
+
+void Kernel::post(uint16_t index, const Message& m) {
+  if (Thread* r = take_receiver(index)) {
+    deliver(*r, m, 0);
+    on_received(m);
+    make_ready(*r);
+    return;
+  }
+  const bool queued = enqueue(index, m);
+  KASSERT(queued);  // callers check queue_has_room() first
+  notify_arrival(index);
+}
+
+void Kernel::post_call(uint16_t index, Message& m) {
+  Thread& caller = *current_;
+  m.sender_tid = caller.tid;
+  m.sender_pid = caller.pid;
+  m.sender_gen = ++caller.generation;  // a fresh handle: older handles to this thread are stale
+  caller.wait_server = index;
+  caller.lend = m.lend;
+  if (m.lend != kNoLend) lends_[m.lend].handle = message_handle(caller.tid, caller.generation);
+  const ThreadState waiting = m.lend != kNoLend ? ThreadState::Lending : ThreadState::Calling;
+  if (Thread* r = take_receiver(index)) {
+    deliver(*r, m, message_handle(caller.tid, caller.generation));
+    on_received(m);
+    caller.call_received = 1;
+    if (may_run_directly(*r)) {
+      switch_to_and_block(*r, waiting);
+    } else {
+      make_ready(*r);
+      block_current(waiting);
+    }
+    return;
+  }
+  caller.call_received = 0;
+  const bool queued = enqueue(index, m);
+  KASSERT(queued);  // callers check queue_has_room() first
+  notify_arrival(index);
+  block_current(waiting);
+}
+
+}  // namespace courier
