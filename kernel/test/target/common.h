@@ -26,5 +26,17 @@ inline void expect_error(courier::abi::Error got, courier::abi::Error want, cons
 inline constexpr courier::Sid kPongSid{{0x706f6e67, 1, 2, 3}};
 inline constexpr courier::Sid kDoomedSid{{0x646f6f6d, 1, 2, 3}};
 inline constexpr courier::Sid kReportSid{{0x72657074, 1, 2, 3}};
+inline constexpr courier::Sid kLendSid{{0x6c656e64, 1, 2, 3}};
+inline constexpr courier::Sid kScribbleSid{{0x73637269, 1, 2, 3}};
+
+// Whole pages of memory, mapped read-write; 0 if the kernel refused.
+inline uint32_t pages(uint32_t count) {
+  uint32_t va = 0;
+  if (courier::map_memory(0, count * 4096, courier::abi::kMemRead | courier::abi::kMemWrite, &va) !=
+      courier::abi::Error::Ok) {
+    return 0;
+  }
+  return va;
+}
 
 }  // namespace test
