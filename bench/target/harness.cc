@@ -41,8 +41,10 @@ void nothing(void*) {}
 
 // Times n samples of `ops` calls of op into out[]. noinline keeps the timed code identical for
 // the operation run and the overhead run.
-__attribute__((noinline)) void sample(Operation op, void* ctx, uint32_t ops, uint32_t* out, uint32_t n) {
+__attribute__((noinline)) void sample(Operation op, void* ctx, uint32_t ops, uint32_t* out, uint32_t n,
+                                      Operation setup) {
   for (uint32_t s = 0; s < n; ++s) {
+    if (setup) setup(ctx);
     const uint64_t t0 = read_cycles();
     for (uint32_t i = 0; i < ops; ++i) op(ctx);
     const uint64_t t1 = read_cycles();
@@ -66,9 +68,9 @@ void emit(const char* body, uint32_t len) {
 void run(const char* name, Operation op, void* ctx, const Options& opts) {
   const uint32_t n = opts.samples < kMaxSamples ? opts.samples : kMaxSamples;
   const uint32_t ops = opts.ops_per_sample ? opts.ops_per_sample : 1;
-  sample(op, ctx, ops, samples_buf, opts.warmup < n ? opts.warmup : n);
-  sample(nothing, nullptr, ops, overhead_buf, n);
-  sample(op, ctx, ops, samples_buf, n);
+  sample(op, ctx, ops, samples_buf, opts.warmup < n ? opts.warmup : n, opts.setup);
+  sample(nothing, nullptr, ops, overhead_buf, n, nullptr);
+  sample(op, ctx, ops, samples_buf, n, opts.setup);
   sort(overhead_buf, n);
   sort(samples_buf, n);
   const uint32_t overhead = overhead_buf[n / 2];

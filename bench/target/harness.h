@@ -20,13 +20,15 @@
 
 namespace courier::bench {
 
+using Operation = void (*)(void* ctx);
+
 struct Options {
   uint32_t samples = 501;
   uint32_t warmup = 20;
   uint32_t ops_per_sample = 1;
+  // Runs before every sample, outside the timed region (e.g. mapping fresh pages to Move).
+  Operation setup = nullptr;
 };
-
-using Operation = void (*)(void* ctx);
 
 // Measures `op` and prints its result line.
 void run(const char* name, Operation op, void* ctx, const Options& opts = Options());

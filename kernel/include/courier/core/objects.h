@@ -20,7 +20,7 @@ inline constexpr uint32_t kMaxServers = 24;
 inline constexpr uint32_t kMaxServersPerProcess = 6;
 inline constexpr uint32_t kMaxConnections = 16;  // per process
 inline constexpr uint32_t kQueueDepth = 8;       // messages per server
-inline constexpr uint32_t kMaxPagesPerProcess = 512;
+inline constexpr uint32_t kMaxPagesPerProcess = 768;  // 3 MiB of the 4 MiB system
 inline constexpr uint16_t kNone = 0xffff;
 
 using Tid = uint16_t;
