@@ -68,6 +68,7 @@ void emit(const char* body, uint32_t len) {
 void run(const char* name, Operation op, void* ctx, const Options& opts) {
   const uint32_t n = opts.samples < kMaxSamples ? opts.samples : kMaxSamples;
   const uint32_t ops = opts.ops_per_sample ? opts.ops_per_sample : 1;
+  const uint32_t per = opts.per ? opts.per : 1;
   sample(op, ctx, ops, samples_buf, opts.warmup < n ? opts.warmup : n, opts.setup);
   sample(nothing, nullptr, ops, overhead_buf, n, nullptr);
   sample(op, ctx, ops, samples_buf, n, opts.setup);
@@ -82,17 +83,18 @@ void run(const char* name, Operation op, void* ctx, const Options& opts) {
     sum += v;
     sumsq += v * v;
   }
-  const uint64_t mean_x100 = sum * 100 / n / ops;
-  const uint64_t var_x10000 = (sumsq * 10000 / n - (sum * 100 / n) * (sum * 100 / n)) / (uint64_t{ops} * ops);
+  const uint64_t div = uint64_t{ops} * per;
+  const uint64_t mean_x100 = sum * 100 / n / div;
+  const uint64_t var_x10000 = (sumsq * 10000 / n - (sum * 100 / n) * (sum * 100 / n)) / (div * div);
   const uint32_t sd_x100 = isqrt64(var_x10000);
-  const uint32_t min = (samples_buf[0] > overhead ? samples_buf[0] - overhead : 0) / ops;
-  const uint32_t med = (samples_buf[n / 2] > overhead ? samples_buf[n / 2] - overhead : 0) / ops;
+  const uint32_t min = static_cast<uint32_t>((samples_buf[0] > overhead ? samples_buf[0] - overhead : 0) / div);
+  const uint32_t med = static_cast<uint32_t>((samples_buf[n / 2] > overhead ? samples_buf[n / 2] - overhead : 0) / div);
 
   char body[200];
   const auto len = kstd::sformat(body, sizeof body,
                                  "@bench v1 name=%s samples=%u ops=%u unit=cycles min=%u median=%u "
                                  "mean=%u.%02u stddev=%u.%02u overhead=%u",
-                                 name, n, ops, min, med, static_cast<uint32_t>(mean_x100 / 100),
+                                 name, n, ops * per, min, med, static_cast<uint32_t>(mean_x100 / 100),
                                  static_cast<uint32_t>(mean_x100 % 100), sd_x100 / 100, sd_x100 % 100,
                                  overhead);
   emit(body, len < sizeof body ? static_cast<uint32_t>(len) : sizeof body - 1);

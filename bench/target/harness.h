@@ -28,6 +28,8 @@ struct Options {
   uint32_t ops_per_sample = 1;
   // Runs before every sample, outside the timed region (e.g. mapping fresh pages to Move).
   Operation setup = nullptr;
+  // How many calls one operation stands for (a batch of n syscalls): figures are per call.
+  uint32_t per = 1;
 };
 
 // Measures `op` and prints its result line.

@@ -56,8 +56,6 @@ int main() {
   // DESIGN.md §6 names whose IPC path this kernel does not have: reported as absent, never as
   // a figure, so reports and comparisons show the gap instead of a zero.
   static const char* const kNotBuilt[][2] = {
-      {"batch/null/32", "batch path not in this kernel"},
-      {"batch/scalar_send/32", "batch path not in this kernel"},
       {"irq/latency", "userspace interrupts not in this kernel"},
   };
   for (const auto& n : kNotBuilt) courier::bench::absent(n[0], n[1]);

@@ -36,6 +36,7 @@ Lend* Kernel::find_lend(Pid borrower, uint32_t handle) {
 
 kstd::Result<uint32_t, Error> Kernel::check_lendable(Pid pid, uint32_t va, uint32_t pages, bool need_write) {
   const AddressSpace& space = processes_[pid].space;
+  if (ring_pinned(pid, va, pages)) return kstd::err(Error::AccessDenied);
   uint32_t flags = 0;
   for (uint32_t i = 0; i < pages; ++i) {
     const auto m = space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));

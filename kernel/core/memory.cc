@@ -7,6 +7,7 @@
 // User memory is reached through the page tables and phys_ptr(), never by dereferencing a user
 // virtual address: the kernel sees exactly what the process may see, with no reliance on
 // sstatus.SUM or on the TLB.
+#include "courier/abi/ring.h"
 #include "courier/core/kernel.h"
 #include "courier/core/phys.h"
 #include "courier/kstd/assert.h"
@@ -70,9 +71,22 @@ kstd::Result<uint32_t, Error> Kernel::map_memory(Pid pid, uint32_t va, uint32_t 
   return va;
 }
 
+bool Kernel::ring_pinned(Pid pid, uint32_t va, uint32_t pages) {
+  if (processes_[pid].rings == 0) return false;
+  const uint32_t end = va + pages * kstd::kPageSize;
+  for (const Thread& t : threads_) {
+    if (t.state != ThreadState::Free && t.pid == pid && t.ring_va != 0 && t.ring_va < end &&
+        va < t.ring_va + abi::kRingBytes) {
+      return true;
+    }
+  }
+  return false;
+}
+
 kstd::Result<void, Error> Kernel::unmap_memory(Pid pid, uint32_t va, uint32_t bytes) {
   Process& proc = processes_[pid];
   const uint32_t pages = KTRY(page_range(va, bytes));
+  if (ring_pinned(pid, va, pages)) return kstd::err(Error::AccessDenied);
   for (uint32_t i = 0; i < pages; ++i) {
     const auto m = proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
     if (!m) return kstd::err(Error::BadAddress);
@@ -92,6 +106,7 @@ kstd::Result<void, Error> Kernel::update_memory_flags(Pid pid, uint32_t va, uint
   Process& proc = processes_[pid];
   if (flags == 0 || (flags & ~kMemValid)) return kstd::err(Error::InvalidArgument);
   const uint32_t pages = KTRY(page_range(va, bytes));
+  if (ring_pinned(pid, va, pages)) return kstd::err(Error::AccessDenied);
   for (uint32_t i = 0; i < pages; ++i) {
     const auto m = proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
     if (!m) return kstd::err(Error::BadAddress);

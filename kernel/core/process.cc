@@ -149,6 +149,10 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
   }
   proc.thread_count = 0;
   proc.waiting_threads = 0;
+  proc.rings = 0;
+  for (Thread& t : threads_) {
+    if (t.pid == pid) t.ring_va = 0;
+  }
   reclaim_lends(pid);
 
   for (uint16_t s = 0; s < kMaxServers; ++s) {

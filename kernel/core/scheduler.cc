@@ -138,6 +138,10 @@ void Kernel::exit_current_thread() {
     return;
   }
   --proc.thread_count;
+  if (t->ring_va != 0) {  // its batch ring's pages are no longer pinned
+    t->ring_va = 0;
+    --proc.rings;
+  }
   t->state = ThreadState::Free;
   ++t->generation;
   current_ = nullptr;

@@ -25,6 +25,9 @@ constexpr uint32_t killed_exit_code(uint32_t cause) { return 128 + (cause & 0x3f
 // The platform's timer tick: wakes sleepers, preempts. `now` is in timer ticks.
 void timer(Kernel& k, uint64_t now);
 
+// The hart would otherwise idle: drain every thread's batch ring (FlexSC).
+void drain_rings(Kernel& k);
+
 // Timer ticks per microsecond, set by the platform (10 on QEMU virt).
 extern uint32_t g_ticks_per_us;
 

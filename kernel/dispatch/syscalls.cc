@@ -9,6 +9,7 @@
 #include "courier/core/console.h"
 #include "courier/core/platform.h"
 #include "dispatch.h"
+#include "batch.h"
 #include "copy.h"
 #include "courier/abi/lend.h"
 #include "lend.h"
@@ -167,6 +168,125 @@ void sys_return_memory(Kernel& k, Thread& t, const SysArgs& a) {
   set_result(t, Error::Ok);
 }
 
+// --- batch: what a ring entry does --------------------------------------------------------
+//
+// Each entry behaves like the trapping syscall of the same number, except that nothing
+// blocks: a send to a full queue completes with QueueFull. The thread that owns the ring need
+// not be the one running (rings are also drained when the hart would otherwise idle), so
+// every entry acts for `t` explicitly.
+inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, const volatile uint32_t* args,
+                                batch::Completion* out) {
+  using batch::Outcome;
+  // Each case copies the arguments it uses out of user memory once, first.
+  uint32_t a[6];
+  auto take = [&](uint32_t n) {
+    for (uint32_t i = 0; i < n; ++i) a[i] = args[i];
+  };
+  auto status = [&](const kstd::Result<void, Error>& r) { out->error = r.is_ok() ? Error::Ok : r.error(); };
+  if (number == static_cast<uint32_t>(abi::Syscall::null)) return Outcome::Done;  // the common test
+  switch (static_cast<abi::Syscall>(number)) {
+    case abi::Syscall::send_scalar:
+    case abi::Syscall::try_send_scalar: {
+      take(6);
+      auto target = k.resolve(t.pid, a[0]);
+      if (target.is_err()) {
+        out->error = target.error();
+        return Outcome::Done;
+      }
+      if (!k.queue_has_room(target.value())) {
+        if (number == static_cast<uint32_t>(abi::Syscall::try_send_scalar)) {
+          out->error = Error::QueueFull;
+          return Outcome::Done;
+        }
+        out->r[0] = target.value();  // a send waits, in order, for room in the queue
+        return Outcome::Retry;
+      }
+      Message m{};
+      m.kind = abi::MessageKind::Scalar;
+      m.id = a[1];
+      m.w[0] = a[2];
+      m.w[1] = a[3];
+      m.w[2] = a[4];
+      m.w[3] = a[5];
+      m.sender_pid = t.pid;
+      m.sender_tid = t.tid;
+      m.lend = kNoLend;
+      k.post(target.value(), m);
+      return Outcome::Done;
+    }
+    case abi::Syscall::map_memory: {
+      take(3);
+      auto r = k.map_memory(t.pid, a[0], a[1], a[2]);
+      out->error = r.is_ok() ? Error::Ok : r.error();
+      out->r[0] = r.value_or(0);
+      return Outcome::Done;
+    }
+    case abi::Syscall::unmap_memory:
+      take(2);
+      status(k.unmap_memory(t.pid, a[0], a[1]));
+      return Outcome::Done;
+    case abi::Syscall::update_memory_flags:
+      take(3);
+      status(k.update_memory_flags(t.pid, a[0], a[1], a[2]));
+      return Outcome::Done;
+    case abi::Syscall::reply: {
+      take(3);
+      Thread* client = sync::reply_target(k, t.pid, a[0]);
+      if (client == nullptr) {
+        out->error = Error::InvalidHandle;
+        return Outcome::Done;
+      }
+      set_result(*client, Error::Ok, a[1], a[2]);
+      client->wait_server = kNone;
+      k.make_ready(*client);
+      return Outcome::Done;
+    }
+    case abi::Syscall::return_memory: {
+      take(3);
+      Lend* l = k.find_lend(t.pid, a[0]);
+      if (l == nullptr) {
+        out->error = Error::InvalidHandle;
+      } else if (a[1] > l->pages * kstd::kPageSize || a[2] > l->pages * kstd::kPageSize - a[1]) {
+        out->error = Error::InvalidArgument;
+      } else if (l->copy) {
+        copy::return_memory(k, *l, a[1], a[2]);
+      } else {
+        lend::return_memory(k, *l, a[1], a[2]);
+      }
+      return Outcome::Done;
+    }
+    default:
+      out->error = Error::NotSupported;
+      return Outcome::Done;
+  }
+}
+
+// The executor as a type of its own, so drain<> compiles run_entry into its loop.
+struct RunEntry {
+  batch::Outcome operator()(Kernel& k, Thread& t, uint32_t number, const volatile uint32_t* args,
+                            batch::Completion* out) const {
+    return run_entry(k, t, number, args, out);
+  }
+};
+
+void sys_ring_setup(Kernel& k, Thread& t, const SysArgs& a) { set_result(t, batch::setup(k, t, a.a[0])); }
+
+void sys_ring_enter(Kernel& k, Thread& t, const SysArgs& a) {
+  const uint32_t want = a.a[0];
+  auto r = batch::drain(k, t, RunEntry{});
+  if (r.is_err()) {
+    const batch::Stopped s = r.error();
+    if (s.error == Error::WouldBlock && want != 0) {
+      return k.block_on_full_queue(s.server);  // ring_enter runs again when there is room
+    }
+    if (s.error != Error::WouldBlock) return set_result(t, s.error);
+  }
+  set_result(t, Error::Ok, r.is_ok() ? r.value() : 0);
+  if (want != 0 && batch::available(k, t) < want && t.ring_reserved != 0) {
+    k.block_current(ThreadState::RingWait);  // woken when a pending entry completes
+  }
+}
+
 void sys_process_info(Kernel& k, Thread& t, const SysArgs&) {
   set_result(t, Error::Ok, t.pid, k.tid_of(t));
   t.frame.a(3) = k.frames().free_count();
@@ -201,6 +321,17 @@ void syscall(Kernel& k) {
   if (number >= abi::kSyscallCount) return set_result(t, Error::NotSupported);
   // Handlers may overwrite a0..a7 with results; each reads all its arguments first.
   kTable[number](k, t, SysArgs{&t.frame.x[10]});
+  // FlexSC: any trap of a thread with a ring also drains it (ring_enter already did).
+  if (t.ring_va != 0 && number != static_cast<uint32_t>(abi::Syscall::ring_enter) && k.current() == &t) {
+    (void)batch::drain(k, t, RunEntry{});
+  }
+}
+
+void drain_rings(Kernel& k) {
+  for (Tid i = 0; i < kMaxThreads; ++i) {
+    Thread& t = k.thread(i);
+    if (t.state != ThreadState::Free && t.ring_va != 0) (void)batch::drain(k, t, RunEntry{});
+  }
 }
 
 void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval) {
@@ -211,6 +342,9 @@ void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval) {
   k.destroy_process(pid, killed_exit_code(cause));
 }
 
-void timer(Kernel& k, uint64_t now) { k.tick(now); }
+void timer(Kernel& k, uint64_t now) {
+  if (Thread* t = k.current(); t != nullptr && t->ring_va != 0) (void)batch::drain(k, *t, RunEntry{});
+  k.tick(now);
+}
 
 }  // namespace courier::dispatch

@@ -56,6 +56,8 @@ arch::TrapFrame* resume() {
     if (g_kernel.live_processes() == 0) halt();
     // Idle: nothing can run until an interrupt. wfi wakes on a pending enabled interrupt even
     // with sstatus.SIE clear, so the kernel stays non-preemptible and polls the cause itself.
+    dispatch::drain_rings(g_kernel);  // FlexSC: idle time drains rings
+    if (g_kernel.pick_next()) break;
     arch::activate_kernel_space();
     asm volatile("wfi");
     if (CSR_READ(sip) & kSipStip) timer_tick();

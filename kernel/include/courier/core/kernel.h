@@ -77,6 +77,9 @@ class Kernel {
   kstd::Result<void, abi::Error> copy_from_user(Pid pid, void* dst, uint32_t va, uint32_t len);
   kstd::Result<void, abi::Error> copy_to_user(Pid pid, uint32_t va, const void* src, uint32_t len);
   kstd::Result<void, abi::Error> check_user_range(Pid pid, uint32_t va, uint32_t len, bool write);
+  // True if [va, va + pages) holds a page of a batch ring one of `pid`'s threads registered:
+  // such pages stay put (unmap, protect and lend refuse them) until the ring is unregistered.
+  bool ring_pinned(Pid pid, uint32_t va, uint32_t pages);
 
   // --- servers and connections ---------------------------------------------------------------
   kstd::Result<uint16_t, abi::Error> create_server(Pid pid, const uint32_t sid[4]);

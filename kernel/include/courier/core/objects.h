@@ -36,6 +36,7 @@ enum class ThreadState : uint8_t {
   SendBlocked,   // blocked because `wait_server`'s queue was full; retries its send when woken
   Connecting,    // blocked in connect until a server with `wait_sid` exists; retries when woken
   Waiting,       // blocked in wait_event until a message or `wake_at`
+  RingWait,      // blocked in ring_enter until a completion is posted to its ring
 };
 
 struct Thread {
@@ -51,6 +52,11 @@ struct Thread {
   Tid tid;                // this thread's index in the table (fixed)
   uint32_t satp;          // its process's address-space selector (AddressSpace::satp())
   uint8_t lend;           // Lending: its Lend record, else kNoLend
+  uint16_t ring_reserved; // batch: completion slots owed to entries still in flight
+  uint32_t ring_va;       // batch: the thread's rings (abi/ring.h), 0 if none
+  uint32_t ring_sq_head;  // batch: the kernel's own copies of the indices it owns
+  uint32_t ring_cq_tail;
+  kstd::Pfn ring_pfn[2];  // batch: the ring's frames, pinned while registered
   uint32_t wait_sid[4];
   uint64_t wake_at;       // Waiting: deadline in timer ticks (0: none)
 };
@@ -67,6 +73,7 @@ struct Process {
   uint8_t thread_count;
   uint8_t server_count;
   uint8_t waiting_threads;  // threads in wait_event (so senders know to wake them)
+  uint8_t rings;            // threads with a registered batch ring (their pages are pinned)
   uint32_t page_count;      // pages mapped (RAM and MMIO) against kMaxPagesPerProcess
   char name[16];
   AddressSpace space;
