@@ -16,18 +16,6 @@ using abi::RingCompletion;
 using abi::RingEntry;
 using abi::RingHeader;
 
-namespace {
-
-void write_completion(RingView& v, uint32_t index, uint32_t tag, const Completion& c) {
-  volatile RingCompletion& slot = v.cq[index % abi::kRingEntries];
-  slot.tag = tag;
-  slot.error = static_cast<uint32_t>(c.error);
-  slot.r[0] = c.r[0];
-  slot.r[1] = c.r[1];
-}
-
-}  // namespace
-
 bool view(Kernel&, const Thread& t, RingView* out) {
   if (t.ring_va == 0) return false;
   // Safe: the frames were checked to be the thread's own RAM at ring_setup and are pinned
@@ -77,22 +65,6 @@ Error setup(Kernel& k, Thread& t, uint32_t va) {
   v.header->sq_head = t.ring_sq_head;
   v.header->cq_tail = t.ring_cq_tail;
   return Error::Ok;
-}
-
-void post_later(Kernel& k, Thread& t, uint32_t tag, const Completion& c) {
-  if (t.ring_reserved == 0) return;
-  --t.ring_reserved;
-  RingView v;
-  if (!view(k, t, &v)) return;  // the ring went away: the completion has nowhere to go
-  write_completion(v, t.ring_cq_tail++, tag, c);
-  v.header->cq_tail = t.ring_cq_tail;
-}
-
-uint32_t available(Kernel& k, Thread& t) {
-  RingView v;
-  if (!view(k, t, &v)) return 0;
-  const uint32_t n = t.ring_cq_tail - v.header->cq_head;
-  return n > abi::kRingEntries ? 0 : n;
 }
 
 }  // namespace courier::batch

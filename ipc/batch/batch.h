@@ -18,12 +18,12 @@ struct Completion {
 // What running one entry did.
 enum class Outcome : uint8_t {
   Done,     // completed now: `out` holds the completion
-  Pending,  // completes later: the drain reserves a completion slot, post_later() fills it
+  Pending,  // completes later: the drain reserves a completion slot, Kernel::post_completion fills it
   Retry,    // could not run yet (a send found the server's queue full): the entry stays in
             // the ring, the drain stops there, and `out->r[0]` names the server to wait for
 };
-// An executor: Outcome (Kernel& k, Thread& t, uint32_t number, const volatile uint32_t* args,
-// Completion* out). The arguments stay in user memory: it must read each one once, before
+// An executor: Outcome (Kernel& k, Thread& t, uint32_t number, uint32_t tag,
+// const volatile uint32_t* args, Completion* out). The arguments stay in user memory: it must read each one once, before
 // acting on it, since user code may change the ring at any time.
 
 // Why a drain stopped early.
@@ -55,12 +55,6 @@ bool view(Kernel& k, const Thread& t, RingView* out);
 // Unregisters `t`'s ring (thread exit): its pages are no longer pinned.
 void forget(Kernel& k, Thread& t);
 
-// Completes an entry that drain() left pending (its reserved slot). Dropped if the ring is
-// gone: the thread unregistered it or unmapped its pages.
-void post_later(Kernel& k, Thread& t, uint32_t tag, const Completion& c);
-
-// Completions waiting in `t`'s ring that user code has not consumed.
-uint32_t available(Kernel& k, Thread& t);
 
 template <class Executor>
 kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute) {
@@ -90,7 +84,7 @@ kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute) 
     const volatile abi::RingEntry& e = v.sq[sq_head % abi::kRingEntries];
     const uint32_t tag = e.tag;
     Completion c{abi::Error::Ok, {0, 0}};
-    const Outcome o = execute(k, t, e.number, e.a, &c);
+    const Outcome o = execute(k, t, e.number, tag, e.a, &c);
     if (o == Outcome::Retry) {
       stop = Stopped{abi::Error::WouldBlock, static_cast<uint16_t>(c.r[0])};
       break;

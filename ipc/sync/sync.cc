@@ -20,6 +20,7 @@ Message make_message(MessageKind kind, const ScalarArgs& a, const Thread& sender
   m.sender_tid = tid;
   m.sender_gen = sender.generation;
   m.lend = kNoLend;
+  m.async = kNoAsync;
   return m;
 }
 
@@ -28,7 +29,9 @@ bool take_queued(Kernel& k, Thread& receiver, uint16_t index) {
   Message m;
   if (!k.dequeue(index, &m)) return false;
   uint32_t handle = 0;
-  if (m.kind != MessageKind::Scalar && m.kind != MessageKind::Move) {
+  if (m.async != kNoAsync) {
+    handle = k.handle_for(m);  // a batched call: its sender runs on, the ring gets the reply
+  } else if (m.kind != MessageKind::Scalar && m.kind != MessageKind::Move) {
     Thread& sender = k.thread(m.sender_tid);
     KASSERT((sender.state == ThreadState::Calling || sender.state == ThreadState::Lending) &&
             sender.generation == m.sender_gen);

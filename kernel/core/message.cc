@@ -32,11 +32,12 @@ Thread* Kernel::take_receiver(uint16_t index) {
 
 void Kernel::on_received(const Message& m) {
   if (m.lend != kNoLend) lends_[m.lend].received = true;
+  if (m.async != kNoAsync) asyncs_[m.async].received = true;
 }
 
 void Kernel::post(uint16_t index, const Message& m) {
   if (Thread* r = take_receiver(index)) {
-    deliver(*r, m, 0);
+    deliver(*r, m, handle_for(m));
     on_received(m);
     make_ready(*r);
     return;
@@ -51,6 +52,7 @@ void Kernel::post_call(uint16_t index, Message& m) {
   m.sender_tid = caller.tid;
   m.sender_pid = caller.pid;
   m.sender_gen = ++caller.generation;  // a fresh handle: older handles to this thread are stale
+  m.async = kNoAsync;
   caller.wait_server = index;
   caller.lend = m.lend;
   if (m.lend != kNoLend) lends_[m.lend].handle = message_handle(caller.tid, caller.generation);

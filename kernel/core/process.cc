@@ -154,6 +154,9 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
     if (t.pid == pid) t.ring_va = 0;
   }
   reclaim_lends(pid);
+  for (AsyncCall& a : asyncs_) {
+    if (a.active && a.client_pid == pid) a.active = false;  // nobody to complete them for
+  }
 
   for (uint16_t s = 0; s < kMaxServers; ++s) {
     if (servers_[s].state == ServerState::Alive && servers_[s].owner == pid) kill_server(s);

@@ -142,6 +142,9 @@ void Kernel::exit_current_thread() {
     t->ring_va = 0;
     --proc.rings;
   }
+  for (AsyncCall& a : asyncs_) {
+    if (a.active && a.client == t->tid) a.active = false;  // its answers have nowhere to go
+  }
   t->state = ThreadState::Free;
   ++t->generation;
   current_ = nullptr;

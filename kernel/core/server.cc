@@ -88,6 +88,10 @@ void Kernel::remove_from_receivers(Thread& t) {
 void Kernel::kill_server(uint16_t index) {
   Server& s = servers_[index];
   KASSERT(s.state == ServerState::Alive);
+  // Async (batched) calls to it complete with ServerNotFound.
+  for (AsyncCall& a : asyncs_) {
+    if (a.active && a.server == index) complete_async(a, Error::ServerNotFound, 0, 0);
+  }
   // Lends sent to it end now: the borrower's mappings or copies go, the lender gets its access
   // back and wakes with ServerNotFound (below, with the other callers).
   for (Lend& l : lends_) {

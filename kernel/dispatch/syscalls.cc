@@ -41,6 +41,14 @@ void announce_exit(Kernel& k, Pid pid, const char* how, uint32_t code) {
   kprintf("[kernel] process %u (%s) %s %u\n", pid, k.process(pid).name, how, code);
 }
 
+// Answers a batched call (an async handle) from server process `pid`.
+Error answer_async(Kernel& k, Pid pid, uint32_t msg, uint32_t r0, uint32_t r1) {
+  AsyncCall* a = k.find_async(pid, msg);
+  if (a == nullptr) return Error::InvalidHandle;
+  k.complete_async(*a, Error::Ok, r0, r1);
+  return Error::Ok;
+}
+
 void sys_null(Kernel&, Thread& t, const SysArgs&) { set_result(t, Error::Ok); }
 
 void sys_debug_write(Kernel& k, Thread& t, const SysArgs& a) {
@@ -142,8 +150,18 @@ void sys_try_send_scalar(Kernel& k, Thread&, const SysArgs& a) {
 void sys_call_scalar(Kernel& k, Thread&, const SysArgs& a) { sync::call_scalar(k, scalar_args(a)); }
 void sys_receive(Kernel& k, Thread&, const SysArgs& a) { sync::receive(k, a.a[0], true); }
 void sys_try_receive(Kernel& k, Thread&, const SysArgs& a) { sync::receive(k, a.a[0], false); }
-void sys_reply(Kernel& k, Thread&, const SysArgs& a) { sync::reply(k, a.a[0], a.a[1], a.a[2]); }
-void sys_reply_and_receive_next(Kernel& k, Thread&, const SysArgs& a) {
+void sys_reply(Kernel& k, Thread& t, const SysArgs& a) {
+  if (a.a[0] & kAsyncHandleBit) return set_result(t, answer_async(k, t.pid, a.a[0], a.a[1], a.a[2]));
+  sync::reply(k, a.a[0], a.a[1], a.a[2]);
+}
+void sys_reply_and_receive_next(Kernel& k, Thread& t, const SysArgs& a) {
+  if (a.a[1] & kAsyncHandleBit) {
+    // Answer the batched call, then receive as usual (the caller is not waiting to run).
+    if (k.owned_server(t.pid, a.a[0]) == nullptr) return set_result(t, Error::InvalidHandle);
+    const Error e = answer_async(k, t.pid, a.a[1], a.a[2], a.a[3]);
+    if (e != Error::Ok) return set_result(t, e);
+    return sync::receive(k, a.a[0], true);
+  }
   sync::reply_and_receive(k, a.a[0], a.a[1], a.a[2], a.a[3]);
 }
 
@@ -174,8 +192,8 @@ void sys_return_memory(Kernel& k, Thread& t, const SysArgs& a) {
 // blocks: a send to a full queue completes with QueueFull. The thread that owns the ring need
 // not be the one running (rings are also drained when the hart would otherwise idle), so
 // every entry acts for `t` explicitly.
-inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, const volatile uint32_t* args,
-                                batch::Completion* out) {
+inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t tag,
+                                const volatile uint32_t* args, batch::Completion* out) {
   using batch::Outcome;
   // Each case copies the arguments it uses out of user memory once, first.
   uint32_t a[6];
@@ -211,8 +229,44 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, const vol
       m.sender_pid = t.pid;
       m.sender_tid = t.tid;
       m.lend = kNoLend;
+      m.async = kNoAsync;
       k.post(target.value(), m);
       return Outcome::Done;
+    }
+    case abi::Syscall::call_scalar: {
+      // A BlockingScalar that does not block: the reply arrives later as a completion.
+      take(6);
+      auto target = k.resolve(t.pid, a[0]);
+      if (target.is_err()) {
+        out->error = target.error();
+        return Outcome::Done;
+      }
+      if (!k.queue_has_room(target.value())) {
+        out->r[0] = target.value();
+        return Outcome::Retry;
+      }
+      AsyncCall* call = k.alloc_async();
+      if (call == nullptr) {
+        out->error = Error::LimitReached;
+        return Outcome::Done;
+      }
+      call->client = t.tid;
+      call->client_pid = t.pid;
+      call->server = target.value();
+      call->tag = tag;
+      Message m{};
+      m.kind = abi::MessageKind::BlockingScalar;
+      m.id = a[1];
+      m.w[0] = a[2];
+      m.w[1] = a[3];
+      m.w[2] = a[4];
+      m.w[3] = a[5];
+      m.sender_pid = t.pid;
+      m.sender_tid = t.tid;
+      m.lend = kNoLend;
+      m.async = k.async_index(*call);
+      k.post(target.value(), m);
+      return Outcome::Pending;
     }
     case abi::Syscall::map_memory: {
       take(3);
@@ -231,6 +285,10 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, const vol
       return Outcome::Done;
     case abi::Syscall::reply: {
       take(3);
+      if (a[0] & kAsyncHandleBit) {
+        out->error = answer_async(k, t.pid, a[0], a[1], a[2]);
+        return Outcome::Done;
+      }
       Thread* client = sync::reply_target(k, t.pid, a[0]);
       if (client == nullptr) {
         out->error = Error::InvalidHandle;
@@ -263,9 +321,9 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, const vol
 
 // The executor as a type of its own, so drain<> compiles run_entry into its loop.
 struct RunEntry {
-  batch::Outcome operator()(Kernel& k, Thread& t, uint32_t number, const volatile uint32_t* args,
+  batch::Outcome operator()(Kernel& k, Thread& t, uint32_t number, uint32_t tag, const volatile uint32_t* args,
                             batch::Completion* out) const {
-    return run_entry(k, t, number, args, out);
+    return run_entry(k, t, number, tag, args, out);
   }
 };
 
@@ -282,7 +340,7 @@ void sys_ring_enter(Kernel& k, Thread& t, const SysArgs& a) {
     if (s.error != Error::WouldBlock) return set_result(t, s.error);
   }
   set_result(t, Error::Ok, r.is_ok() ? r.value() : 0);
-  if (want != 0 && batch::available(k, t) < want && t.ring_reserved != 0) {
+  if (want != 0 && k.completions_available(t) < want && t.ring_reserved != 0) {
     k.block_current(ThreadState::RingWait);  // woken when a pending entry completes
   }
 }

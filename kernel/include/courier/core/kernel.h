@@ -119,6 +119,24 @@ class Kernel {
   // The receiver took message `m`: mark what it carries as received.
   void on_received(const Message& m);
 
+  // --- batch rings (the ring format is ABI: abi/ring.h) -----------------------------------------
+  // Fills one of `t`'s reserved completion slots; wakes it if it waits in ring_enter.
+  void post_completion(Thread& t, uint32_t tag, abi::Error e, uint32_t r0, uint32_t r1);
+  // Completions waiting in `t`'s ring that user code has not consumed.
+  uint32_t completions_available(Thread& t);
+  AsyncCall* alloc_async();
+  uint8_t async_index(const AsyncCall& a) const { return static_cast<uint8_t>(&a - asyncs_); }
+  AsyncCall& async(uint8_t i) { return asyncs_[i]; }
+  // The received async call `handle` names, if a thread of `server_pid` may answer it.
+  AsyncCall* find_async(Pid server_pid, uint32_t handle);
+  // Answers an async call: its completion goes to the client's ring; the record is freed.
+  void complete_async(AsyncCall& a, abi::Error e, uint32_t r0, uint32_t r1);
+  // The handle a receiver gets for `m` (0 if it expects no answer from a thread).
+  uint32_t handle_for(const Message& m) const {
+    if (m.async != kNoAsync) return async_handle(m.async, asyncs_[m.async].generation);
+    return 0;
+  }
+
   // --- lending (records shared by the lend and copy paths) --------------------------------------
   Lend* alloc_lend();
   Lend& lend(uint8_t i) { return lends_[i]; }
@@ -162,6 +180,7 @@ class Kernel {
   Thread threads_[kMaxThreads] = {};
   Server servers_[kMaxServers] = {};
   Lend lends_[kMaxLends] = {};
+  AsyncCall asyncs_[kMaxAsync] = {};
   uint64_t rng_ = 0x9e3779b97f4a7c15ull;
   uint64_t now_ = 0;
   // MMIO claimed through map_physical: which process owns each claimed page.

@@ -87,9 +87,28 @@ struct Message {
   uint32_t w[4];       // scalars; for memory messages: address in the receiver, size, offset, valid
   Pid sender_pid;
   Tid sender_tid;      // BlockingScalar, Borrow, MutableBorrow: the caller to answer
-  uint8_t lend;        // memory messages that come back: their Lend record, else kNoLend
+  uint8_t lend = kNoLend;  // memory messages that come back: their Lend record
+  uint8_t async = 0xff;    // a BlockingScalar submitted through a batch ring: its AsyncCall (kNoAsync: none)
   uint32_t sender_gen;
 };
+
+// A BlockingScalar submitted through a thread's batch ring: the thread runs on, and the
+// server's reply becomes a completion in the ring (reserved when the entry was consumed).
+inline constexpr uint8_t kNoAsync = 0xff;
+inline constexpr uint32_t kMaxAsync = 32;
+inline constexpr uint32_t kAsyncHandleBit = 0x8000;  // in the low half of a message handle
+
+struct AsyncCall {
+  bool active;
+  bool received;
+  Tid client;
+  Pid client_pid;
+  uint16_t server;
+  uint32_t tag;
+  uint32_t generation;
+};
+
+constexpr uint32_t async_handle(uint8_t slot, uint32_t gen) { return (gen << 16) | kAsyncHandleBit | slot; }
 
 // A memory message in flight (Borrow or MutableBorrow, by remapping or by copying) from the
 // moment it is sent until return_memory, or until the lender or the borrower dies.
