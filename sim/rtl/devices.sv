@@ -1,0 +1,193 @@
+// The SoC's small devices, register-compatible with what QEMU virt offers at the same
+// addresses: CLINT (msip, mtimecmp, mtime), a PLIC subset (priorities, pending, per-context
+// enables, thresholds, claim/complete for context 0 = M and 1 = S), a 16550 UART that is always
+// ready to transmit, and SiFive's test finisher. Reads are combinational on the request; the SoC
+// registers them. Harness callbacks (console bytes, exit) go through DPI.
+
+module clint #(parameter int TIME_DIV = 10) (
+  input  logic        clk,
+  input  logic        rst,
+  input  logic        sel,
+  input  logic        we,
+  input  logic [15:0] addr,
+  input  logic [31:0] wdata,
+  output logic [31:0] rdata,
+  output logic        mtip,
+  output logic        msip,
+  output logic [63:0] mtime
+);
+  logic [63:0] mtimecmp;
+  logic [7:0]  div;
+  always_comb begin
+    unique case (addr)
+      16'h0000: rdata = {31'd0, msip};
+      16'h4000: rdata = mtimecmp[31:0];
+      16'h4004: rdata = mtimecmp[63:32];
+      16'hBFF8: rdata = mtime[31:0];
+      16'hBFFC: rdata = mtime[63:32];
+      default:  rdata = 32'd0;
+    endcase
+  end
+  // mtimecmp resets to zero, as on QEMU: MTIP reads pending until software programs it.
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      msip <= 1'b0; mtimecmp <= 64'd0; mtime <= 64'd0; div <= 8'd0;
+    end else begin
+      if (div == 8'(TIME_DIV - 1)) begin
+        div <= 8'd0;
+        mtime <= mtime + 64'd1;
+      end else div <= div + 8'd1;
+      if (sel && we) begin
+        unique case (addr)
+          16'h0000: msip <= wdata[0];
+          16'h4000: mtimecmp[31:0] <= wdata;
+          16'h4004: mtimecmp[63:32] <= wdata;
+          16'hBFF8: mtime[31:0] <= wdata;
+          16'hBFFC: mtime[63:32] <= wdata;
+          default: ;
+        endcase
+      end
+    end
+  end
+  assign mtip = mtime >= mtimecmp;
+endmodule
+
+module plic (
+  input  logic        clk,
+  input  logic        rst,
+  input  logic        sel,
+  input  logic        we,
+  input  logic [25:0] addr,
+  input  logic [31:0] wdata,
+  output logic [31:0] rdata,
+  input  logic [31:0] src,     // level-triggered sources, bit 0 unused
+  output logic        meip,
+  output logic        seip
+);
+  // Packed vectors and per-context registers rather than unpacked arrays: writes into arrays
+  // cost the simulation bookkeeping every cycle.
+  logic [31:0][2:0] prio;
+  logic [31:0] pending, claimed, enable0, enable1;
+  logic [2:0]  threshold0, threshold1;
+  logic [4:0]  best0, best1;
+
+  // Best pending, enabled source above threshold (lowest id wins ties). It is recomputed only
+  // when some input may have changed (an access, or a new pending source), so the scan does not
+  // run every simulated cycle; meip/seip lag by a cycle or two as a result.
+  function automatic logic [4:0] pick(input logic [31:0] en, input logic [2:0] thr);
+    logic [4:0] b;
+    logic [2:0] bp;
+    b = 5'd0;
+    bp = thr;
+    for (int i = 1; i < 32; i++) begin
+      if (pending[i] && en[i] && prio[i] > bp) begin
+        b = 5'(i);
+        bp = prio[i];
+      end
+    end
+    return b;
+  endfunction
+
+  logic scan_again;   // the cycle after an access, when its register writes have landed
+  wire rescan = sel || ((src & ~claimed & ~pending & 32'hFFFF_FFFE) != 32'd0) || scan_again;
+  assign meip = best0 != 5'd0;
+  assign seip = best1 != 5'd0;
+
+  wire ctx = addr[12];  // 0x20_0000 + 0x1000 * ctx, and 0x2000 + 0x80 * ctx
+  wire is_ctx_reg = addr[25:13] == 13'h100;
+  wire [4:0] best_ctx = ctx ? best1 : best0;
+  always_comb begin
+    rdata = 32'd0;
+    if (addr < 26'h1000) rdata = {29'd0, prio[addr[6:2]]};
+    else if (addr == 26'h1000) rdata = pending;
+    else if (addr == 26'h2000) rdata = enable0;
+    else if (addr == 26'h2080) rdata = enable1;
+    else if (is_ctx_reg && addr[11:0] == 12'h000) rdata = {29'd0, ctx ? threshold1 : threshold0};
+    else if (is_ctx_reg && addr[11:0] == 12'h004) rdata = {27'd0, best_ctx};
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      pending <= 32'd0; claimed <= 32'd0; prio <= '0;
+      enable0 <= 32'd0; enable1 <= 32'd0; threshold0 <= 3'd0; threshold1 <= 3'd0;
+      best0 <= 5'd0; best1 <= 5'd0; scan_again <= 1'b0;
+    end else begin
+      scan_again <= rescan && !scan_again;
+      if (rescan) begin
+        best0 <= pick(enable0, threshold0);
+        best1 <= pick(enable1, threshold1);
+      end
+      pending <= (pending | (src & ~claimed)) & 32'hFFFF_FFFE;
+      if (sel && !we && is_ctx_reg && addr[11:0] == 12'h004 && best_ctx != 5'd0) begin
+        pending[best_ctx] <= 1'b0;
+        claimed[best_ctx] <= 1'b1;
+      end
+      if (sel && we) begin
+        if (addr < 26'h1000) prio[addr[6:2]] <= wdata[2:0];
+        else if (addr == 26'h2000) enable0 <= wdata;
+        else if (addr == 26'h2080) enable1 <= wdata;
+        else if (is_ctx_reg && addr[11:0] == 12'h000) begin
+          if (ctx) threshold1 <= wdata[2:0]; else threshold0 <= wdata[2:0];
+        end else if (is_ctx_reg && addr[11:0] == 12'h004) claimed[wdata[4:0]] <= 1'b0;
+      end
+    end
+  end
+endmodule
+
+module uart (
+  input  logic        clk,
+  input  logic        rst,
+  input  logic        sel,
+  input  logic        we,
+  input  logic [7:0]  addr,
+  input  logic [31:0] wdata,
+  input  logic [3:0]  wstrb,
+  output logic [31:0] rdata,
+  output logic        irq
+);
+  import "DPI-C" function void dpi_uart_putc(input byte unsigned c);
+  logic [7:0] ier, lcr, mcr, scr, dll, dlm;
+  wire dlab = lcr[7];
+  // Byte lanes of the word at offset 0 and 4: RBR/THR IER IIR/FCR LCR | MCR LSR MSR SCR.
+  // LSR = 0x60: transmitter empty, nothing received. IIR = 0xC1 (FIFOs on, no interrupt), or
+  // 0xC2 while THR-empty interrupts are enabled.
+  wire [7:0] iir = ier[1] ? 8'hC2 : 8'hC1;
+  assign irq = ier[1];
+  always_comb begin
+    if (addr[2] == 1'b0) rdata = {lcr, iir, dlab ? dlm : ier, dlab ? dll : 8'd0};
+    else rdata = {scr, 8'h00, 8'h60, mcr};
+  end
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      ier <= 8'd0; lcr <= 8'd0; mcr <= 8'd0; scr <= 8'd0; dll <= 8'd0; dlm <= 8'd0;
+    end else if (sel && we) begin
+      if (addr[2] == 1'b0) begin
+        if (wstrb[0]) begin
+          if (dlab) dll <= wdata[7:0];
+          else dpi_uart_putc(wdata[7:0]);
+        end
+        if (wstrb[1]) begin
+          if (dlab) dlm <= wdata[15:8];
+          else ier <= wdata[15:8] & 8'h0F;
+        end
+        if (wstrb[3]) lcr <= wdata[31:24];
+      end else begin
+        if (wstrb[0]) mcr <= wdata[7:0];
+        if (wstrb[3]) scr <= wdata[31:24];
+      end
+    end
+  end
+endmodule
+
+module finisher (
+  input  logic        clk,
+  input  logic        rst,
+  input  logic        sel,
+  input  logic        we,
+  input  logic [31:0] wdata
+);
+  import "DPI-C" function void dpi_finish(input int unsigned value);
+  always_ff @(posedge clk) begin
+    if (!rst && sel && we) dpi_finish(wdata);
+  end
+endmodule

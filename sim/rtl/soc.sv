@@ -1,0 +1,131 @@
+// The SoC around Courier's core, with QEMU virt's memory map so one image runs on both:
+//   0x0010_0000 test finisher   0x0200_0000 CLINT   0x0C00_0000 PLIC
+//   0x1000_0000 16550 UART      0x8000_0000 RAM (RAM_BYTES)
+// RAM contents live in the harness (DPI), which loads the ELF and watches `tohost`. The bus
+// carries one request at a time: RAM reads take MEM_LAT cycles (burst continuations one),
+// writes (posted) and devices one. Unmapped addresses answer with an error, which the core
+// turns into an access fault, as QEMU does.
+module courier_soc
+#(
+  parameter int RAM_BYTES = 8 * 1024 * 1024,
+  parameter bit PIPELINE = 1'b1,      // 1: five-stage core5; 0: the two-stage core
+  parameter int MEM_LAT = 5,          // cycles to the first word of a RAM read
+  parameter bit CACHES = 1'b1,
+  parameter int ICACHE_BYTES = 4096,
+  parameter int ICACHE_WAYS = 2,
+  parameter int DCACHE_BYTES = 4096,
+  parameter int DCACHE_WAYS = 2,
+  parameter int CACHE_LINE = 32,
+  parameter bit ICACHE_COHERENT = 1'b0,
+  parameter int TIME_DIV = 10,
+  parameter int TLB_ENTRIES = 4,
+  parameter bit TLB_ASID = 1'b1,
+  parameter int MUL_LAT = 2,
+  parameter int DIV_LAT = 34
+)(
+  input  logic        clk,
+  input  logic        rst,
+  input  logic [31:0] reset_pc,   // the ELF entry point, as QEMU's reset ROM jumps to it
+  output logic [63:0] instret,
+  output logic [31:0] ram_bytes   // so the harness sizes its RAM image from the build
+);
+  assign ram_bytes = 32'(RAM_BYTES);
+
+  import "DPI-C" function int unsigned dpi_ram_read(input int unsigned word_index);
+  import "DPI-C" function void dpi_ram_write(input int unsigned word_index, input int unsigned data,
+                                             input byte unsigned strb);
+
+  logic        c_req, c_ifetch, c_we, c_ack, c_err, ifence;
+  logic [31:0] c_addr, c_wdata, c_rdata;
+  logic [3:0]  c_wstrb;
+  logic        req, burst, we, ack, err;
+  logic [31:0] addr, wdata, rdata;
+  logic [3:0]  wstrb;
+  logic        mtip, msip, meip, seip;
+  logic [63:0] mtime;
+
+  logic        i_lookup, i_hit, i_refill, c_ready;
+  logic [31:0] i_addr, i_data;
+  if (PIPELINE) begin : g_core
+    assign c_ifetch = 1'b0;
+    core5 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT),
+            .RAM_BYTES(RAM_BYTES)) u_core (
+      .clk, .rst, .reset_pc, .d_req(c_req), .d_we(c_we), .d_addr(c_addr), .d_wdata(c_wdata),
+      .d_wstrb(c_wstrb), .d_ready(c_ready), .d_ack(c_ack), .d_err(c_err), .d_rdata(c_rdata),
+      .i_lookup, .i_addr, .i_hit, .i_data, .i_refill, .ifence,
+      .irq_mtip(mtip), .irq_msip(msip), .irq_meip(meip), .irq_seip(seip), .mtime,
+      .instret_o(instret)
+    );
+  end else begin : g_core
+    assign i_lookup = 1'b0;
+    assign i_addr = 32'd0;
+    assign i_refill = 1'b0;
+    core2 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT)) u_core (
+      .clk, .rst, .reset_pc, .bus_req(c_req), .bus_ifetch(c_ifetch), .ifence, .bus_we(c_we),
+      .bus_addr(c_addr), .bus_wdata(c_wdata), .bus_wstrb(c_wstrb), .bus_ack(c_ack),
+      .bus_err(c_err), .bus_rdata(c_rdata),
+      .irq_mtip(mtip), .irq_msip(msip), .irq_meip(meip), .irq_seip(seip), .mtime,
+      .instret_o(instret)
+    );
+  end
+
+  memsys #(.RAM_BYTES(RAM_BYTES), .ICACHE_BYTES(ICACHE_BYTES), .ICACHE_WAYS(ICACHE_WAYS),
+           .DCACHE_BYTES(DCACHE_BYTES), .DCACHE_WAYS(DCACHE_WAYS), .LINE(CACHE_LINE),
+           .CACHES(CACHES || PIPELINE), .ICACHE_COHERENT(ICACHE_COHERENT), .SPLIT(PIPELINE)) u_mem (
+    .clk, .rst, .ifence, .c_req, .c_ifetch, .c_we, .c_addr, .c_wdata, .c_wstrb, .c_ack, .c_err,
+    .c_rdata, .c_ready, .i_lookup, .i_addr, .i_hit, .i_data, .i_refill, .b_req(req), .b_burst(burst), .b_we(we), .b_addr(addr), .b_wdata(wdata),
+    .b_wstrb(wstrb), .b_ack(ack), .b_err(err), .b_rdata(rdata)
+  );
+
+  wire sel_ram   = addr >= 32'h8000_0000 && addr - 32'h8000_0000 < 32'(RAM_BYTES);
+  wire sel_clint = addr[31:16] == 16'h0200;
+  wire sel_plic  = addr[31:26] == 6'b000011;  // 0x0C00_0000 .. 0x0FFF_FFFF
+  wire sel_uart  = addr[31:8] == 24'h10_0000;
+  wire sel_fin   = addr[31:12] == 20'h00100;
+
+  logic [31:0] clint_rdata, plic_rdata, uart_rdata;
+  logic        uart_irq;
+
+  clint #(.TIME_DIV(TIME_DIV)) u_clint (
+    .clk, .rst, .sel(req && sel_clint), .we, .addr(addr[15:0]), .wdata, .rdata(clint_rdata),
+    .mtip, .msip, .mtime
+  );
+  plic u_plic (
+    .clk, .rst, .sel(req && sel_plic), .we, .addr(addr[25:0]), .wdata, .rdata(plic_rdata),
+    .src({21'd0, uart_irq, 10'd0}), .meip, .seip
+  );
+  uart u_uart (
+    .clk, .rst, .sel(req && sel_uart), .we, .addr(addr[7:0]), .wdata, .wstrb,
+    .rdata(uart_rdata), .irq(uart_irq)
+  );
+  finisher u_fin (.clk, .rst, .sel(req && sel_fin), .we, .wdata);
+
+  // Response pipeline: `left` counts down the access latency of the request in flight.
+  logic [7:0] left;
+  logic       pend_err;
+  logic [31:0] pend_data;
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      left <= 8'd0;
+    end else begin
+      if (req) begin
+        pend_err <= !(sel_ram || sel_clint || sel_plic || sel_uart || sel_fin);
+        // Writes are posted (the write buffer hides them); burst words stream one per cycle.
+        left <= (sel_ram && !we && !burst) ? 8'(MEM_LAT) : 8'd1;
+        if (sel_ram) begin
+          if (we) dpi_ram_write((addr - 32'h8000_0000) >> 2, wdata, {4'd0, wstrb});
+          else pend_data <= dpi_ram_read((addr - 32'h8000_0000) >> 2);
+        end else if (sel_clint) pend_data <= clint_rdata;
+        else if (sel_plic) pend_data <= plic_rdata;
+        else if (sel_uart) pend_data <= uart_rdata;
+        else pend_data <= 32'd0;
+      end else if (left != 8'd0) begin
+        left <= left - 8'd1;
+      end
+    end
+  end
+  assign ack = left == 8'd1;
+  assign err = pend_err;
+  assign rdata = pend_data;
+
+endmodule

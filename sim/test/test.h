@@ -1,0 +1,82 @@
+// Macros for Courier's ISA self-tests (assembly). Each test defines test_main, which runs in
+// M-mode and returns 0 in a0 for a pass; rt.S provides the entry, the console, the trap
+// handlers that record causes, and the privilege helpers. Tests print what they observe (trap
+// causes, values), so the same log on QEMU and on the simulator is itself a check.
+#pragma once
+
+#define UART_BASE 0x10000000
+#define FINISHER 0x00100000
+#define CLINT_MSIP 0x02000000
+#define CLINT_MTIMECMP 0x02004000
+#define CLINT_MTIME 0x0200bff8
+#define PLIC_BASE 0x0c000000
+
+// a7 value for "ecall: return to the M-mode code that called run_mode".
+#define ECALL_TO_M 0x4d
+
+// Scratch register for the check macros; tests must not keep live values in t6.
+.macro CHECK reg, expected, id
+  li t6, \expected
+  beq \reg, t6, 1f
+  mv a1, \reg
+  li a0, \id
+  j check_failed
+1:
+.endm
+
+.macro CHECKR reg, expreg, id
+  beq \reg, \expreg, 1f
+  mv a1, \reg
+  li a0, \id
+  j check_failed
+1:
+.endm
+
+.macro PRINT text
+  .pushsection .rodata
+  2: .asciz "\text"
+  .popsection
+  la a0, 2b
+  call puts
+.endm
+
+// Prints "<text><hex of reg>\n".
+.macro SHOW text, reg
+  mv a0, \reg
+  .pushsection .rodata
+  2: .asciz "\text"
+  .popsection
+  la a1, 2b
+  call show
+.endm
+
+// Arms the next expected trap and resets the record.
+.macro EXPECT_TRAP
+  la t6, trap_count
+  sw zero, 0(t6)
+.endm
+
+// After an instruction that should have trapped to M: checks the cause and prints it.
+.macro CHECK_TRAP cause, id
+  lw t5, trap_count
+  CHECK t5, 1, \id
+  lw t5, trap_cause
+  CHECK t5, \cause, \id
+  call show_trap
+.endm
+
+// The same for traps taken by the S-mode handler.
+.macro CHECK_STRAP cause, id
+  lw t5, strap_count
+  CHECK t5, 1, \id
+  lw t5, strap_cause
+  CHECK t5, \cause, \id
+  call show_strap
+.endm
+
+// Where the M handler resumes after a trap on a fetch (when mepc+4 makes no sense).
+.macro RESUME_AT label
+  la t6, \label
+  la t5, trap_resume
+  sw t6, 0(t5)
+.endm
