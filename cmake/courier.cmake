@@ -4,9 +4,12 @@
 #   courier_image(NAME PROGRAMS ... [SOURCES ...]) a bootable kernel image: the kernel, any extra
 #                                                  kernel-side sources, and a boot archive of the
 #                                                  named user programs (first one starts first)
-#   courier_target_test(NAME IMAGE [EXPECT re...] [REJECT re...] [EXIT code] [TIMEOUT s])
-#                                                  a CTest that runs the image on QEMU and checks
-#                                                  its console and exit status
+#   courier_target_test(NAME IMAGE [EXPECT re...] [REJECT re...] [EXIT code] [TIMEOUT s] [SIM_SLOW])
+#                                                  two CTests that run the image on QEMU
+#                                                  (qemu/NAME) and on Courier's RTL core under
+#                                                  Verilator (sim/NAME, when sim/ is present),
+#                                                  each checking console and exit status; SIM_SLOW
+#                                                  puts the sim twin under the sim-slow label
 #
 # Running an image is scripts/run-image's job (the one place that knows QEMU's command line).
 
@@ -48,7 +51,7 @@ function(courier_image name)
 endfunction()
 
 function(courier_target_test name)
-  cmake_parse_arguments(ARG "" "IMAGE;EXIT;TIMEOUT" "EXPECT;REJECT" ${ARGN})
+  cmake_parse_arguments(ARG "SIM_SLOW" "IMAGE;EXIT;TIMEOUT" "EXPECT;REJECT" ${ARGN})
   if(NOT DEFINED ARG_EXIT)
     set(ARG_EXIT 0)
   endif()
@@ -68,4 +71,17 @@ function(courier_target_test name)
   # CTest's own timeout is a backstop above run-image's.
   math(EXPR backstop "${ARG_TIMEOUT} + 15")
   set_tests_properties(qemu/${name} PROPERTIES LABELS "target;qemu" TIMEOUT ${backstop})
+  if(EXISTS ${CMAKE_SOURCE_DIR}/sim/CMakeLists.txt)
+    # The simulator runs a few million cycles per second: give it four times as long.
+    math(EXPR sim_timeout "${ARG_TIMEOUT} * 4")
+    math(EXPR sim_backstop "${sim_timeout} + 15")
+    add_test(NAME sim/${name}
+             COMMAND ${COURIER_SCRIPTS}/run-image --platform sim --timeout ${sim_timeout} ${checks}
+                     $<TARGET_FILE:${ARG_IMAGE}>)
+    set(labels "target;sim")
+    if(ARG_SIM_SLOW)
+      set(labels "target;sim;sim-slow")
+    endif()
+    set_tests_properties(sim/${name} PROPERTIES LABELS "${labels}" TIMEOUT ${sim_backstop})
+  endif()
 endfunction()
