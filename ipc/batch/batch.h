@@ -31,6 +31,7 @@ struct Stopped {
   abi::Error error;  // InvalidArgument: bad ring; QueueFull: completion ring full;
                      // WouldBlock: a send waits for room in server `server`'s queue
   uint16_t server;
+  uint32_t consumed;  // entries consumed before it stopped
 };
 
 // Registers [va, va + kRingBytes) as `t`'s rings (va 0 unregisters). The pages must be the
@@ -59,7 +60,7 @@ void forget(Kernel& k, Thread& t);
 template <class Executor>
 kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute) {
   RingView v;
-  if (!view(k, t, &v)) return kstd::err(Stopped{abi::Error::InvalidArgument, kNone});
+  if (!view(k, t, &v)) return kstd::err(Stopped{abi::Error::InvalidArgument, kNone, 0});
   const uint32_t sq_tail = v.header->sq_tail;
   const uint32_t cq_head = v.header->cq_head;
   // The kernel's own indices, in registers for the loop and published once at the end.
@@ -69,14 +70,14 @@ kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute) 
   uint32_t reserved = reserved_before;
   // Untrusted indices: the user may have moved them backwards or past the ring's size.
   if (sq_tail - sq_head > abi::kRingEntries || cq_tail + reserved - cq_head > abi::kRingEntries) {
-    return kstd::err(Stopped{abi::Error::InvalidArgument, kNone});
+    return kstd::err(Stopped{abi::Error::InvalidArgument, kNone, 0});
   }
-  Stopped stop{abi::Error::Ok, kNone};
+  Stopped stop{abi::Error::Ok, kNone, 0};
   // Completion slots free now; each consumed entry takes one (now, or reserved for later).
   uint32_t room = abi::kRingEntries - (cq_tail + reserved - cq_head);
   while (sq_head != sq_tail) {
     if (room == 0) {
-      stop = Stopped{abi::Error::QueueFull, kNone};  // no room to complete more: the rest waits
+      stop = Stopped{abi::Error::QueueFull, kNone, 0};  // no room to complete more: the rest waits
       break;
     }
     --room;
@@ -86,7 +87,7 @@ kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute) 
     Completion c{abi::Error::Ok, {0, 0}};
     const Outcome o = execute(k, t, e.number, tag, e.a, &c);
     if (o == Outcome::Retry) {
-      stop = Stopped{abi::Error::WouldBlock, static_cast<uint16_t>(c.r[0])};
+      stop = Stopped{abi::Error::WouldBlock, static_cast<uint16_t>(c.r[0]), 0};
       break;
     }
     ++sq_head;
@@ -106,7 +107,10 @@ kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute) 
   t.ring_reserved = static_cast<uint16_t>(reserved);
   v.header->sq_head = sq_head;
   v.header->cq_tail = cq_tail;
-  if (stop.error != abi::Error::Ok) return kstd::err(stop);
+  if (stop.error != abi::Error::Ok) {
+    stop.consumed = consumed;
+    return kstd::err(stop);
+  }
   return consumed;
 }
 

@@ -337,9 +337,9 @@ void sys_ring_enter(Kernel& k, Thread& t, const SysArgs& a) {
     if (s.error == Error::WouldBlock && want != 0) {
       return k.block_on_full_queue(s.server);  // ring_enter runs again when there is room
     }
-    if (s.error != Error::WouldBlock) return set_result(t, s.error);
+    if (s.error != Error::WouldBlock) return set_result(t, s.error, s.consumed);
   }
-  set_result(t, Error::Ok, r.is_ok() ? r.value() : 0);
+  set_result(t, Error::Ok, r.is_ok() ? r.value() : r.error().consumed);
   if (want != 0 && k.completions_available(t) < want && t.ring_reserved != 0) {
     k.block_current(ThreadState::RingWait);  // woken when a pending entry completes
   }
