@@ -130,10 +130,13 @@ void reply_and_receive(Kernel& k, uint32_t server_handle, uint32_t msg, uint32_t
   const uint16_t index = static_cast<uint16_t>(server_handle - 1);
   Thread* client = nullptr;
   if (msg != 0) {
+    // A handle that no longer names a waiting caller (it died, or the handle is stale) drops
+    // the reply, and the receive goes ahead: a server loop must not spin on a vanished client.
     client = reply_target(k, caller.pid, msg);
-    if (client == nullptr) return set_result(caller, Error::InvalidHandle);
-    set_result(*client, Error::Ok, r0, r1);
-    client->wait_server = kNone;
+    if (client != nullptr) {
+      set_result(*client, Error::Ok, r0, r1);
+      client->wait_server = kNone;
+    }
   }
   if (take_queued(k, caller, index)) {
     if (client) k.make_ready(*client);

@@ -99,6 +99,15 @@ TEST_F(IpcTest, BadHandlesGetErrors) {
             Error::InvalidArgument);
 }
 
+TEST_F(IpcTest, ReplyAndReceiveWithAStaleHandleDropsTheReplyAndReceives) {
+  ASSERT_EQ(sys(cli(), Syscall::try_send_scalar, cid, 31).error, Error::Ok);
+  const Ret m = sys(srv(), Syscall::reply_and_receive_next, handle, 0x00050003, 1, 2);  // nobody waits
+  EXPECT_EQ(m.error, Error::Ok);
+  EXPECT_EQ(m.r[1], 31u);  // the receive went ahead
+  sys(srv(), Syscall::reply_and_receive_next, handle, 0x00050003, 1, 2);
+  EXPECT_EQ(srv().state, ThreadState::Receiving);  // and waits when there is nothing
+}
+
 TEST_F(IpcTest, RandomSidsAreDistinctAndPerProcessLimitsHold) {
   Ret a = sys(srv(), Syscall::create_server, 0, 0, 0, 0);
   Ret b = sys(srv(), Syscall::create_server, 0, 0, 0, 0);
