@@ -370,6 +370,13 @@ constexpr bool numbers_dense() {
 }
 static_assert(numbers_dense(), "syscalls.def must list numbers 0, 1, 2, ... in order");
 
+// Out of line, so the common syscall path keeps its small frame.
+__attribute__((noinline)) void drain_after_syscall(Kernel& k, Thread& t, uint32_t number) {
+  if (number != static_cast<uint32_t>(abi::Syscall::ring_enter) && k.current() == &t) {
+    (void)batch::drain(k, t, RunEntry{});
+  }
+}
+
 }  // namespace
 
 void syscall(Kernel& k) {
@@ -379,9 +386,7 @@ void syscall(Kernel& k) {
   // Handlers may overwrite a0..a7 with results; each reads all its arguments first.
   kTable[number](k, t, SysArgs{&t.frame.x[10]});
   // FlexSC: any trap of a thread with a ring also drains it (ring_enter already did).
-  if (t.ring_va != 0 && number != static_cast<uint32_t>(abi::Syscall::ring_enter) && k.current() == &t) {
-    (void)batch::drain(k, t, RunEntry{});
-  }
+  if (t.ring_va != 0) [[unlikely]] drain_after_syscall(k, t, number);
 }
 
 void drain_rings(Kernel& k) {
