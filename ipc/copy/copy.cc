@@ -52,14 +52,7 @@ void send(Kernel& k, const lend::Args& a) {
     const auto src = lender.space.lookup(kstd::VirtAddr(a.va + i * kstd::kPageSize));
     memcpy(frame_ptr(frame.value()), frame_ptr(src->pfn), kstd::kPageSize);
   }
-  Message m{};
-  m.kind = kind;
-  m.id = a.id;
-  m.w[0] = bva;
-  m.w[1] = a.size;
-  m.w[2] = a.offset;
-  m.w[3] = a.valid;
-  m.lend = kNoLend;
+  Message m = lend::memory_message(a, bva);
   if (kind == MessageKind::Move) {
     // The lender's pages go: the server has its own copy.
     for (uint32_t i = 0; i < c.pages; ++i) {

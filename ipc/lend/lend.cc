@@ -33,6 +33,17 @@ kstd::Result<uint32_t, Error> window(Kernel& k, Pid borrower, uint32_t pages) {
   return at->raw();
 }
 
+Message memory_message(const Args& a, uint32_t borrower_va) {
+  Message m{};
+  m.kind = static_cast<MessageKind>(a.kind);
+  m.id = a.id;
+  m.w[0] = borrower_va;
+  m.w[1] = a.size;
+  m.w[2] = a.offset;
+  m.w[3] = a.valid;
+  return m;
+}
+
 void send(Kernel& k, const Args& a) {
   Thread& caller = *k.current();
   const Pid pid = caller.pid;
@@ -64,14 +75,7 @@ void send(Kernel& k, const Args& a) {
       return set_result(caller, r.error());
     }
   }
-  Message m{};
-  m.kind = kind;
-  m.id = a.id;
-  m.w[0] = bva;
-  m.w[1] = a.size;
-  m.w[2] = a.offset;
-  m.w[3] = a.valid;
-  m.lend = kNoLend;
+  Message m = memory_message(a, bva);
   if (kind == MessageKind::Move) {
     // The pages leave the lender for good and become the borrower's own.
     for (uint32_t i = 0; i < c.pages; ++i) {

@@ -27,6 +27,9 @@ kstd::Result<Checked, abi::Error> check(Kernel& k, Pid lender, const Args& a);
 // The borrower's window for `pages` pages, or OutOfMemory.
 kstd::Result<uint32_t, abi::Error> window(Kernel& k, Pid borrower, uint32_t pages);
 
+// The message a memory message's receiver gets: its address, the size and the hints.
+Message memory_message(const Args& a, uint32_t borrower_va);
+
 void send(Kernel& k, const Args& a);
 void return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid);
 

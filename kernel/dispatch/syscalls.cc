@@ -41,6 +41,32 @@ void announce_exit(Kernel& k, Pid pid, const char* how, uint32_t code) {
   kprintf("[kernel] process %u (%s) %s %u\n", pid, k.process(pid).name, how, code);
 }
 
+// A scalar message from `t` with id a[1] and words a[2..5] (a batched send or call).
+Message scalar_message(abi::MessageKind kind, const Thread& t, const uint32_t* a) {
+  Message m{};
+  m.kind = kind;
+  m.id = a[1];
+  for (int i = 0; i < 4; ++i) m.w[i] = a[2 + i];
+  m.sender_pid = t.pid;
+  m.sender_tid = t.tid;
+  return m;
+}
+
+// return_memory by `pid` (trapping or batched): which path settles it is the lend's business.
+Error return_lend(Kernel& k, Pid pid, uint32_t msg, uint32_t offset, uint32_t valid) {
+  Lend* l = k.find_lend(pid, msg);
+  if (l == nullptr) return Error::InvalidHandle;  // not lent, or already returned
+  if (offset > l->pages * kstd::kPageSize || valid > l->pages * kstd::kPageSize - offset) {
+    return Error::InvalidArgument;
+  }
+  if (l->copy) {
+    copy::return_memory(k, *l, offset, valid);
+  } else {
+    lend::return_memory(k, *l, offset, valid);
+  }
+  return Error::Ok;
+}
+
 // Answers a batched call (an async handle) from server process `pid`.
 Error answer_async(Kernel& k, Pid pid, uint32_t msg, uint32_t r0, uint32_t r1) {
   AsyncCall* a = k.find_async(pid, msg);
@@ -172,17 +198,7 @@ void sys_lend_memory(Kernel& k, Thread&, const SysArgs& a) {
 }
 
 void sys_return_memory(Kernel& k, Thread& t, const SysArgs& a) {
-  Lend* l = k.find_lend(t.pid, a.a[0]);
-  if (l == nullptr) return set_result(t, Error::InvalidHandle);  // not lent, or already returned
-  if (a.a[1] > l->pages * kstd::kPageSize || a.a[2] > l->pages * kstd::kPageSize - a.a[1]) {
-    return set_result(t, Error::InvalidArgument);
-  }
-  if (l->copy) {
-    copy::return_memory(k, *l, a.a[1], a.a[2]);
-  } else {
-    lend::return_memory(k, *l, a.a[1], a.a[2]);
-  }
-  set_result(t, Error::Ok);
+  set_result(t, return_lend(k, t.pid, a.a[0], a.a[1], a.a[2]));
 }
 
 // --- batch: what a ring entry does --------------------------------------------------------
@@ -218,18 +234,7 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
         out->r[0] = target.value();  // a send waits, in order, for room in the queue
         return Outcome::Retry;
       }
-      Message m{};
-      m.kind = abi::MessageKind::Scalar;
-      m.id = a[1];
-      m.w[0] = a[2];
-      m.w[1] = a[3];
-      m.w[2] = a[4];
-      m.w[3] = a[5];
-      m.sender_pid = t.pid;
-      m.sender_tid = t.tid;
-      m.lend = kNoLend;
-      m.async = kNoAsync;
-      k.post(target.value(), m);
+      k.post(target.value(), scalar_message(abi::MessageKind::Scalar, t, a));
       return Outcome::Done;
     }
     case abi::Syscall::call_scalar: {
@@ -253,16 +258,7 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
       call->client_pid = t.pid;
       call->server = target.value();
       call->tag = tag;
-      Message m{};
-      m.kind = abi::MessageKind::BlockingScalar;
-      m.id = a[1];
-      m.w[0] = a[2];
-      m.w[1] = a[3];
-      m.w[2] = a[4];
-      m.w[3] = a[5];
-      m.sender_pid = t.pid;
-      m.sender_tid = t.tid;
-      m.lend = kNoLend;
+      Message m = scalar_message(abi::MessageKind::BlockingScalar, t, a);
       m.async = k.async_index(*call);
       k.post(target.value(), m);
       return Outcome::Pending;
@@ -298,20 +294,10 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
       k.make_ready(*client);
       return Outcome::Done;
     }
-    case abi::Syscall::return_memory: {
+    case abi::Syscall::return_memory:
       take(3);
-      Lend* l = k.find_lend(t.pid, a[0]);
-      if (l == nullptr) {
-        out->error = Error::InvalidHandle;
-      } else if (a[1] > l->pages * kstd::kPageSize || a[2] > l->pages * kstd::kPageSize - a[1]) {
-        out->error = Error::InvalidArgument;
-      } else if (l->copy) {
-        copy::return_memory(k, *l, a[1], a[2]);
-      } else {
-        lend::return_memory(k, *l, a[1], a[2]);
-      }
+      out->error = return_lend(k, t.pid, a[0], a[1], a[2]);
       return Outcome::Done;
-    }
     default:
       out->error = Error::NotSupported;
       return Outcome::Done;
