@@ -42,9 +42,15 @@ class BenchError(Exception):
 
 
 def git_revision(root):
+    """The commit the measured code comes from; "-dirty" only when files other than results/
+    differ (the results of the previous run are not part of what is measured)."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                              check=True).stdout.strip()
     try:
-        return subprocess.run(["git", "describe", "--always", "--dirty", "--tags"], cwd=root,
-                              capture_output=True, text=True, check=True).stdout.strip()
+        rev = git("describe", "--always", "--tags")
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)results")
+        return rev + ("-dirty" if changed else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
