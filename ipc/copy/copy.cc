@@ -15,23 +15,15 @@ using abi::MessageKind;
 void send(Kernel& k, const lend::Args& a) {
   Thread& caller = *k.current();
   const Pid pid = caller.pid;
-  auto checked = lend::check(k, pid, a);
-  if (checked.is_err()) return set_result(caller, checked.error());
-  const lend::Checked c = checked.value();
-  if (!k.queue_has_room(c.server)) return k.block_on_full_queue(c.server);
-  const auto kind = static_cast<MessageKind>(a.kind);
-  const Pid bpid = k.server(c.server).owner;
+  lend::Prepared p;
+  if (!lend::prepare(k, a, true, &p)) return;
+  const lend::Checked c = p.c;
+  const MessageKind kind = p.kind;
+  const Pid bpid = p.borrower;
+  const uint32_t bva = p.borrower_va;
+  Lend* l = p.lend;
   Process& borrower = k.process(bpid);
   Process& lender = k.process(pid);
-  if (borrower.page_count + c.pages > kMaxPagesPerProcess) return set_result(caller, Error::OutOfMemory);
-  auto at = lend::window(k, bpid, c.pages);
-  if (at.is_err()) return set_result(caller, at.error());
-  const uint32_t bva = at.value();
-  Lend* l = nullptr;
-  if (kind != MessageKind::Move) {
-    l = k.alloc_lend();
-    if (l == nullptr) return set_result(caller, Error::LimitReached);
-  }
   const uint32_t bflags = kind == MessageKind::Borrow ? kMemR : c.flags;
   for (uint32_t i = 0; i < c.pages; ++i) {
     const kstd::VirtAddr dst(bva + i * kstd::kPageSize);

@@ -27,10 +27,32 @@ kstd::Result<Checked, Error> check(Kernel& k, Pid lender, const Args& a) {
   return Checked{server, pages, flags};
 }
 
-kstd::Result<uint32_t, Error> window(Kernel& k, Pid borrower, uint32_t pages) {
-  const auto at = k.process(borrower).space.find_free(pages, kLendWindowBase);
-  if (!at || at->raw() + pages * kstd::kPageSize > kLendWindowTop) return kstd::err(Error::OutOfMemory);
-  return at->raw();
+bool prepare(Kernel& k, const Args& a, bool copies, Prepared* out) {
+  Thread& caller = *k.current();
+  auto checked = check(k, caller.pid, a);
+  if (checked.is_err()) {
+    set_result(caller, checked.error());
+    return false;
+  }
+  const Checked c = checked.value();
+  if (!k.queue_has_room(c.server)) {
+    k.block_on_full_queue(c.server);  // the whole call is retried when there is room
+    return false;
+  }
+  const Pid bpid = k.server(c.server).owner;
+  // A copy takes fresh pages of the borrower's own, within its page limit.
+  Error e = copies && k.process(bpid).page_count + c.pages > kMaxPagesPerProcess ? Error::OutOfMemory : Error::Ok;
+  const auto at = k.process(bpid).space.find_free(c.pages, kLendWindowBase);
+  if (e == Error::Ok && (!at || at->raw() + c.pages * kstd::kPageSize > kLendWindowTop)) e = Error::OutOfMemory;
+  const auto kind = static_cast<MessageKind>(a.kind);
+  Lend* l = nullptr;
+  if (e == Error::Ok && kind != MessageKind::Move && (l = k.alloc_lend()) == nullptr) e = Error::LimitReached;
+  if (e != Error::Ok) {
+    set_result(caller, e);
+    return false;
+  }
+  *out = Prepared{c, kind, bpid, at->raw(), l};
+  return true;
 }
 
 Message memory_message(const Args& a, uint32_t borrower_va) {
@@ -47,22 +69,15 @@ Message memory_message(const Args& a, uint32_t borrower_va) {
 void send(Kernel& k, const Args& a) {
   Thread& caller = *k.current();
   const Pid pid = caller.pid;
-  auto checked = check(k, pid, a);
-  if (checked.is_err()) return set_result(caller, checked.error());
-  const Checked c = checked.value();
-  if (!k.queue_has_room(c.server)) return k.block_on_full_queue(c.server);  // retried later
-  const auto kind = static_cast<MessageKind>(a.kind);
-  const Pid bpid = k.server(c.server).owner;
+  Prepared p;
+  if (!prepare(k, a, false, &p)) return;
+  const Checked c = p.c;
+  const MessageKind kind = p.kind;
+  const Pid bpid = p.borrower;
+  const uint32_t bva = p.borrower_va;
+  Lend* l = p.lend;
   Process& borrower = k.process(bpid);
   AddressSpace& lender = k.process(pid).space;
-  auto at = window(k, bpid, c.pages);
-  if (at.is_err()) return set_result(caller, at.error());
-  const uint32_t bva = at.value();
-  Lend* l = nullptr;
-  if (kind != MessageKind::Move) {
-    l = k.alloc_lend();
-    if (l == nullptr) return set_result(caller, Error::LimitReached);
-  }
   // Map everything into the borrower first (a second-level table may be needed and may not
   // be available): on failure nothing has changed for the lender.
   const uint32_t bflags = kind == MessageKind::Borrow ? kMemR : c.flags;

@@ -10,6 +10,8 @@
 
 namespace courier::lend {
 
+using abi::MessageKind;
+
 struct Args {
   uint32_t cid, id, kind, va, size, offset, valid;
 };
@@ -24,8 +26,18 @@ struct Checked {
 };
 kstd::Result<Checked, abi::Error> check(Kernel& k, Pid lender, const Args& a);
 
-// The borrower's window for `pages` pages, or OutOfMemory.
-kstd::Result<uint32_t, abi::Error> window(Kernel& k, Pid borrower, uint32_t pages);
+// What every memory message needs before its pages move (shared by the lend and copy paths):
+// checked arguments, room in the server's queue, a window in the borrower and, for Borrow and
+// MutableBorrow, a lend record. When something is missing, prepare() answers the caller (an
+// error, or it blocks until the queue has room) and returns false.
+struct Prepared {
+  Checked c;
+  MessageKind kind;
+  Pid borrower;
+  uint32_t borrower_va;
+  Lend* lend;  // nullptr for Move
+};
+bool prepare(Kernel& k, const Args& a, bool copies, Prepared* out);
 
 // The message a memory message's receiver gets: its address, the size and the hints.
 Message memory_message(const Args& a, uint32_t borrower_va);
