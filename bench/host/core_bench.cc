@@ -32,7 +32,8 @@ struct World {
   uint32_t handle = 0, cid = 0;
 
   World() : ram((kRamPages + 1) * kstd::kPageSize), k(std::make_unique<Kernel>()) {
-    auto base = (reinterpret_cast<uintptr_t>(ram.data()) + kstd::kPageSize - 1) & ~uintptr_t{kstd::kPageSize - 1};
+    auto base = (reinterpret_cast<uintptr_t>(ram.data()) + kstd::kPageSize - 1) &
+                ~uintptr_t{kstd::kPageSize - 1};
     g_phys_offset = base - kRamBase;
     k->init(kstd::Pfn(kRamBase >> 12), kRamPages, kstd::Pfn((kRamBase >> 12) + 16));
     server = spawn("server");
@@ -74,8 +75,10 @@ struct World {
   Thread& call(Thread& t, abi::Syscall n, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0,
                uint32_t a3 = 0) {
     while (k->current() != &t) {
-      if (k->current() != nullptr) k->yield_current();
-      else k->pick_next();
+      if (k->current() != nullptr)
+        k->yield_current();
+      else
+        k->pick_next();
     }
     t.frame.a(0) = a0;
     t.frame.a(1) = a1;
@@ -116,7 +119,7 @@ void BM_SyncCallReplyFastpath(benchmark::State& state) {
   Thread& s = w.thread_of(w.server);
   w.call(s, abi::Syscall::receive, w.handle);  // the server waits
   for (auto _ : state) {
-    w.call(c, abi::Syscall::call_scalar, w.cid, 1, 2, 3);        // switches to the server
+    w.call(c, abi::Syscall::call_scalar, w.cid, 1, 2, 3);  // switches to the server
     w.call(s, abi::Syscall::reply_and_receive_next, w.handle, s.frame.a(1), 4, 5);  // and back
   }
 }

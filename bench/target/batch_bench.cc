@@ -43,7 +43,8 @@ void null_batch(void*) {
 }
 
 void send_batch(void*) {
-  for (uint32_t i = 0; i < n; ++i) ring.submit(Syscall::send_scalar, i, echo.cid(), bench::kIdScalar, i, 0, 0, 0);
+  for (uint32_t i = 0; i < n; ++i)
+    ring.submit(Syscall::send_scalar, i, echo.cid(), bench::kIdScalar, i, 0, 0, 0);
   (void)ring.wait(n);
   consume(n);
 }
@@ -82,9 +83,11 @@ int main() {
     for (n = 1; n <= 128; n *= 2) {
       char name[48];
       (void)kstd::sformat(name, sizeof name, "%s/%u", f.prefix, n);
-      courier::bench::run(name, f.op, nullptr, courier::bench::Options{101, 3, 1, f.setup, f.per_call ? n : 1});
+      courier::bench::run(name, f.op, nullptr,
+                          courier::bench::Options{101, 3, 1, f.setup, f.per_call ? n : 1});
       if (failures) {
-        courier::print("batch bench: %s had %u failed completions; its figure is not valid\n", name, failures);
+        courier::print("batch bench: %s had %u failed completions; its figure is not valid\n", name,
+                       failures);
         return 2;
       }
     }

@@ -5,8 +5,8 @@
 
 namespace bench {
 
-inline constexpr courier::Sid kEchoSid{{0x6563686f, 0x5eed, 1, 1}};     // other address space
-inline constexpr courier::Sid kLocalSid{{0x6563686f, 0x5eed, 2, 2}};    // same address space
+inline constexpr courier::Sid kEchoSid{{0x6563686f, 0x5eed, 1, 1}};   // other address space
+inline constexpr courier::Sid kLocalSid{{0x6563686f, 0x5eed, 2, 2}};  // same address space
 inline constexpr courier::Sid kYieldSid{{0x79696c64, 0x5eed, 3, 3}};
 inline constexpr courier::Sid kLendSid{{0x6c656e64, 0x5eed, 4, 4}};
 

@@ -41,8 +41,8 @@ void nothing(void*) {}
 
 // Times n samples of `ops` calls of op into out[]. noinline keeps the timed code identical for
 // the operation run and the overhead run.
-__attribute__((noinline)) void sample(Operation op, void* ctx, uint32_t ops, uint32_t* out, uint32_t n,
-                                      Operation setup) {
+__attribute__((noinline)) void sample(Operation op, void* ctx, uint32_t ops, uint32_t* out,
+                                      uint32_t n, Operation setup) {
   for (uint32_t s = 0; s < n; ++s) {
     if (setup) setup(ctx);
     const uint64_t t0 = read_cycles();
@@ -59,9 +59,7 @@ uint32_t fnv1a(const char* s, uint32_t n) {
 }
 
 // Prints `body` followed by its checksum, as one write.
-void emit(const char* body, uint32_t len) {
-  print("%s crc=%08x\n", body, fnv1a(body, len));
-}
+void emit(const char* body, uint32_t len) { print("%s crc=%08x\n", body, fnv1a(body, len)); }
 
 }  // namespace
 
@@ -87,16 +85,18 @@ void run(const char* name, Operation op, void* ctx, const Options& opts) {
   const uint64_t mean_x100 = sum * 100 / n / div;
   const uint64_t var_x10000 = (sumsq * 10000 / n - (sum * 100 / n) * (sum * 100 / n)) / (div * div);
   const uint32_t sd_x100 = isqrt64(var_x10000);
-  const uint32_t min = static_cast<uint32_t>((samples_buf[0] > overhead ? samples_buf[0] - overhead : 0) / div);
-  const uint32_t med = static_cast<uint32_t>((samples_buf[n / 2] > overhead ? samples_buf[n / 2] - overhead : 0) / div);
+  const uint32_t min =
+      static_cast<uint32_t>((samples_buf[0] > overhead ? samples_buf[0] - overhead : 0) / div);
+  const uint32_t med = static_cast<uint32_t>(
+      (samples_buf[n / 2] > overhead ? samples_buf[n / 2] - overhead : 0) / div);
 
   char body[200];
-  const auto len = kstd::sformat(body, sizeof body,
-                                 "@bench v1 name=%s samples=%u ops=%u unit=cycles min=%u median=%u "
-                                 "mean=%u.%02u stddev=%u.%02u overhead=%u",
-                                 name, n, ops * per, min, med, static_cast<uint32_t>(mean_x100 / 100),
-                                 static_cast<uint32_t>(mean_x100 % 100), sd_x100 / 100, sd_x100 % 100,
-                                 overhead);
+  const auto len =
+      kstd::sformat(body, sizeof body,
+                    "@bench v1 name=%s samples=%u ops=%u unit=cycles min=%u median=%u "
+                    "mean=%u.%02u stddev=%u.%02u overhead=%u",
+                    name, n, ops * per, min, med, static_cast<uint32_t>(mean_x100 / 100),
+                    static_cast<uint32_t>(mean_x100 % 100), sd_x100 / 100, sd_x100 % 100, overhead);
   emit(body, len < sizeof body ? static_cast<uint32_t>(len) : sizeof body - 1);
 }
 
@@ -114,7 +114,8 @@ void suite_end(const char* suite) {
 
 void absent(const char* name, const char* reason) {
   char body[160];
-  const auto len = kstd::sformat(body, sizeof body, "@bench v1 absent name=%s reason=%s", name, reason);
+  const auto len =
+      kstd::sformat(body, sizeof body, "@bench v1 absent name=%s reason=%s", name, reason);
   emit(body, static_cast<uint32_t>(len));
 }
 

@@ -28,15 +28,22 @@ uint32_t buffer = 0;  // 1 MiB, mapped once
 uint32_t size = 0;
 uint32_t move_at = 0;  // fresh pages for each Move
 
-void borrow(void*) { expect_ok(server.lend(MessageKind::Borrow, 1, reinterpret_cast<void*>(buffer), size).error); }
+void borrow(void*) {
+  expect_ok(server.lend(MessageKind::Borrow, 1, reinterpret_cast<void*>(buffer), size).error);
+}
 void mutable_borrow(void*) {
-  expect_ok(server.lend(MessageKind::MutableBorrow, 1, reinterpret_cast<void*>(buffer), size).error);
+  expect_ok(
+      server.lend(MessageKind::MutableBorrow, 1, reinterpret_cast<void*>(buffer), size).error);
 }
 void copy_send(void*) {
-  expect_ok(server.lend(MessageKind::Borrow, 1, reinterpret_cast<void*>(buffer), size, 0, 0, Transfer::Copy).error);
+  expect_ok(
+      server
+          .lend(MessageKind::Borrow, 1, reinterpret_cast<void*>(buffer), size, 0, 0, Transfer::Copy)
+          .error);
 }
 void move_setup(void*) {
-  expect_ok(courier::map_memory(0, size, courier::abi::kMemRead | courier::abi::kMemWrite, &move_at));
+  expect_ok(
+      courier::map_memory(0, size, courier::abi::kMemRead | courier::abi::kMemWrite, &move_at));
 }
 void move(void*) {
   expect_ok(server.lend(MessageKind::Move, 1, reinterpret_cast<void*>(move_at), size).error);

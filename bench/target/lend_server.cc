@@ -14,11 +14,8 @@ int main() {
         (void)server.return_memory(m, m.w[2], m.w[3]);
         m.handle = 0;  // answered by return_memory: nothing to reply
         break;
-      case courier::abi::MessageKind::Move:
-        (void)courier::sys::unmap_memory(m.w[0], m.w[1]);
-        break;
-      default:
-        break;
+      case courier::abi::MessageKind::Move: (void)courier::sys::unmap_memory(m.w[0], m.w[1]); break;
+      default: break;
     }
     (void)server.reply_and_receive(&m, 0);
   }

@@ -30,7 +30,8 @@ void local_server_thread(uint32_t) {
 }
 
 bool check(courier::abi::Error e, const char* what) {
-  if (e != courier::abi::Error::Ok) courier::print("bench setup failed: %s: %s\n", what, courier::abi::error_name(e));
+  if (e != courier::abi::Error::Ok)
+    courier::print("bench setup failed: %s: %s\n", what, courier::abi::error_name(e));
   return e == courier::abi::Error::Ok;
 }
 
@@ -41,10 +42,12 @@ int main() {
   courier::bench::suite_begin("sync");
   if (!check(courier::Connection::connect(bench::kEchoSid, &echo), "connect echo") ||
       !check(courier::Server::create(bench::kLocalSid, &local_server), "create local server") ||
-      !check(courier::spawn_thread(local_server_thread, 0, 4096, courier::abi::kDefaultPriority, nullptr),
+      !check(courier::spawn_thread(local_server_thread, 0, 4096, courier::abi::kDefaultPriority,
+                                   nullptr),
              "spawn local server") ||
       !check(courier::Connection::connect(bench::kLocalSid, &local), "connect local") ||
-      !check(courier::Connection::connect(bench::kYieldSid, &yield_partner), "connect yield partner")) {
+      !check(courier::Connection::connect(bench::kYieldSid, &yield_partner),
+             "connect yield partner")) {
     return 1;
   }
   courier::bench::run("sync/null_syscall", null_syscall, nullptr);

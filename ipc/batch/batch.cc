@@ -21,7 +21,8 @@ bool view(Kernel&, const Thread& t, RingView* out) {
   // Safe: the frames were checked to be the thread's own RAM at ring_setup and are pinned
   // (unmap, protect and lend refuse them) until the ring is unregistered or the thread ends.
   out->header = reinterpret_cast<volatile RingHeader*>(frame_ptr(t.ring_pfn[0]));
-  out->cq = reinterpret_cast<volatile RingCompletion*>(frame_ptr(t.ring_pfn[0]) + abi::kRingCqOffset);
+  out->cq =
+      reinterpret_cast<volatile RingCompletion*>(frame_ptr(t.ring_pfn[0]) + abi::kRingCqOffset);
   out->sq = reinterpret_cast<const volatile RingEntry*>(frame_ptr(t.ring_pfn[1]));
   return true;
 }
@@ -39,8 +40,8 @@ Error setup(Kernel& k, Thread& t, uint32_t va) {
     return Error::Ok;
   }
   uint32_t end;
-  if ((va & (kstd::kPageSize - 1)) || !kstd::checked_add(va, abi::kRingBytes, &end) || va < kUserBase ||
-      end > kUserTop) {
+  if ((va & (kstd::kPageSize - 1)) || !kstd::checked_add(va, abi::kRingBytes, &end) ||
+      va < kUserBase || end > kUserTop) {
     return va & (kstd::kPageSize - 1) ? Error::InvalidArgument : Error::BadAddress;
   }
   if (k.ring_pinned(t.pid, va, 2)) return Error::AccessDenied;  // another thread's ring
@@ -48,7 +49,8 @@ Error setup(Kernel& k, Thread& t, uint32_t va) {
   for (uint32_t i = 0; i < 2; ++i) {
     const auto m = k.process(t.pid).space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
     if (!m || m->lent || m->borrowed || !k.frames().contains(m->pfn) ||
-        k.frames().owner(m->pfn) != Owner::process(t.pid) || (m->flags & (kMemR | kMemW)) != (kMemR | kMemW)) {
+        k.frames().owner(m->pfn) != Owner::process(t.pid) ||
+        (m->flags & (kMemR | kMemW)) != (kMemR | kMemW)) {
       return Error::BadAddress;  // only the thread's own read-write RAM can be a ring
     }
     pfn[i] = m->pfn;

@@ -18,13 +18,14 @@ struct Completion {
 // What running one entry did.
 enum class Outcome : uint8_t {
   Done,     // completed now: `out` holds the completion
-  Pending,  // completes later: the drain reserves a completion slot, Kernel::post_completion fills it
+  Pending,  // completes later: the drain reserves a completion slot, Kernel::post_completion fills
+            // it
   Retry,    // could not run yet (a send found the server's queue full): the entry stays in
             // the ring, the drain stops there, and `out->r[0]` names the server to wait for
 };
 // An executor: Outcome (Kernel& k, Thread& t, uint32_t number, uint32_t tag,
-// const volatile uint32_t* args, Completion* out). The arguments stay in user memory: it must read each one once, before
-// acting on it, since user code may change the ring at any time.
+// const volatile uint32_t* args, Completion* out). The arguments stay in user memory: it must read
+// each one once, before acting on it, since user code may change the ring at any time.
 
 // Why a drain stopped early.
 struct Stopped {
@@ -55,7 +56,6 @@ bool view(Kernel& k, const Thread& t, RingView* out);
 
 // Unregisters `t`'s ring (thread exit): its pages are no longer pinned.
 void forget(Kernel& k, Thread& t);
-
 
 template <class Executor>
 kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute) {

@@ -28,8 +28,9 @@ void send(Kernel& k, const lend::Args& a) {
   for (uint32_t i = 0; i < c.pages; ++i) {
     const kstd::VirtAddr dst(bva + i * kstd::kPageSize);
     auto frame = k.frames().alloc(Owner::process(bpid));
-    kstd::Result<void, Error> mapped = frame.is_ok() ? borrower.space.map(k.frames(), dst, frame.value(), bflags)
-                                                     : kstd::Result<void, Error>(kstd::err(frame.error()));
+    kstd::Result<void, Error> mapped =
+        frame.is_ok() ? borrower.space.map(k.frames(), dst, frame.value(), bflags)
+                      : kstd::Result<void, Error>(kstd::err(frame.error()));
     if (mapped.is_err()) {
       if (frame.is_ok()) k.frames().free(frame.value());
       for (uint32_t j = 0; j < i; ++j) {
@@ -57,7 +58,8 @@ void send(Kernel& k, const lend::Args& a) {
     k.post(c.server, m);
     return set_result(caller, Error::Ok);
   }
-  *l = Lend{true, true, false, false, kind, pid, bpid, caller.tid, c.server, 0, a.va, bva, c.pages, c.flags};
+  *l = Lend{true,       true,     false, false, kind, pid,     bpid,
+            caller.tid, c.server, 0,     a.va,  bva,  c.pages, c.flags};
   m.lend = k.lend_index(*l);
   k.post_call(c.server, m);
 }
@@ -71,7 +73,8 @@ void return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid) {
       const auto to = lender.lookup(kstd::VirtAddr(l.lender_va + i * kstd::kPageSize));
       // The copy path leaves the lender's pages alone, so another of its threads may have
       // unmapped or replaced them meanwhile: write back only into RAM the lender owns now.
-      if (from && to && k.frames().contains(to->pfn) && k.frames().owner(to->pfn) == Owner::process(l.lender)) {
+      if (from && to && k.frames().contains(to->pfn) &&
+          k.frames().owner(to->pfn) == Owner::process(l.lender)) {
         memcpy(frame_ptr(to->pfn), frame_ptr(from->pfn), kstd::kPageSize);
       }
     }

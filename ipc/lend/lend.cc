@@ -11,10 +11,12 @@ using abi::MessageKind;
 kstd::Result<Checked, Error> check(Kernel& k, Pid lender, const Args& a) {
   const uint16_t server = KTRY(k.resolve(lender, a.cid));
   const auto kind = static_cast<MessageKind>(a.kind);
-  if (kind != MessageKind::Borrow && kind != MessageKind::MutableBorrow && kind != MessageKind::Move) {
+  if (kind != MessageKind::Borrow && kind != MessageKind::MutableBorrow &&
+      kind != MessageKind::Move) {
     return kstd::err(Error::InvalidArgument);
   }
-  if (a.size == 0 || ((a.va | a.size) & (kstd::kPageSize - 1))) return kstd::err(Error::InvalidArgument);
+  if (a.size == 0 || ((a.va | a.size) & (kstd::kPageSize - 1)))
+    return kstd::err(Error::InvalidArgument);
   uint32_t end;
   if (!kstd::checked_add(a.va, a.size, &end) || a.va < kUserBase || end > kUserTop) {
     return kstd::err(Error::BadAddress);
@@ -23,7 +25,8 @@ kstd::Result<Checked, Error> check(Kernel& k, Pid lender, const Args& a) {
   if (pages > kMaxLendPages || a.offset > a.size || a.valid > a.size - a.offset) {
     return kstd::err(Error::InvalidArgument);
   }
-  const uint32_t flags = KTRY(k.check_lendable(lender, a.va, pages, kind == MessageKind::MutableBorrow));
+  const uint32_t flags =
+      KTRY(k.check_lendable(lender, a.va, pages, kind == MessageKind::MutableBorrow));
   return Checked{server, pages, flags};
 }
 
@@ -41,12 +44,16 @@ bool prepare(Kernel& k, const Args& a, bool copies, Prepared* out) {
   }
   const Pid bpid = k.server(c.server).owner;
   // A copy takes fresh pages of the borrower's own, within its page limit.
-  Error e = copies && k.process(bpid).page_count + c.pages > kMaxPagesPerProcess ? Error::OutOfMemory : Error::Ok;
+  Error e = copies && k.process(bpid).page_count + c.pages > kMaxPagesPerProcess
+                ? Error::OutOfMemory
+                : Error::Ok;
   const auto at = k.process(bpid).space.find_free(c.pages, kLendWindowBase);
-  if (e == Error::Ok && (!at || at->raw() + c.pages * kstd::kPageSize > kLendWindowTop)) e = Error::OutOfMemory;
+  if (e == Error::Ok && (!at || at->raw() + c.pages * kstd::kPageSize > kLendWindowTop))
+    e = Error::OutOfMemory;
   const auto kind = static_cast<MessageKind>(a.kind);
   Lend* l = nullptr;
-  if (e == Error::Ok && kind != MessageKind::Move && (l = k.alloc_lend()) == nullptr) e = Error::LimitReached;
+  if (e == Error::Ok && kind != MessageKind::Move && (l = k.alloc_lend()) == nullptr)
+    e = Error::LimitReached;
   if (e != Error::Ok) {
     set_result(caller, e);
     return false;
@@ -83,9 +90,11 @@ void send(Kernel& k, const Args& a) {
   const uint32_t bflags = kind == MessageKind::Borrow ? kMemR : c.flags;
   for (uint32_t i = 0; i < c.pages; ++i) {
     const auto m = lender.lookup(kstd::VirtAddr(a.va + i * kstd::kPageSize));
-    auto r = borrower.space.map(k.frames(), kstd::VirtAddr(bva + i * kstd::kPageSize), m->pfn, bflags, true);
+    auto r = borrower.space.map(k.frames(), kstd::VirtAddr(bva + i * kstd::kPageSize), m->pfn,
+                                bflags, true);
     if (r.is_err()) {
-      for (uint32_t j = 0; j < i; ++j) (void)borrower.space.unmap(kstd::VirtAddr(bva + j * kstd::kPageSize));
+      for (uint32_t j = 0; j < i; ++j)
+        (void)borrower.space.unmap(kstd::VirtAddr(bva + j * kstd::kPageSize));
       if (l) l->active = false;
       return set_result(caller, r.error());
     }
@@ -106,10 +115,12 @@ void send(Kernel& k, const Args& a) {
     return set_result(caller, Error::Ok);
   }
   for (uint32_t i = 0; i < c.pages; ++i) {
-    const bool ok = lender.lend_page(kstd::VirtAddr(a.va + i * kstd::kPageSize), kind == MessageKind::Borrow);
+    const bool ok =
+        lender.lend_page(kstd::VirtAddr(a.va + i * kstd::kPageSize), kind == MessageKind::Borrow);
     KASSERT(ok);
   }
-  *l = Lend{true, false, false, false, kind, pid, bpid, caller.tid, c.server, 0, a.va, bva, c.pages, c.flags};
+  *l = Lend{true,       false,    false, false, kind, pid,     bpid,
+            caller.tid, c.server, 0,     a.va,  bva,  c.pages, c.flags};
   m.lend = k.lend_index(*l);
   k.post_call(c.server, m);
 }

@@ -8,7 +8,8 @@ bool fastpath(Kernel& k) {
   Thread& caller = *k.current();
   const uint32_t number = caller.frame.a(7);
   if (number == static_cast<uint32_t>(Syscall::call_scalar)) return fast_call(k, caller);
-  if (number == static_cast<uint32_t>(Syscall::reply_and_receive_next)) return fast_reply_recv(k, caller);
+  if (number == static_cast<uint32_t>(Syscall::reply_and_receive_next))
+    return fast_reply_recv(k, caller);
   return false;
 }
 

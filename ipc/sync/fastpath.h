@@ -24,7 +24,8 @@ inline bool fast_call(Kernel& k, Thread& caller) {
   const Connection& conn = k.process(caller.pid).connections[slot];
   if (COURIER_UNLIKELY(conn.server == kNone)) return false;
   Server& s = k.server(conn.server);
-  if (COURIER_UNLIKELY(s.state != ServerState::Alive || s.generation != conn.generation)) return false;
+  if (COURIER_UNLIKELY(s.state != ServerState::Alive || s.generation != conn.generation))
+    return false;
   if (COURIER_UNLIKELY(s.receivers == kNone)) return false;  // no server thread waiting: queue it
   Thread& r = k.thread(s.receivers);
   if (COURIER_UNLIKELY(!k.may_run_directly(r))) return false;  // a more urgent thread is ready
@@ -53,7 +54,7 @@ inline bool fast_reply_recv(Kernel& k, Thread& caller) {
   const uint32_t handle = f.a(0);
   Server* s = k.owned_server(caller.pid, handle);
   if (COURIER_UNLIKELY(s == nullptr)) return false;
-  if (COURIER_UNLIKELY(f.a(1) == 0)) return false;  // nothing to reply to: a plain receive
+  if (COURIER_UNLIKELY(f.a(1) == 0)) return false;    // nothing to reply to: a plain receive
   if (COURIER_UNLIKELY(s->count != 0)) return false;  // more work queued: serve it first
   // reply_target()'s checks, narrowed: the client must be waiting on this very server (a reply
   // through another server of the same process is legal, and left to the slow path).
@@ -63,7 +64,7 @@ inline bool fast_reply_recv(Kernel& k, Thread& caller) {
   Thread* client = &k.thread(static_cast<Tid>(slot));
   const uint16_t index = static_cast<uint16_t>(handle - 1);
   if (COURIER_UNLIKELY(client->state != ThreadState::Calling || client->wait_server != index ||
-               !client->call_received || (client->generation & 0xffff) != (msg >> 16))) {
+                       !client->call_received || (client->generation & 0xffff) != (msg >> 16))) {
     return false;
   }
   if (COURIER_UNLIKELY(!k.may_run_directly(*client))) return false;

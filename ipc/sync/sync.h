@@ -32,8 +32,9 @@ inline Thread* reply_target(Kernel& k, Pid server_pid, uint32_t msg) {
   if (slot >= kMaxThreads) return nullptr;
   Thread& t = k.thread(static_cast<Tid>(slot));
   // (A memory message's sender is Lending, not Calling: it is answered by return_memory.)
-  if (t.state != ThreadState::Calling || !t.call_received || (t.generation & 0xffff) != (msg >> 16) ||
-      t.wait_server == kNone || k.server(t.wait_server).owner != server_pid) {
+  if (t.state != ThreadState::Calling || !t.call_received ||
+      (t.generation & 0xffff) != (msg >> 16) || t.wait_server == kNone ||
+      k.server(t.wait_server).owner != server_pid) {
     return nullptr;
   }
   return &t;
@@ -44,6 +45,5 @@ inline Thread* reply_target(Kernel& k, Pid server_pid, uint32_t msg) {
 bool fastpath(Kernel& k);
 // The two halves (fast_call, fast_reply_recv) are inline in fastpath.h, for a trap handler
 // that has already decoded the syscall number.
-
 
 }  // namespace courier::sync

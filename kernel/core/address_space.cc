@@ -78,7 +78,8 @@ kstd::Optional<Mapping> AddressSpace::unmap(kstd::VirtAddr va) {
 bool AddressSpace::protect(kstd::VirtAddr va, uint32_t flags) {
   if (!is_user_page(va) || flags == 0 || (flags & ~kMemValid) != 0) return false;
   sv32::Pte* slot = leaf_slot(va);
-  if (slot == nullptr || !sv32::is_leaf(*slot) || (*slot & (sv32::kLent | sv32::kBorrowed))) return false;
+  if (slot == nullptr || !sv32::is_leaf(*slot) || (*slot & (sv32::kLent | sv32::kBorrowed)))
+    return false;
   *slot = sv32::leaf(sv32::pfn_of(*slot), perms_for(flags));
   mmu::flush_page(asid_, va);
   return true;
@@ -87,7 +88,8 @@ bool AddressSpace::protect(kstd::VirtAddr va, uint32_t flags) {
 bool AddressSpace::lend_page(kstd::VirtAddr va, bool keep_read) {
   if (!is_user_page(va)) return false;
   sv32::Pte* slot = leaf_slot(va);
-  if (slot == nullptr || !sv32::is_leaf(*slot) || (*slot & (sv32::kLent | sv32::kBorrowed))) return false;
+  if (slot == nullptr || !sv32::is_leaf(*slot) || (*slot & (sv32::kLent | sv32::kBorrowed)))
+    return false;
   *slot = (keep_read ? (*slot & ~sv32::kW) : (*slot & ~sv32::kV)) | sv32::kLent;
   mmu::flush_page(asid_, va);
   return true;

@@ -60,7 +60,8 @@ kstd::Result<BootArchive, Error> BootArchive::parse(kstd::Span<const uint8_t> by
 
   for (const abi::ArchiveSegment& s : a.segs_) {
     uint32_t end;
-    if (s.file_size > s.mem_size || s.mem_size == 0 || !kstd::checked_add(s.vaddr, s.mem_size, &end) ||
+    if (s.file_size > s.mem_size || s.mem_size == 0 ||
+        !kstd::checked_add(s.vaddr, s.mem_size, &end) ||
         !range_fits(s.offset, s.file_size, h.total_size) || (s.flags & ~kValidFlags) != 0 ||
         (s.flags & abi::kSegRead) == 0) {
       return kstd::err(Error::InvalidArgument);

@@ -17,7 +17,8 @@ void FrameTable::init(kstd::Pfn base, uint32_t count, kstd::Pfn first_free) {
   const uint32_t reserved = first_free.raw() - base.raw();
   for (uint32_t i = 0; i < count; ++i) owners_[i] = i < reserved ? Owner::kernel() : Owner::free();
   // Push in reverse so allocation hands out low addresses first (easier to read in traces).
-  for (uint32_t i = count; i > reserved; --i) free_stack_[free_top_++] = static_cast<uint16_t>(i - 1);
+  for (uint32_t i = count; i > reserved; --i)
+    free_stack_[free_top_++] = static_cast<uint16_t>(i - 1);
 }
 
 uint32_t FrameTable::index(kstd::Pfn pfn) const {

@@ -34,7 +34,8 @@ Lend* Kernel::find_lend(Pid borrower, uint32_t handle) {
   return nullptr;
 }
 
-kstd::Result<uint32_t, Error> Kernel::check_lendable(Pid pid, uint32_t va, uint32_t pages, bool need_write) {
+kstd::Result<uint32_t, Error> Kernel::check_lendable(Pid pid, uint32_t va, uint32_t pages,
+                                                     bool need_write) {
   const AddressSpace& space = processes_[pid].space;
   if (ring_pinned(pid, va, pages)) return kstd::err(Error::AccessDenied);
   uint32_t flags = 0;
@@ -66,7 +67,8 @@ void Kernel::unmap_lend(Lend& l) {
   if (!l.copy && !l.lender_dead && processes_[l.lender].state == ProcessState::Alive) {
     AddressSpace& lender = processes_[l.lender].space;
     for (uint32_t i = 0; i < l.pages; ++i) {
-      const bool ok = lender.unlend_page(kstd::VirtAddr(l.lender_va + i * kstd::kPageSize), l.lender_flags);
+      const bool ok =
+          lender.unlend_page(kstd::VirtAddr(l.lender_va + i * kstd::kPageSize), l.lender_flags);
       KASSERT(ok);
     }
   }
@@ -74,7 +76,8 @@ void Kernel::unmap_lend(Lend& l) {
 
 void Kernel::finish_lend(Lend& l, Error e, uint32_t offset, uint32_t valid) {
   Thread& t = threads_[l.lender_tid];
-  if (!l.lender_dead && t.state == ThreadState::Lending && t.pid == l.lender && t.lend == lend_index(l)) {
+  if (!l.lender_dead && t.state == ThreadState::Lending && t.pid == l.lender &&
+      t.lend == lend_index(l)) {
     set_result(t, e, offset, valid);
     t.wait_server = kNone;
     t.lend = kNoLend;

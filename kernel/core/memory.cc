@@ -34,7 +34,8 @@ kstd::Result<uint32_t, Error> page_range(uint32_t va, uint32_t bytes) {
 
 }  // namespace
 
-kstd::Result<uint32_t, Error> Kernel::map_memory(Pid pid, uint32_t va, uint32_t bytes, uint32_t flags) {
+kstd::Result<uint32_t, Error> Kernel::map_memory(Pid pid, uint32_t va, uint32_t bytes,
+                                                 uint32_t flags) {
   Process& proc = processes_[pid];
   if (flags == 0 || (flags & ~kMemValid)) return kstd::err(Error::InvalidArgument);
   if (bytes == 0 || (bytes & (kstd::kPageSize - 1))) return kstd::err(Error::InvalidArgument);
@@ -48,7 +49,8 @@ kstd::Result<uint32_t, Error> Kernel::map_memory(Pid pid, uint32_t va, uint32_t 
   KTRY_VOID(page_range(va, bytes));
   if (proc.page_count + pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
   for (uint32_t i = 0; i < pages; ++i) {
-    if (proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize))) return kstd::err(Error::AlreadyExists);
+    if (proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize)))
+      return kstd::err(Error::AlreadyExists);
   }
   for (uint32_t i = 0; i < pages; ++i) {
     const kstd::VirtAddr page(va + i * kstd::kPageSize);
@@ -112,12 +114,13 @@ kstd::Result<void, Error> Kernel::update_memory_flags(Pid pid, uint32_t va, uint
     if (!m) return kstd::err(Error::BadAddress);
     if (m->lent || m->borrowed) return kstd::err(Error::AccessDenied);
   }
-  for (uint32_t i = 0; i < pages; ++i) proc.space.protect(kstd::VirtAddr(va + i * kstd::kPageSize), flags);
+  for (uint32_t i = 0; i < pages; ++i)
+    proc.space.protect(kstd::VirtAddr(va + i * kstd::kPageSize), flags);
   return {};
 }
 
-kstd::Result<uint32_t, Error> Kernel::map_physical(Pid pid, uint32_t pa, uint32_t va, uint32_t bytes,
-                                                   uint32_t flags) {
+kstd::Result<uint32_t, Error> Kernel::map_physical(Pid pid, uint32_t pa, uint32_t va,
+                                                   uint32_t bytes, uint32_t flags) {
   Process& proc = processes_[pid];
   uint32_t pa_end;
   if (flags == 0 || (flags & ~(kMemR | kMemW))) return kstd::err(Error::InvalidArgument);
@@ -135,7 +138,8 @@ kstd::Result<uint32_t, Error> Kernel::map_physical(Pid pid, uint32_t pa, uint32_
   for (const MmioClaim& c : mmio_) free_slots += c.pid == 0;
   for (uint32_t i = 0; i < pages; ++i) {
     for (const MmioClaim& c : mmio_) {
-      if (c.pid != 0 && c.pfn == (pa >> kstd::kPageShift) + i) return kstd::err(Error::AlreadyExists);
+      if (c.pid != 0 && c.pfn == (pa >> kstd::kPageShift) + i)
+        return kstd::err(Error::AlreadyExists);
     }
   }
   if (free_slots < pages) return kstd::err(Error::LimitReached);
@@ -147,7 +151,8 @@ kstd::Result<uint32_t, Error> Kernel::map_physical(Pid pid, uint32_t pa, uint32_
   }
   KTRY_VOID(page_range(va, bytes));
   for (uint32_t i = 0; i < pages; ++i) {
-    if (proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize))) return kstd::err(Error::AlreadyExists);
+    if (proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize)))
+      return kstd::err(Error::AlreadyExists);
   }
   for (uint32_t i = 0; i < pages; ++i) {
     const kstd::Pfn pfn((pa >> kstd::kPageShift) + i);
@@ -205,7 +210,8 @@ kstd::Result<void, Error> Kernel::copy_from_user(Pid pid, void* dst, uint32_t va
   return {};
 }
 
-kstd::Result<void, Error> Kernel::copy_to_user(Pid pid, uint32_t va, const void* src, uint32_t len) {
+kstd::Result<void, Error> Kernel::copy_to_user(Pid pid, uint32_t va, const void* src,
+                                               uint32_t len) {
   KTRY_VOID(check_user_range(pid, va, len, true));
   const auto* in = static_cast<const uint8_t*>(src);
   const AddressSpace& space = processes_[pid].space;

@@ -50,7 +50,7 @@ kstd::Result<void, abi::Error> Kernel::load(const BootArchive& archive) {
 }
 
 kstd::Result<Pid, abi::Error> Kernel::create_process(const abi::ArchiveProcess& ap,
-                                                      const BootArchive& archive) {
+                                                     const BootArchive& archive) {
   Pid pid = 0;
   for (Pid p = 1; p < kMaxProcesses; ++p) {
     if (processes_[p].state == ProcessState::Free) {
@@ -95,7 +95,8 @@ kstd::Result<Pid, abi::Error> Kernel::create_process(const abi::ArchiveProcess& 
       done += n;
     }
   }
-  const uint32_t stack = kstd::align_up(ap.stack_size ? ap.stack_size : kstd::kPageSize, kstd::kPageSize);
+  const uint32_t stack =
+      kstd::align_up(ap.stack_size ? ap.stack_size : kstd::kPageSize, kstd::kPageSize);
   auto st = map_memory(pid, kStackTop - stack, stack, kMemR | kMemW);
   if (st.is_err()) {
     destroy_process(pid, 0);

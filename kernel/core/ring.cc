@@ -5,6 +5,7 @@
 // ring's frames were checked at ring_setup and are pinned while registered, so writing
 // through them here is safe.
 #include "courier/abi/ring.h"
+
 #include "courier/core/kernel.h"
 #include "courier/core/phys.h"
 
@@ -18,7 +19,8 @@ void Kernel::post_completion(Thread& t, uint32_t tag, Error e, uint32_t r0, uint
   if (t.ring_va == 0) return;  // the ring went away: the completion has nowhere to go
   // Safe: pinned frames of the thread's own ring (see above).
   auto* header = reinterpret_cast<volatile abi::RingHeader*>(frame_ptr(t.ring_pfn[0]));
-  auto* cq = reinterpret_cast<volatile abi::RingCompletion*>(frame_ptr(t.ring_pfn[0]) + abi::kRingCqOffset);
+  auto* cq = reinterpret_cast<volatile abi::RingCompletion*>(frame_ptr(t.ring_pfn[0]) +
+                                                             abi::kRingCqOffset);
   volatile abi::RingCompletion& slot = cq[t.ring_cq_tail++ % abi::kRingEntries];
   slot.tag = tag;
   slot.error = static_cast<uint32_t>(e);

@@ -35,23 +35,26 @@ extern "C" [[noreturn]] void kernel_main() {
   using namespace courier;
   const platform::Ram ram = platform::ram();
   arch::init_kernel_space(ram.base, ram.size);
-  kprintf("Courier kernel %s (config %s) on %s\n", COURIER_VERSION, COURIER_CONFIG, platform::name());
+  kprintf("Courier kernel %s (config %s) on %s\n", COURIER_VERSION, COURIER_CONFIG,
+          platform::name());
   boot_hook();
 
   // Safe: linker symbols; only their addresses are used.
   const auto kernel_end = reinterpret_cast<uintptr_t>(__kernel_end);
-  g_kernel.init(kstd::PhysAddr(ram.base).pfn(), ram.size / kstd::kPageSize, kstd::PhysAddr(kernel_end).pfn());
+  g_kernel.init(kstd::PhysAddr(ram.base).pfn(), ram.size / kstd::kPageSize,
+                kstd::PhysAddr(kernel_end).pfn());
   for (const platform::Window& w : platform::kUserMmio) {
     g_kernel.mmio_windows[g_kernel.mmio_window_count++] = Kernel::MmioWindow{w.base, w.size};
   }
-  const kstd::Span<const uint8_t> bytes(__boot_archive_start,
-                                        static_cast<size_t>(__boot_archive_end - __boot_archive_start));
+  const kstd::Span<const uint8_t> bytes(
+      __boot_archive_start, static_cast<size_t>(__boot_archive_end - __boot_archive_start));
   auto archive = BootArchive::parse(bytes);
   if (archive.is_err()) KPANIC("boot archive is corrupt");
   if (g_kernel.load(archive.value()).is_err()) KPANIC("not enough memory for the boot processes");
   // The archive's pages were copied into the processes: they are free RAM from now on.
   const auto first = kstd::PhysAddr(reinterpret_cast<uintptr_t>(__boot_archive_start)).pfn();
-  for (kstd::Pfn p = first; p < kstd::PhysAddr(kernel_end).pfn(); p = p + 1) g_kernel.frames().release_kernel(p);
+  for (kstd::Pfn p = first; p < kstd::PhysAddr(kernel_end).pfn(); p = p + 1)
+    g_kernel.frames().release_kernel(p);
   kprintf("[kernel] %u processes, %u free pages, %u ASID bits\n", g_kernel.live_processes(),
           g_kernel.frames().free_count(), mmu::asid_bits());
   // Every entry to U-mode is an sret: previous privilege U, supervisor interrupts on after it.

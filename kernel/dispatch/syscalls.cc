@@ -4,14 +4,14 @@
 // handler answers through set_result (or blocks the caller, to be answered later). A number
 // outside the table answers NotSupported, as does a syscall whose IPC path this configuration
 // leaves out. This file is the only one that knows which paths exist.
+#include "batch.h"
+#include "copy.h"
+#include "courier/abi/lend.h"
 #include "courier/abi/syscall.h"
 #include "courier/core/cause.h"
 #include "courier/core/console.h"
 #include "courier/core/platform.h"
 #include "dispatch.h"
-#include "batch.h"
-#include "copy.h"
-#include "courier/abi/lend.h"
 #include "lend.h"
 #include "sync.h"
 
@@ -149,7 +149,9 @@ void sys_create_server(Kernel& k, Thread& t, const SysArgs& a) {
   t.frame.a(5) = s.sid[3];
 }
 
-void sys_destroy_server(Kernel& k, Thread& t, const SysArgs& a) { answer(t, k.destroy_server(t.pid, a.a[0])); }
+void sys_destroy_server(Kernel& k, Thread& t, const SysArgs& a) {
+  answer(t, k.destroy_server(t.pid, a.a[0]));
+}
 
 void sys_connect(Kernel& k, Thread& t, const SysArgs& a) {
   auto r = k.connect(t.pid, a.a);
@@ -161,7 +163,9 @@ void sys_connect(Kernel& k, Thread& t, const SysArgs& a) {
 }
 
 void sys_try_connect(Kernel& k, Thread& t, const SysArgs& a) { answer(t, k.connect(t.pid, a.a)); }
-void sys_disconnect(Kernel& k, Thread& t, const SysArgs& a) { answer(t, k.disconnect(t.pid, a.a[0])); }
+void sys_disconnect(Kernel& k, Thread& t, const SysArgs& a) {
+  answer(t, k.disconnect(t.pid, a.a[0]));
+}
 
 sync::ScalarArgs scalar_args(const SysArgs& a) {
   return sync::ScalarArgs{a.a[0], a.a[1], {a.a[2], a.a[3], a.a[4], a.a[5]}};
@@ -177,7 +181,8 @@ void sys_call_scalar(Kernel& k, Thread&, const SysArgs& a) { sync::call_scalar(k
 void sys_receive(Kernel& k, Thread&, const SysArgs& a) { sync::receive(k, a.a[0], true); }
 void sys_try_receive(Kernel& k, Thread&, const SysArgs& a) { sync::receive(k, a.a[0], false); }
 void sys_reply(Kernel& k, Thread& t, const SysArgs& a) {
-  if (a.a[0] & kAsyncHandleBit) return set_result(t, answer_async(k, t.pid, a.a[0], a.a[1], a.a[2]));
+  if (a.a[0] & kAsyncHandleBit)
+    return set_result(t, answer_async(k, t.pid, a.a[0], a.a[1], a.a[2]));
   sync::reply(k, a.a[0], a.a[1], a.a[2]);
 }
 void sys_reply_and_receive_next(Kernel& k, Thread& t, const SysArgs& a) {
@@ -191,8 +196,10 @@ void sys_reply_and_receive_next(Kernel& k, Thread& t, const SysArgs& a) {
 }
 
 void sys_lend_memory(Kernel& k, Thread&, const SysArgs& a) {
-  const lend::Args args{a.a[0], a.a[1], a.a[2] & abi::kLendKindMask, a.a[3], a.a[4], a.a[5], a.a[6]};
-  if (a.a[2] & ~(abi::kLendKindMask | abi::kLendByCopy)) return set_result(*k.current(), Error::InvalidArgument);
+  const lend::Args args{a.a[0], a.a[1], a.a[2] & abi::kLendKindMask, a.a[3], a.a[4],
+                        a.a[5], a.a[6]};
+  if (a.a[2] & ~(abi::kLendKindMask | abi::kLendByCopy))
+    return set_result(*k.current(), Error::InvalidArgument);
   if (a.a[2] & abi::kLendByCopy) return copy::send(k, args);
   lend::send(k, args);
 }
@@ -215,7 +222,9 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
   auto take = [&](uint32_t n) {
     for (uint32_t i = 0; i < n; ++i) a[i] = args[i];
   };
-  auto status = [&](const kstd::Result<void, Error>& r) { out->error = r.is_ok() ? Error::Ok : r.error(); };
+  auto status = [&](const kstd::Result<void, Error>& r) {
+    out->error = r.is_ok() ? Error::Ok : r.error();
+  };
   if (number == static_cast<uint32_t>(abi::Syscall::null)) return Outcome::Done;  // the common test
   switch (static_cast<abi::Syscall>(number)) {
     case abi::Syscall::send_scalar:
@@ -298,21 +307,21 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
       take(3);
       out->error = return_lend(k, t.pid, a[0], a[1], a[2]);
       return Outcome::Done;
-    default:
-      out->error = Error::NotSupported;
-      return Outcome::Done;
+    default: out->error = Error::NotSupported; return Outcome::Done;
   }
 }
 
 // The executor as a type of its own, so drain<> compiles run_entry into its loop.
 struct RunEntry {
-  batch::Outcome operator()(Kernel& k, Thread& t, uint32_t number, uint32_t tag, const volatile uint32_t* args,
-                            batch::Completion* out) const {
+  batch::Outcome operator()(Kernel& k, Thread& t, uint32_t number, uint32_t tag,
+                            const volatile uint32_t* args, batch::Completion* out) const {
     return run_entry(k, t, number, tag, args, out);
   }
 };
 
-void sys_ring_setup(Kernel& k, Thread& t, const SysArgs& a) { set_result(t, batch::setup(k, t, a.a[0])); }
+void sys_ring_setup(Kernel& k, Thread& t, const SysArgs& a) {
+  set_result(t, batch::setup(k, t, a.a[0]));
+}
 
 void sys_ring_enter(Kernel& k, Thread& t, const SysArgs& a) {
   const uint32_t want = a.a[0];
@@ -372,7 +381,8 @@ void syscall(Kernel& k) {
   // Handlers may overwrite a0..a7 with results; each reads all its arguments first.
   kTable[number](k, t, SysArgs{&t.frame.x[10]});
   // FlexSC: any trap of a thread with a ring also drains it (ring_enter already did).
-  if (t.ring_va != 0) [[unlikely]] drain_after_syscall(k, t, number);
+  if (t.ring_va != 0) [[unlikely]]
+    drain_after_syscall(k, t, number);
 }
 
 void drain_rings(Kernel& k) {
@@ -391,7 +401,8 @@ void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval) {
 }
 
 void timer(Kernel& k, uint64_t now) {
-  if (Thread* t = k.current(); t != nullptr && t->ring_va != 0) (void)batch::drain(k, *t, RunEntry{});
+  if (Thread* t = k.current(); t != nullptr && t->ring_va != 0)
+    (void)batch::drain(k, *t, RunEntry{});
   k.tick(now);
 }
 

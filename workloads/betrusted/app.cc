@@ -27,8 +27,10 @@ int main() {
 
   // 1. draw(): lend the framebuffer mutably; the server draws rows 100..119.
   auto* fb = reinterpret_cast<uint8_t*>(pages(demo::kFbPages));
-  const auto drawn = gfx.lend(MessageKind::MutableBorrow, demo::kDrawRect, fb, demo::kFbPages * 4096, 100, 20);
-  const bool inside = fb[100 * demo::kWidthBytes] == 0xff && fb[119 * demo::kWidthBytes + 43] == 0xff;
+  const auto drawn =
+      gfx.lend(MessageKind::MutableBorrow, demo::kDrawRect, fb, demo::kFbPages * 4096, 100, 20);
+  const bool inside =
+      fb[100 * demo::kWidthBytes] == 0xff && fb[119 * demo::kWidthBytes + 43] == 0xff;
   const bool outside = fb[99 * demo::kWidthBytes] == 0 && fb[120 * demo::kWidthBytes] == 0;
   check(drawn.error == Error::Ok && drawn.valid == 20 * demo::kWidthBytes && inside && outside,
         "gfx drew 20 rows into the lent framebuffer, and only those");
@@ -37,23 +39,28 @@ int main() {
   auto* font = reinterpret_cast<uint8_t*>(pages(1));
   for (uint32_t i = 0; i < 128 * demo::kGlyphBytes; ++i) font[i] = static_cast<uint8_t>(i * 7);
   uint32_t want = 0;
-  for (uint32_t row = 0; row < demo::kGlyphBytes; ++row) want += font['A' * demo::kGlyphBytes + row];
+  for (uint32_t row = 0; row < demo::kGlyphBytes; ++row)
+    want += font['A' * demo::kGlyphBytes + row];
   const auto glyph = fonts.lend(MessageKind::Borrow, demo::kGlyphSum, font, 4096, 'A', 0);
-  check(glyph.error == Error::Ok && glyph.valid == want, "fonts read glyph 'A' from the borrowed table");
+  check(glyph.error == Error::Ok && glyph.valid == want,
+        "fonts read glyph 'A' from the borrowed table");
 
   // 3. move a string to be encrypted: afterwards the app no longer has it.
   auto* text = reinterpret_cast<char*>(pages(1));
   const char secret[] = "attack at dawn";
   for (uint32_t i = 0; i < sizeof secret; ++i) text[i] = secret[i];
   uint8_t expect[sizeof secret];
-  for (uint32_t i = 0; i + 1 < sizeof secret; ++i) expect[i] = static_cast<uint8_t>(secret[i] ^ (0x5a + i));
-  const auto moved = crypto.lend(MessageKind::Move, demo::kEncrypt, text, 4096, 0, sizeof secret - 1);
+  for (uint32_t i = 0; i + 1 < sizeof secret; ++i)
+    expect[i] = static_cast<uint8_t>(secret[i] ^ (0x5a + i));
+  const auto moved =
+      crypto.lend(MessageKind::Move, demo::kEncrypt, text, 4096, 0, sizeof secret - 1);
   const auto digest = crypto.call(demo::kDigest);
   check(moved.error == Error::Ok && digest.error == Error::Ok &&
             digest.r[0] == demo::fnv(expect, sizeof secret - 1),
         "crypto encrypted the moved string");
   uint32_t again = 0;
-  check(courier::map_memory(reinterpret_cast<uint32_t>(text), 4096, courier::abi::kMemRead, &again) == Error::Ok,
+  check(courier::map_memory(reinterpret_cast<uint32_t>(text), 4096, courier::abi::kMemRead,
+                            &again) == Error::Ok,
         "the string's page left the app (its address is free again)");
   courier::print("betrusted demo done, %d failures\n", failures);
   return failures;

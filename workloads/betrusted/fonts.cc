@@ -13,7 +13,8 @@ int main() {
       const auto* table = reinterpret_cast<const uint8_t*>(m.w[0]);
       const uint32_t c = m.w[2] & 0x7f;
       uint32_t sum = 0;
-      for (uint32_t row = 0; row < demo::kGlyphBytes; ++row) sum += table[c * demo::kGlyphBytes + row];
+      for (uint32_t row = 0; row < demo::kGlyphBytes; ++row)
+        sum += table[c * demo::kGlyphBytes + row];
       (void)s.return_memory(m, c, sum);
       m.handle = 0;
     }

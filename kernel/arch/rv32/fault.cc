@@ -7,6 +7,7 @@
 #include "courier/kstd/assert.h"
 
 extern "C" [[noreturn]] void kernel_fault(uint32_t cause, uint32_t pc, uint32_t tval) {
-  courier::kprintf("\nkernel trap: %s at pc %08x, tval %08x\n", courier::cause_name(cause), pc, tval);
+  courier::kprintf("\nkernel trap: %s at pc %08x, tval %08x\n", courier::cause_name(cause), pc,
+                   tval);
   KPANIC("exception in S-mode");
 }

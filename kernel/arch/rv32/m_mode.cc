@@ -34,10 +34,8 @@ extern "C" void m_trap_handler(uint32_t* saved) {
         CSR_CLEAR(mip, kMipStip);
         CSR_SET(mie, kMieMtie);
         return;
-      case arch::kShimShutdown:
-        platform::m_exit(saved[kSavedA0]);
-      default:
-        break;
+      case arch::kShimShutdown: platform::m_exit(saved[kSavedA0]);
+      default: break;
     }
   }
   platform::use_physical_console();

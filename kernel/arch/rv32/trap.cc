@@ -34,7 +34,6 @@ constexpr uint32_t kSipStip = 1u << 5;
 // Time slice: 10 ms of the platform timer.
 constexpr uint64_t kSliceTicks = platform::kTimerHz / 100;
 
-
 void timer_tick() {
   const uint64_t now = arch::read_time();
   arch::set_timer(now + kSliceTicks);
@@ -51,7 +50,8 @@ void timer_tick() {
 }  // namespace
 
 arch::TrapFrame* resume() {
-  if (g_kernel.first_process_ended()) [[unlikely]] halt();
+  if (g_kernel.first_process_ended()) [[unlikely]]
+    halt();
   while (!g_kernel.pick_next()) {
     if (g_kernel.live_processes() == 0) halt();
     // Idle: nothing can run until an interrupt. wfi wakes on a pending enabled interrupt even
@@ -111,7 +111,8 @@ extern "C" courier::arch::TrapFrame* fast_call_entry(courier::arch::TrapFrame* f
 
 extern "C" courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* frame) {
   using namespace courier;
-  if (!sync::fast_reply_recv(g_kernel, *reinterpret_cast<Thread*>(frame))) dispatch::syscall(g_kernel);
+  if (!sync::fast_reply_recv(g_kernel, *reinterpret_cast<Thread*>(frame)))
+    dispatch::syscall(g_kernel);
   return next_frame();
 }
 

@@ -10,8 +10,8 @@ inline constexpr uintptr_t kClint = 0x0200'0000;
 inline constexpr uintptr_t kClintMtimecmp = kClint + 0x4000;
 inline constexpr uintptr_t kClintMtime = kClint + 0xbff8;
 inline constexpr uintptr_t kPlic = 0x0c00'0000;
-inline constexpr uintptr_t kUart0 = 0x1000'0000;         // NS16550A
-inline constexpr uintptr_t kVirtio = 0x1000'1000;        // first of eight virtio-mmio slots
+inline constexpr uintptr_t kUart0 = 0x1000'0000;   // NS16550A
+inline constexpr uintptr_t kVirtio = 0x1000'1000;  // first of eight virtio-mmio slots
 inline constexpr uintptr_t kRamBase = 0x8000'0000;
 // Courier's whole system runs in 4 MiB of RAM (DESIGN.md §7); QEMU is given more (its device
 // tree sits at the top), and the kernel uses only this much.
@@ -29,7 +29,7 @@ struct Window {
   uint32_t base, size;
 };
 inline constexpr Window kUserMmio[] = {
-    {0x1000'1000, 0x8000},  // virtio-mmio slots
+    {0x1000'1000, 0x8000},       // virtio-mmio slots
     {0x0c00'0000, 0x0040'0000},  // PLIC (until the kernel routes interrupts itself)
 };
 

@@ -35,20 +35,25 @@ class BatchTest : public KernelTest {
     EXPECT_TRUE(k_->copy_from_user(pid, &h, kRing, sizeof h).is_ok());
     return h;
   }
-  void set(uint32_t field_offset, uint32_t v) { ASSERT_TRUE(k_->copy_to_user(pid, kRing + field_offset, &v, 4).is_ok()); }
+  void set(uint32_t field_offset, uint32_t v) {
+    ASSERT_TRUE(k_->copy_to_user(pid, kRing + field_offset, &v, 4).is_ok());
+  }
   // Writes an entry at the user's sq_tail and advances it.
   void submit(Syscall n, uint32_t tag, std::initializer_list<uint32_t> args = {}) {
     RingEntry e{static_cast<uint32_t>(n), tag, {0, 0, 0, 0, 0, 0}};
     uint32_t i = 0;
     for (uint32_t a : args) e.a[i++] = a;
     const uint32_t tail = header().sq_tail;
-    ASSERT_TRUE(k_->copy_to_user(pid, kSq + (tail % abi::kRingEntries) * sizeof e, &e, sizeof e).is_ok());
+    ASSERT_TRUE(
+        k_->copy_to_user(pid, kSq + (tail % abi::kRingEntries) * sizeof e, &e, sizeof e).is_ok());
     set(offsetof(RingHeader, sq_tail), tail + 1);
   }
   RingCompletion completion(uint32_t index) {
     RingCompletion c{};
-    EXPECT_TRUE(k_->copy_from_user(pid, &c, kRing + abi::kRingCqOffset + (index % abi::kRingEntries) * sizeof c,
-                                   sizeof c).is_ok());
+    EXPECT_TRUE(k_->copy_from_user(
+                      pid, &c, kRing + abi::kRingCqOffset + (index % abi::kRingEntries) * sizeof c,
+                      sizeof c)
+                    .is_ok());
     return c;
   }
   Ret enter(uint32_t want = 0) { return sys(me(), Syscall::ring_enter, want); }
@@ -72,7 +77,7 @@ TEST_F(BatchTest, EntriesCompleteInOrderLikeTheirSyscalls) {
     EXPECT_EQ(completion(i).tag, 10 + i);
     EXPECT_EQ(completion(i).error, 0u) << i;
   }
-  EXPECT_EQ(completion(1).r[0], 0x40000000u);  // map_memory's answer
+  EXPECT_EQ(completion(1).r[0], 0x40000000u);              // map_memory's answer
   const Ret m = sys(srv(), Syscall::try_receive, handle);  // the scalar arrived
   EXPECT_EQ(m.r[1], 5u);
   EXPECT_EQ(m.r[6], 9u);
@@ -81,17 +86,19 @@ TEST_F(BatchTest, EntriesCompleteInOrderLikeTheirSyscalls) {
 
 TEST_F(BatchTest, BadEntriesGetErrorCompletions) {
   submit(static_cast<Syscall>(999), 1);
-  submit(Syscall::yield, 2);                                 // not batchable
-  submit(Syscall::map_memory, 3, {0x40000000, 0x1000, 64});  // bad flags
-  submit(Syscall::map_memory, 4, {0x80000000, 0x1000, kRw}); // kernel space
-  submit(Syscall::send_scalar, 5, {77, 1});                  // no such connection
-  submit(Syscall::reply, 6, {0x12345678, 1, 2});             // no such caller
-  submit(Syscall::return_memory, 7, {0x8001, 0, 0});         // nothing lent
-  submit(Syscall::unmap_memory, 8, {kRing, 0x1000});         // the ring itself: pinned
+  submit(Syscall::yield, 2);                                  // not batchable
+  submit(Syscall::map_memory, 3, {0x40000000, 0x1000, 64});   // bad flags
+  submit(Syscall::map_memory, 4, {0x80000000, 0x1000, kRw});  // kernel space
+  submit(Syscall::send_scalar, 5, {77, 1});                   // no such connection
+  submit(Syscall::reply, 6, {0x12345678, 1, 2});              // no such caller
+  submit(Syscall::return_memory, 7, {0x8001, 0, 0});          // nothing lent
+  submit(Syscall::unmap_memory, 8, {kRing, 0x1000});          // the ring itself: pinned
   EXPECT_EQ(enter().r[0], 8u);
-  const Error want[] = {Error::NotSupported, Error::NotSupported, Error::InvalidArgument, Error::BadAddress,
-                        Error::InvalidHandle, Error::InvalidHandle, Error::InvalidHandle, Error::AccessDenied};
-  for (uint32_t i = 0; i < 8; ++i) EXPECT_EQ(completion(i).error, static_cast<uint32_t>(want[i])) << i;
+  const Error want[] = {Error::NotSupported,  Error::NotSupported,  Error::InvalidArgument,
+                        Error::BadAddress,    Error::InvalidHandle, Error::InvalidHandle,
+                        Error::InvalidHandle, Error::AccessDenied};
+  for (uint32_t i = 0; i < 8; ++i)
+    EXPECT_EQ(completion(i).error, static_cast<uint32_t>(want[i])) << i;
 }
 
 TEST_F(BatchTest, UntrustedIndicesAreRefusedAndNothingIsConsumed) {
@@ -125,7 +132,8 @@ TEST_F(BatchTest, AFullCompletionRingStopsTheDrainWithoutLosingEntries) {
 TEST_F(BatchTest, RingPagesArePinnedAndChecked) {
   EXPECT_EQ(sys(me(), Syscall::unmap_memory, kRing, 0x1000).error, Error::AccessDenied);
   EXPECT_EQ(sys(me(), Syscall::unmap_memory, kRing + 0x1000, 0x2000).error, Error::AccessDenied);
-  EXPECT_EQ(sys(me(), Syscall::update_memory_flags, kRing, 0x2000, abi::kMemRead).error, Error::AccessDenied);
+  EXPECT_EQ(sys(me(), Syscall::update_memory_flags, kRing, 0x2000, abi::kMemRead).error,
+            Error::AccessDenied);
   // A second thread may not register a ring over this one, nor over unsuitable memory.
   const Ret stack = sys(me(), Syscall::map_memory, 0, 0x1000, kRw);
   auto t2 = k_->create_thread(pid, 0x10000, stack.r[0] + 0x1000, 0, abi::kDefaultPriority);
@@ -134,9 +142,9 @@ TEST_F(BatchTest, RingPagesArePinnedAndChecked) {
   EXPECT_EQ(sys(other, Syscall::ring_setup, kRing).error, Error::AccessDenied);
   EXPECT_EQ(sys(other, Syscall::ring_setup, kRing + 4).error, Error::InvalidArgument);
   EXPECT_EQ(sys(other, Syscall::ring_setup, 0x50000000).error, Error::BadAddress);  // unmapped
-  EXPECT_EQ(sys(other, Syscall::ring_setup, 0x10000).error, Error::BadAddress);      // read-only text
-  EXPECT_EQ(sys(other, Syscall::ring_setup, 0x80000000).error, Error::BadAddress);   // kernel
-  EXPECT_EQ(sys(other, Syscall::ring_setup, 0xfffff000).error, Error::BadAddress);   // wraps
+  EXPECT_EQ(sys(other, Syscall::ring_setup, 0x10000).error, Error::BadAddress);  // read-only text
+  EXPECT_EQ(sys(other, Syscall::ring_setup, 0x80000000).error, Error::BadAddress);  // kernel
+  EXPECT_EQ(sys(other, Syscall::ring_setup, 0xfffff000).error, Error::BadAddress);  // wraps
   // Unregistered, the pages are ordinary again.
   EXPECT_EQ(sys(me(), Syscall::ring_setup, 0).error, Error::Ok);
   EXPECT_EQ(sys(me(), Syscall::unmap_memory, kRing, abi::kRingBytes).error, Error::Ok);
@@ -169,7 +177,7 @@ TEST_F(BatchTest, ABatchedCallCompletesWithTheReplyAndOthersAreNotHeldUp) {
   EXPECT_NE(m.r[0] & kAsyncHandleBit, 0u);
   sys(srv(), Syscall::reply_and_receive_next, handle, m.r[0], 70, 80);
   EXPECT_EQ(srv().state, ThreadState::Receiving);  // answered, and waits for the next message
-  EXPECT_NE(me().state, ThreadState::RingWait);  // woken by the completion
+  EXPECT_NE(me().state, ThreadState::RingWait);    // woken by the completion
   EXPECT_EQ(completion(1).tag, 50u);
   EXPECT_EQ(completion(1).r[0], 70u);
   EXPECT_EQ(completion(1).r[1], 80u);
@@ -207,7 +215,8 @@ TEST_F(BatchTest, SendsWaitInOrderForRoomInTheQueue) {
   EXPECT_EQ(header().sq_head, kQueueDepth);
   enter(1);  // with a count, it waits for room
   EXPECT_EQ(me().state, ThreadState::SendBlocked);
-  for (uint32_t i = 0; i < kQueueDepth; ++i) EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).r[1], i);
+  for (uint32_t i = 0; i < kQueueDepth; ++i)
+    EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).r[1], i);
   EXPECT_EQ(me().state, ThreadState::Ready);  // and runs ring_enter again
   EXPECT_EQ(enter().r[0], 4u);
   EXPECT_EQ(completion(kQueueDepth + 3).error, 0u);  // room for the try_send as well, in order

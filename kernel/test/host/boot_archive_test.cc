@@ -1,10 +1,10 @@
 // boot_archive_test.cc — the kernel refuses every malformed boot archive instead of trusting it.
+#include "courier/core/boot_archive.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <vector>
-
-#include "courier/core/boot_archive.h"
 
 namespace {
 

@@ -1,10 +1,11 @@
 // format_test.cc — the shared formatter used by the kernel console and user printing.
+#include "courier/kstd/format.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "courier/core/console.h"
-#include "courier/kstd/format.h"
 #include "test_support.h"
 
 namespace {

@@ -73,7 +73,8 @@ TEST_F(IpcTest, ScalarsQueueInOrderAndAFullQueueIsNeverASilentDrop) {
   EXPECT_EQ(cli().state, ThreadState::Ready);
   EXPECT_EQ(cli().frame.pc, pc);  // pc moved back onto the send's ecall: it runs again
   EXPECT_EQ(cli().frame.a(1), 555u);
-  for (uint32_t i = 1; i < kQueueDepth; ++i) EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).r[1], 100 + i);
+  for (uint32_t i = 1; i < kQueueDepth; ++i)
+    EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).r[1], 100 + i);
   EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).error, Error::WouldBlock);
 }
 
@@ -82,26 +83,33 @@ TEST_F(IpcTest, BadHandlesGetErrors) {
   EXPECT_EQ(sys(cli(), Syscall::call_scalar, kMaxConnections + 1, 1).error, Error::InvalidHandle);
   EXPECT_EQ(sys(cli(), Syscall::call_scalar, cid + 1, 1).error, Error::InvalidHandle);
   EXPECT_EQ(sys(cli(), Syscall::receive, handle).error, Error::InvalidHandle);  // not its server
-  EXPECT_EQ(sys(cli(), Syscall::reply_and_receive_next, handle, 0, 0, 0).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(cli(), Syscall::reply_and_receive_next, handle, 0, 0, 0).error,
+            Error::InvalidHandle);
   EXPECT_EQ(sys(srv(), Syscall::receive, 0).error, Error::InvalidHandle);
   EXPECT_EQ(sys(srv(), Syscall::receive, 0xffffffff).error, Error::InvalidHandle);
   EXPECT_EQ(sys(srv(), Syscall::reply, 0, 1, 2).error, Error::InvalidHandle);
-  EXPECT_EQ(sys(srv(), Syscall::reply, 0xffff0001, 1, 2).error, Error::InvalidHandle);  // wrong generation
-  EXPECT_EQ(sys(srv(), Syscall::reply, message_handle(k_->tid_of(cli()), cli().generation), 1, 2).error,
-            Error::InvalidHandle);  // the client is not calling
+  EXPECT_EQ(sys(srv(), Syscall::reply, 0xffff0001, 1, 2).error,
+            Error::InvalidHandle);  // wrong generation
+  EXPECT_EQ(
+      sys(srv(), Syscall::reply, message_handle(k_->tid_of(cli()), cli().generation), 1, 2).error,
+      Error::InvalidHandle);  // the client is not calling
   EXPECT_EQ(sys(cli(), Syscall::destroy_server, handle).error, Error::InvalidHandle);
   EXPECT_EQ(sys(cli(), Syscall::disconnect, 9).error, Error::InvalidHandle);
   EXPECT_EQ(sys(cli(), Syscall::try_connect, 1, 2, 3, 4).error, Error::ServerNotFound);
-  EXPECT_EQ(sys(srv(), Syscall::create_server, kSid[0], kSid[1], kSid[2], kSid[3]).error, Error::AlreadyExists);
-  EXPECT_EQ(sys(cli(), Syscall::create_thread, 0x30000000, 0x7fff0000, 0, 0).error, Error::BadAddress);  // not code
-  EXPECT_EQ(sys(cli(), Syscall::create_thread, 0x10000, 0x50000000, 0, 0).error, Error::BadAddress);  // no stack
+  EXPECT_EQ(sys(srv(), Syscall::create_server, kSid[0], kSid[1], kSid[2], kSid[3]).error,
+            Error::AlreadyExists);
+  EXPECT_EQ(sys(cli(), Syscall::create_thread, 0x30000000, 0x7fff0000, 0, 0).error,
+            Error::BadAddress);  // not code
+  EXPECT_EQ(sys(cli(), Syscall::create_thread, 0x10000, 0x50000000, 0, 0).error,
+            Error::BadAddress);  // no stack
   EXPECT_EQ(sys(cli(), Syscall::create_thread, 0x10000, 0x7fff0000, 0, abi::kPriorities).error,
             Error::InvalidArgument);
 }
 
 TEST_F(IpcTest, ReplyAndReceiveWithAStaleHandleDropsTheReplyAndReceives) {
   ASSERT_EQ(sys(cli(), Syscall::try_send_scalar, cid, 31).error, Error::Ok);
-  const Ret m = sys(srv(), Syscall::reply_and_receive_next, handle, 0x00050003, 1, 2);  // nobody waits
+  const Ret m =
+      sys(srv(), Syscall::reply_and_receive_next, handle, 0x00050003, 1, 2);  // nobody waits
   EXPECT_EQ(m.error, Error::Ok);
   EXPECT_EQ(m.r[1], 31u);  // the receive went ahead
   sys(srv(), Syscall::reply_and_receive_next, handle, 0x00050003, 1, 2);
@@ -115,7 +123,8 @@ TEST_F(IpcTest, RandomSidsAreDistinctAndPerProcessLimitsHold) {
   ASSERT_EQ(b.error, Error::Ok);
   EXPECT_FALSE(a.r[1] == b.r[1] && a.r[2] == b.r[2] && a.r[3] == b.r[3] && a.r[4] == b.r[4]);
   Error e = Error::Ok;
-  for (int i = 0; i < 10 && e == Error::Ok; ++i) e = sys(srv(), Syscall::create_server, 0, 0, 0, 0).error;
+  for (int i = 0; i < 10 && e == Error::Ok; ++i)
+    e = sys(srv(), Syscall::create_server, 0, 0, 0, 0).error;
   EXPECT_EQ(e, Error::LimitReached);
 }
 
@@ -123,7 +132,7 @@ TEST_F(IpcTest, ConnectBlocksUntilTheServerExists) {
   sys(cli(), Syscall::connect, 5, 6, 7, 8);
   EXPECT_EQ(cli().state, ThreadState::Connecting);
   ASSERT_EQ(sys(srv(), Syscall::create_server, 5, 6, 7, 8).error, Error::Ok);
-  EXPECT_EQ(cli().state, ThreadState::Ready);  // woken to retry its connect
+  EXPECT_EQ(cli().state, ThreadState::Ready);              // woken to retry its connect
   const Ret r = sys(cli(), Syscall::connect, 5, 6, 7, 8);  // what re-running the ecall does
   EXPECT_EQ(r.error, Error::Ok);
   EXPECT_NE(r.r[0], cid);
@@ -150,7 +159,8 @@ TEST_F(IpcTest, ServerDeathWakesQueuedAndServedCallersAndBlockedSenders) {
   EXPECT_EQ(c2.call_received, 0);
   // A third process fills the queue and blocks sending.
   const Pid third = spawn("third");
-  ASSERT_EQ(sys(main_thread(third), Syscall::connect, kSid[0], kSid[1], kSid[2], kSid[3]).error, Error::Ok);
+  ASSERT_EQ(sys(main_thread(third), Syscall::connect, kSid[0], kSid[1], kSid[2], kSid[3]).error,
+            Error::Ok);
   while (sys(main_thread(third), Syscall::try_send_scalar, 1, 3).error == Error::Ok) {
   }
   sys(main_thread(third), Syscall::send_scalar, 1, 3);
@@ -168,7 +178,9 @@ TEST_F(IpcTest, ServerDeathWakesQueuedAndServedCallersAndBlockedSenders) {
   EXPECT_EQ(result(main_thread(third)).error, Error::ServerNotFound);
   // The connection stays dead, even after a new server takes the same slot and SID.
   const Pid again = spawn("again");
-  ASSERT_EQ(sys(main_thread(again), Syscall::create_server, kSid[0], kSid[1], kSid[2], kSid[3]).error, Error::Ok);
+  ASSERT_EQ(
+      sys(main_thread(again), Syscall::create_server, kSid[0], kSid[1], kSid[2], kSid[3]).error,
+      Error::Ok);
   EXPECT_EQ(sys(c1, Syscall::send_scalar, cid, 1).error, Error::ServerNotFound);
   EXPECT_EQ(sys(c1, Syscall::call_scalar, cid, 1).error, Error::ServerNotFound);
 }
@@ -190,7 +202,8 @@ TEST_F(IpcTest, ClientDeathDropsItsMessagesAndStaleRepliesAreRefused) {
   sys(cli(), Syscall::call_scalar, cid, 1);
   const uint32_t msg = result(srv()).r[0];
   const Pid other = spawn("other");
-  ASSERT_EQ(sys(main_thread(other), Syscall::connect, kSid[0], kSid[1], kSid[2], kSid[3]).error, Error::Ok);
+  ASSERT_EQ(sys(main_thread(other), Syscall::connect, kSid[0], kSid[1], kSid[2], kSid[3]).error,
+            Error::Ok);
   ASSERT_EQ(sys(main_thread(other), Syscall::try_send_scalar, 1, 42).error, Error::Ok);
   k_->destroy_process(client_pid, 0);
   EXPECT_EQ(k_->server(handle - 1).count, 1u);  // only the other client's message is left
@@ -308,7 +321,8 @@ TEST_F(KernelTest, PriorityRoundRobin) {
   EXPECT_EQ(k_->current(), &main);
   sys(main, Syscall::yield);
   EXPECT_EQ(k_->current(), &main);  // nothing else at its priority: it runs on
-  EXPECT_EQ(sys(main, Syscall::create_thread, 0x10000, 0x7fff0000, 0, abi::kDefaultPriority).error, Error::Ok);
+  EXPECT_EQ(sys(main, Syscall::create_thread, 0x10000, 0x7fff0000, 0, abi::kDefaultPriority).error,
+            Error::Ok);
   sys(main, Syscall::yield);
   EXPECT_NE(k_->current(), &main);  // a peer at the same priority gets its turn
   k_->tick(1);                      // preemption puts it back in line
@@ -320,7 +334,9 @@ TEST_F(KernelTest, ThreadLimitPerProcess) {
   const Pid pid = spawn("p");
   Error e = Error::Ok;
   int made = 0;
-  while ((e = sys(main_thread(pid), Syscall::create_thread, 0x10000, 0x7fff0000, 0, 4).error) == Error::Ok) ++made;
+  while ((e = sys(main_thread(pid), Syscall::create_thread, 0x10000, 0x7fff0000, 0, 4).error) ==
+         Error::Ok)
+    ++made;
   EXPECT_EQ(e, Error::LimitReached);
   EXPECT_EQ(made + 1, static_cast<int>(kMaxThreadsPerProcess));
 }

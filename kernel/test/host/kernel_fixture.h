@@ -102,8 +102,8 @@ class KernelTest : public ::testing::Test {
   // Issues a syscall as thread `t` (made current first), through the fastpath when it applies,
   // like the rv32 trap handler. Returns what t's registers say afterwards (meaningful when t
   // did not block).
-  Ret sys(Thread& t, abi::Syscall n, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0, uint32_t a3 = 0,
-          uint32_t a4 = 0, uint32_t a5 = 0, Path path = Path::Normal) {
+  Ret sys(Thread& t, abi::Syscall n, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0,
+          uint32_t a3 = 0, uint32_t a4 = 0, uint32_t a5 = 0, Path path = Path::Normal) {
     KernelTestAccess::run(*k_, t);
     const uint32_t args[6] = {a0, a1, a2, a3, a4, a5};
     for (int i = 0; i < 6; ++i) t.frame.a(i) = args[i];
@@ -115,7 +115,8 @@ class KernelTest : public ::testing::Test {
 
   static Ret result(Thread& t) {
     return Ret{static_cast<abi::Error>(t.frame.a(0)),
-               {t.frame.a(1), t.frame.a(2), t.frame.a(3), t.frame.a(4), t.frame.a(5), t.frame.a(6), t.frame.a(7)}};
+               {t.frame.a(1), t.frame.a(2), t.frame.a(3), t.frame.a(4), t.frame.a(5), t.frame.a(6),
+                t.frame.a(7)}};
   }
 
   uint32_t owned_by(Pid pid) { return k_->frames().count_owned_by(Owner::process(pid)); }

@@ -126,7 +126,7 @@ TEST(Span, CheckedSubspanRejectsOutOfRangeAndWrap) {
   EXPECT_EQ(s.subspan(8, 0).size(), 0u);
   EXPECT_TRUE(s.subspan(7, 2).empty());
   EXPECT_TRUE(s.subspan(9, 0).empty());
-  EXPECT_TRUE(s.subspan(2, SIZE_MAX).empty());          // offset + count would wrap
+  EXPECT_TRUE(s.subspan(2, SIZE_MAX).empty());  // offset + count would wrap
   EXPECT_TRUE(s.subspan(SIZE_MAX, 2).empty());
   EXPECT_EQ(s.at(7), &data[7]);
   EXPECT_EQ(s.at(8), nullptr);

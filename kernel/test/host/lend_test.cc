@@ -2,6 +2,7 @@
 // and by copying, every bad input the lending issue names, and death on either side. After
 // every test the fixture checks the ownership table against every page table.
 #include "courier/abi/lend.h"
+
 #include "courier/core/sv32.h"
 #include "kernel_fixture.h"
 
@@ -26,15 +27,16 @@ class LendTest : public KernelTest {
     handle = sys(srv(), Syscall::create_server, 7, 7, 7, 7).r[0];
     cid = sys(cli(), Syscall::connect, 7, 7, 7, 7).r[0];
     ASSERT_EQ(sys(cli(), Syscall::map_memory, kBuf, 4 * 0x1000, kRw).error, Error::Ok);
-    for (uint32_t i = 0; i < 4; ++i) ASSERT_TRUE(k_->copy_to_user(client_pid, kBuf + i * 0x1000, &i, 4).is_ok());
+    for (uint32_t i = 0; i < 4; ++i)
+      ASSERT_TRUE(k_->copy_to_user(client_pid, kBuf + i * 0x1000, &i, 4).is_ok());
     free_before = k_->frames().free_count();
   }
   Thread& srv() { return main_thread(server_pid); }
   Thread& cli() { return main_thread(client_pid); }
 
   // lend_memory as thread `t` (a6 is the valid hint, beyond the fixture's six arguments).
-  Ret lend(Thread& t, uint32_t kind, uint32_t va, uint32_t size, uint32_t offset = 0, uint32_t valid = 0,
-           uint32_t to = 0) {
+  Ret lend(Thread& t, uint32_t kind, uint32_t va, uint32_t size, uint32_t offset = 0,
+           uint32_t valid = 0, uint32_t to = 0) {
     KernelTestAccess::run(*k_, t);
     const uint32_t regs[7] = {to ? to : cid, 42, kind, va, size, offset, valid};
     for (int i = 0; i < 7; ++i) t.frame.a(i) = regs[i];
@@ -45,7 +47,9 @@ class LendTest : public KernelTest {
   // The server takes the next message.
   Ret take() { return sys(srv(), Syscall::try_receive, handle); }
 
-  kstd::Optional<Mapping> at(Pid pid, uint32_t va) { return k_->process(pid).space.lookup(kstd::VirtAddr(va)); }
+  kstd::Optional<Mapping> at(Pid pid, uint32_t va) {
+    return k_->process(pid).space.lookup(kstd::VirtAddr(va));
+  }
   uint32_t word(Pid pid, uint32_t va) {
     uint32_t v = 0;
     EXPECT_TRUE(k_->copy_from_user(pid, &v, va, 4).is_ok());
@@ -73,7 +77,8 @@ TEST_F(LendTest, BorrowMapsReadOnlyBothSidesUntilReturned) {
   EXPECT_TRUE(at(server_pid, bva)->borrowed);
   EXPECT_EQ(at(client_pid, kBuf)->flags, kMemR);
   EXPECT_EQ(word(server_pid, bva + 0x1000), 1u);
-  EXPECT_EQ(k_->check_user_range(server_pid, bva, 4, true).error(), Error::BadAddress);  // no writes
+  EXPECT_EQ(k_->check_user_range(server_pid, bva, 4, true).error(),
+            Error::BadAddress);                           // no writes
   EXPECT_EQ(k_->frames().free_count(), free_before - 1);  // one second-level table for the window
   k_->check_invariants();
 
@@ -129,7 +134,7 @@ TEST_F(LendTest, CopyPathDeliversTheSameBytesWithoutTouchingTheLendersPages) {
   const uint32_t v = 0xc0de;
   ASSERT_TRUE(k_->copy_to_user(server_pid, bva + 0x1000, &v, 4).is_ok());
   ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
-  EXPECT_EQ(word(client_pid, kBuf + 0x1000), 0xc0deu);  // MutableBorrow copies back
+  EXPECT_EQ(word(client_pid, kBuf + 0x1000), 0xc0deu);    // MutableBorrow copies back
   EXPECT_EQ(k_->frames().free_count(), free_before - 1);  // copies freed (a table stays)
   // A Borrow by copy does not write back.
   lend(cli(), kBorrow | abi::kLendByCopy, kBuf, 0x1000);
@@ -158,7 +163,8 @@ TEST_F(LendTest, BadArgumentsAreRefusedAndChangeNothing) {
       {kBorrow, kBuf + 0x4000, 0x1000, 0, 0, Error::BadAddress, "pages not mapped"},
       {kBorrow, kBuf + 0x3000, 0x2000, 0, 0, Error::BadAddress, "range running off the mapping"},
       {kBorrow, 0x10000, 0x1000, 0, 0, Error::Ok, "read-only text may be borrowed"},
-      {kMutable, 0x10000, 0x1000, 0, 0, Error::AccessDenied, "read-only text may not be lent mutably"},
+      {kMutable, 0x10000, 0x1000, 0, 0, Error::AccessDenied,
+       "read-only text may not be lent mutably"},
   };
   for (const Case& c : cases) {
     const Ret r = lend(cli(), c.kind, c.va, c.size, c.offset, c.valid);
@@ -173,11 +179,13 @@ TEST_F(LendTest, BadArgumentsAreRefusedAndChangeNothing) {
     EXPECT_FALSE(at(client_pid, kBuf)->lent) << c.what;
     k_->check_invariants();
   }
-  EXPECT_EQ(lend(cli(), kBorrow, kBuf, 0x1000, 0, 0, 9).error, Error::InvalidHandle);  // no such CID
+  EXPECT_EQ(lend(cli(), kBorrow, kBuf, 0x1000, 0, 0, 9).error,
+            Error::InvalidHandle);  // no such CID
 }
 
 TEST_F(LendTest, MmioAndBorrowedPagesCannotBeLent) {
-  ASSERT_EQ(sys(cli(), Syscall::map_physical, 0x10001000, 0x50000000, 0x1000, kRw).error, Error::Ok);
+  ASSERT_EQ(sys(cli(), Syscall::map_physical, 0x10001000, 0x50000000, 0x1000, kRw).error,
+            Error::Ok);
   EXPECT_EQ(lend(cli(), kBorrow, 0x50000000, 0x1000).error, Error::BadAddress);
   // The server tries to pass on a page it only borrows (which is also the same frame mapped
   // twice when a process lends to itself).
@@ -188,7 +196,8 @@ TEST_F(LendTest, MmioAndBorrowedPagesCannotBeLent) {
   const Ret m = take();
   EXPECT_EQ(lend(srv(), kBorrow, m.r[3], 0x1000, 0, 0, onward).error, Error::AccessDenied);
   EXPECT_EQ(sys(srv(), Syscall::unmap_memory, m.r[3], 0x1000).error, Error::AccessDenied);
-  EXPECT_EQ(sys(srv(), Syscall::update_memory_flags, m.r[3], 0x1000, kMemR).error, Error::AccessDenied);
+  EXPECT_EQ(sys(srv(), Syscall::update_memory_flags, m.r[3], 0x1000, kMemR).error,
+            Error::AccessDenied);
   ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
 }
 
@@ -197,8 +206,10 @@ TEST_F(LendTest, DoubleLendIsRefused) {
   auto t2 = k_->create_thread(client_pid, 0x10000, stack.r[0] + 0x1000, 0, abi::kDefaultPriority);
   ASSERT_TRUE(t2.is_ok());
   lend(cli(), kBorrow, kBuf, 0x2000);
-  EXPECT_EQ(lend(k_->thread(t2.value()), kBorrow, kBuf + 0x1000, 0x1000).error, Error::AccessDenied);
-  EXPECT_EQ(sys(k_->thread(t2.value()), Syscall::unmap_memory, kBuf, 0x1000).error, Error::AccessDenied);
+  EXPECT_EQ(lend(k_->thread(t2.value()), kBorrow, kBuf + 0x1000, 0x1000).error,
+            Error::AccessDenied);
+  EXPECT_EQ(sys(k_->thread(t2.value()), Syscall::unmap_memory, kBuf, 0x1000).error,
+            Error::AccessDenied);
   EXPECT_EQ(sys(k_->thread(t2.value()), Syscall::update_memory_flags, kBuf, 0x1000, kRw).error,
             Error::AccessDenied);
 }
@@ -207,8 +218,10 @@ TEST_F(LendTest, ReturnsThatAreNotOwedAreRefused) {
   lend(cli(), kBorrow, kBuf, 0x1000);
   const Ret m = take();
   const Pid other = spawn("other");
-  EXPECT_EQ(sys(main_thread(other), Syscall::return_memory, m.r[0], 0, 0).error, Error::InvalidHandle);
-  EXPECT_EQ(sys(srv(), Syscall::reply, m.r[0], 1, 2).error, Error::InvalidHandle);  // not a scalar call
+  EXPECT_EQ(sys(main_thread(other), Syscall::return_memory, m.r[0], 0, 0).error,
+            Error::InvalidHandle);
+  EXPECT_EQ(sys(srv(), Syscall::reply, m.r[0], 1, 2).error,
+            Error::InvalidHandle);  // not a scalar call
   EXPECT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0x1000, 1).error, Error::InvalidArgument);
   EXPECT_EQ(sys(srv(), Syscall::return_memory, 0, 0, 0).error, Error::InvalidHandle);
   EXPECT_EQ(sys(srv(), Syscall::return_memory, m.r[0] + 1, 0, 0).error, Error::InvalidHandle);
@@ -217,7 +230,8 @@ TEST_F(LendTest, ReturnsThatAreNotOwedAreRefused) {
   // A scalar call's handle is not a lend either.
   sys(srv(), Syscall::receive, handle);
   sys(cli(), Syscall::call_scalar, cid, 1);
-  EXPECT_EQ(sys(srv(), Syscall::return_memory, result(srv()).r[0], 0, 0).error, Error::InvalidHandle);
+  EXPECT_EQ(sys(srv(), Syscall::return_memory, result(srv()).r[0], 0, 0).error,
+            Error::InvalidHandle);
 }
 
 TEST_F(LendTest, LendingToADeadServerFails) {

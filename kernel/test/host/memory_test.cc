@@ -42,7 +42,8 @@ TEST_F(KernelTest, AllocatedPagesAreZeroed) {
   auto b = k_->frames().alloc(Owner::kernel());
   ASSERT_TRUE(b.is_ok());
   EXPECT_EQ(b.value(), a.value());  // the same frame comes back ...
-  for (uint32_t i = 0; i < kstd::kPageSize; ++i) ASSERT_EQ(frame_ptr(b.value())[i], 0) << i;  // ... zeroed
+  for (uint32_t i = 0; i < kstd::kPageSize; ++i)
+    ASSERT_EQ(frame_ptr(b.value())[i], 0) << i;  // ... zeroed
   k_->frames().free(b.value());
 }
 
@@ -66,13 +67,15 @@ TEST_F(KernelTest, UserMappingsAreRealSv32EntriesAndFlushesAreExact) {
   const auto* root = reinterpret_cast<const sv32::Pte*>(frame_ptr(k_->process(pid).space.root()));
   const sv32::Pte top = root[0x30001000 >> 22];
   ASSERT_TRUE(sv32::is_table(top));
-  const sv32::Pte leaf = reinterpret_cast<const sv32::Pte*>(frame_ptr(sv32::pfn_of(top)))[(0x30001000 >> 12) & 0x3ff];
+  const sv32::Pte leaf =
+      reinterpret_cast<const sv32::Pte*>(frame_ptr(sv32::pfn_of(top)))[(0x30001000 >> 12) & 0x3ff];
   EXPECT_EQ(leaf & (sv32::kV | sv32::kR | sv32::kW | sv32::kX | sv32::kU | sv32::kA | sv32::kD),
             sv32::kV | sv32::kR | sv32::kW | sv32::kU | sv32::kA | sv32::kD);
   EXPECT_EQ(sv32::pfn_of(leaf), m->pfn);
   EXPECT_TRUE(fake::g_mmu_log.page_flushes.empty());  // new mappings need no flush
 
-  ASSERT_EQ(sys(t, Syscall::update_memory_flags, 0x30001000, 0x1000, abi::kMemRead).error, Error::Ok);
+  ASSERT_EQ(sys(t, Syscall::update_memory_flags, 0x30001000, 0x1000, abi::kMemRead).error,
+            Error::Ok);
   ASSERT_EQ(fake::g_mmu_log.page_flushes.size(), 1u);
   EXPECT_EQ(fake::g_mmu_log.page_flushes[0].va, 0x30001000u);
   EXPECT_EQ(fake::g_mmu_log.page_flushes[0].asid, k_->process(pid).space.asid());
@@ -102,14 +105,16 @@ TEST_F(KernelTest, BadMapArgumentsChangeNothing) {
       {0x00010000, 0x1000, kRw, Error::AlreadyExists},    // the program's own text
   };
   for (const Case& c : cases) {
-    EXPECT_EQ(sys(t, Syscall::map_memory, c.va, c.bytes, c.flags).error, c.want) << std::hex << c.va;
+    EXPECT_EQ(sys(t, Syscall::map_memory, c.va, c.bytes, c.flags).error, c.want)
+        << std::hex << c.va;
     EXPECT_EQ(k_->frames().free_count(), free_before);
     EXPECT_EQ(owned_by(pid), owned_before);
   }
   EXPECT_EQ(sys(t, Syscall::unmap_memory, 0x30000000, 0x1000).error, Error::BadAddress);
   EXPECT_EQ(sys(t, Syscall::unmap_memory, 0x30000800, 0x1000).error, Error::InvalidArgument);
   EXPECT_EQ(sys(t, Syscall::update_memory_flags, 0x30000000, 0x1000, kRw).error, Error::BadAddress);
-  EXPECT_EQ(sys(t, Syscall::update_memory_flags, 0x10000, 0x1000, 16).error, Error::InvalidArgument);
+  EXPECT_EQ(sys(t, Syscall::update_memory_flags, 0x10000, 0x1000, 16).error,
+            Error::InvalidArgument);
   EXPECT_EQ(k_->frames().free_count(), free_before);
   k_->check_invariants();
 }
@@ -129,7 +134,8 @@ TEST_F(KernelTest, SystemWideExhaustionFailsWholeAndLeavesNothingBehind) {
   ASSERT_GT(free_now, 8u);
   // A request larger than what is left fails whole: no partial mapping survives. (A
   // second-level table it needed may stay, owned by b's page tables: nothing is lost.)
-  const Ret big = sys(main_thread(b), Syscall::map_memory, 0x40000000, (free_now + 8) * 0x1000, kRw);
+  const Ret big =
+      sys(main_thread(b), Syscall::map_memory, 0x40000000, (free_now + 8) * 0x1000, kRw);
   EXPECT_EQ(big.error, Error::OutOfMemory);
   EXPECT_EQ(k_->frames().free_count() + (tables_of(b) - tables_b), free_now);
   EXPECT_EQ(owned_by(b), 2u + 1u);  // text page and two stack pages, as before
@@ -143,13 +149,16 @@ TEST_F(KernelTest, UserRangesAreCheckedPageByPage) {
   Thread& t = main_thread(pid);
   ASSERT_EQ(sys(t, Syscall::map_memory, 0x30000000, 0x2000, kRw).error, Error::Ok);
   ASSERT_EQ(sys(t, Syscall::map_memory, 0x30003000, 0x1000, abi::kMemRead).error, Error::Ok);
-  EXPECT_TRUE(k_->check_user_range(pid, 0x30000ff0, 0x20, true).is_ok());          // spans two pages
-  EXPECT_EQ(k_->check_user_range(pid, 0x30001ff0, 0x20, false).error(), Error::BadAddress);  // into a hole
-  EXPECT_EQ(k_->check_user_range(pid, 0x30003000, 4, true).error(), Error::BadAddress);      // read-only
+  EXPECT_TRUE(k_->check_user_range(pid, 0x30000ff0, 0x20, true).is_ok());  // spans two pages
+  EXPECT_EQ(k_->check_user_range(pid, 0x30001ff0, 0x20, false).error(),
+            Error::BadAddress);  // into a hole
+  EXPECT_EQ(k_->check_user_range(pid, 0x30003000, 4, true).error(),
+            Error::BadAddress);  // read-only
   EXPECT_TRUE(k_->check_user_range(pid, 0x30003000, 4, false).is_ok());
-  EXPECT_EQ(k_->check_user_range(pid, 0xfffffff0, 0x20, false).error(), Error::BadAddress);   // wraps
-  EXPECT_EQ(k_->check_user_range(pid, 0x80000000, 4, false).error(), Error::BadAddress);      // kernel
-  EXPECT_EQ(k_->check_user_range(pid, 0, 4, false).error(), Error::BadAddress);               // NULL
+  EXPECT_EQ(k_->check_user_range(pid, 0xfffffff0, 0x20, false).error(),
+            Error::BadAddress);                                                           // wraps
+  EXPECT_EQ(k_->check_user_range(pid, 0x80000000, 4, false).error(), Error::BadAddress);  // kernel
+  EXPECT_EQ(k_->check_user_range(pid, 0, 4, false).error(), Error::BadAddress);           // NULL
   char buf[8] = {};
   EXPECT_EQ(k_->copy_to_user(pid, 0x30003000, "x", 1).error(), Error::BadAddress);
   EXPECT_TRUE(k_->copy_to_user(pid, 0x30000ffc, "abcdefgh", 8).is_ok());
@@ -171,16 +180,20 @@ TEST_F(KernelTest, MapPhysicalOnlyHandsOutDeviceWindowsExclusively) {
             Error::AccessDenied);  // RAM, the kernel's
   EXPECT_EQ(sys(main_thread(a), Syscall::map_physical, 0x10001000, 0, 0x1000, abi::kMemExec).error,
             Error::InvalidArgument);  // devices are never executable
-  EXPECT_EQ(sys(main_thread(a), Syscall::map_physical, 0x10001800, 0, 0x1000, kRw).error, Error::InvalidArgument);
-  EXPECT_EQ(sys(main_thread(a), Syscall::map_physical, 0xfffff000, 0, 0x2000, kRw).error, Error::BadAddress);
+  EXPECT_EQ(sys(main_thread(a), Syscall::map_physical, 0x10001800, 0, 0x1000, kRw).error,
+            Error::InvalidArgument);
+  EXPECT_EQ(sys(main_thread(a), Syscall::map_physical, 0xfffff000, 0, 0x2000, kRw).error,
+            Error::BadAddress);
   const Ret ok = sys(main_thread(a), Syscall::map_physical, 0x10001000, 0, 0x2000, kRw);
   ASSERT_EQ(ok.error, Error::Ok);
-  EXPECT_EQ(sys(main_thread(b), Syscall::map_physical, 0x10002000, 0, 0x1000, kRw).error, Error::AlreadyExists);
+  EXPECT_EQ(sys(main_thread(b), Syscall::map_physical, 0x10002000, 0, 0x1000, kRw).error,
+            Error::AlreadyExists);
   // MMIO takes no RAM: only the page table the mapping needed.
   EXPECT_EQ(free_before - k_->frames().free_count(), tables_of(a) - tables_before);
   // Death releases the claim.
   k_->destroy_process(a, 0);
-  EXPECT_EQ(sys(main_thread(b), Syscall::map_physical, 0x10002000, 0, 0x1000, kRw).error, Error::Ok);
+  EXPECT_EQ(sys(main_thread(b), Syscall::map_physical, 0x10002000, 0, 0x1000, kRw).error,
+            Error::Ok);
 }
 
 TEST_F(KernelTest, DeathReturnsEveryPage) {

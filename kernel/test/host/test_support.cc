@@ -2,13 +2,14 @@
 //
 // A kernel panic in a host test prints its reason and aborts, so death tests can check that a
 // broken invariant is caught (and ordinary tests fail loudly if one fires).
+#include "test_support.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "courier/core/platform.h"
 #include "courier/kstd/assert.h"
-#include "test_support.h"
 
 namespace kstd {
 [[noreturn]] void panic(const char* reason, const char* file, int line) {

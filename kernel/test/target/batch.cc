@@ -24,7 +24,8 @@ void dies_with_a_call_in_flight(uint32_t) {
 }  // namespace
 
 int main() {
-  test::expect_error(courier::Connection::connect(test::kPongSid, &pong), Error::Ok, "connect to pong");
+  test::expect_error(courier::Connection::connect(test::kPongSid, &pong), Error::Ok,
+                     "connect to pong");
   courier::Ring ring;
   test::expect_error(ring.setup(), Error::Ok, "register a ring");
 
@@ -52,7 +53,8 @@ int main() {
   ring.submit(Syscall::map_memory, 8, 0x80000000u, 4096u, 3u);
   (void)ring.flush();
   courier::abi::RingCompletion bad[2]{};
-  test::check(ring.poll(&bad[0]) && ring.poll(&bad[1]) && bad[0].error == static_cast<uint32_t>(Error::NotSupported) &&
+  test::check(ring.poll(&bad[0]) && ring.poll(&bad[1]) &&
+                  bad[0].error == static_cast<uint32_t>(Error::NotSupported) &&
                   bad[1].error == static_cast<uint32_t>(Error::BadAddress),
               "bad entries complete with NotSupported and BadAddress");
 
@@ -60,12 +62,14 @@ int main() {
   volatile courier::abi::RingHeader* h = ring.header();
   const uint32_t tail = h->sq_tail;
   h->sq_tail = tail + 1000;
-  test::expect_error(courier::sys::ring_enter(0).error, Error::InvalidArgument, "a tail beyond the ring");
+  test::expect_error(courier::sys::ring_enter(0).error, Error::InvalidArgument,
+                     "a tail beyond the ring");
   h->sq_tail = tail;
-  test::expect_error(courier::sys::unmap_memory(reinterpret_cast<uint32_t>(h), 4096).error, Error::AccessDenied,
-                     "unmapping a ring page in use");
+  test::expect_error(courier::sys::unmap_memory(reinterpret_cast<uint32_t>(h), 4096).error,
+                     Error::AccessDenied, "unmapping a ring page in use");
 
-  test::expect_error(courier::spawn_thread(dies_with_a_call_in_flight, 0, 4096, courier::abi::kDefaultPriority, nullptr),
+  test::expect_error(courier::spawn_thread(dies_with_a_call_in_flight, 0, 4096,
+                                           courier::abi::kDefaultPriority, nullptr),
                      Error::Ok, "spawn a thread that exits with a call in flight");
   (void)courier::sys::wait_event(20000);
   // The server answers the orphaned call later; that must not disturb anyone.

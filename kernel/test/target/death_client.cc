@@ -18,10 +18,12 @@ void second_caller(uint32_t) {
 }  // namespace
 
 int main() {
-  test::expect_error(courier::Connection::connect(test::kDoomedSid, &doomed), Error::Ok, "connect to doomed");
+  test::expect_error(courier::Connection::connect(test::kDoomedSid, &doomed), Error::Ok,
+                     "connect to doomed");
   uint32_t tid = 0;
-  test::expect_error(courier::spawn_thread(second_caller, 0, 4096, courier::abi::kDefaultPriority, &tid),
-                     Error::Ok, "spawn a second caller");
+  test::expect_error(
+      courier::spawn_thread(second_caller, 0, 4096, courier::abi::kDefaultPriority, &tid),
+      Error::Ok, "spawn a second caller");
   // The server receives this call, waits for the second one to queue, then exits.
   const auto r = doomed.call(1);
   test::expect_error(r.error, Error::ServerNotFound, "call in progress when the server died");

@@ -15,7 +15,8 @@ int main() {
   print("null syscall returned %s\n", error_name(null_ret.error));
 
   // One past the last syscall number must be refused, not crash or be misrouted.
-  const auto unknown = courier::sys::raw(static_cast<courier::abi::Syscall>(courier::abi::kSyscallCount));
+  const auto unknown =
+      courier::sys::raw(static_cast<courier::abi::Syscall>(courier::abi::kSyscallCount));
   print("unknown syscall returned %s\n", error_name(unknown.error));
 
   // A pointer into the kernel's memory must be refused: the kernel only reads user memory.

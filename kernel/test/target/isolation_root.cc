@@ -5,7 +5,8 @@
 
 int main() {
   uint32_t va = 0;
-  const auto e = courier::map_memory(0x30000000, 4096, courier::abi::kMemRead | courier::abi::kMemWrite, &va);
+  const auto e =
+      courier::map_memory(0x30000000, 4096, courier::abi::kMemRead | courier::abi::kMemWrite, &va);
   test::expect_error(e, courier::abi::Error::Ok, "map a page at 0x30000000");
   *reinterpret_cast<volatile uint32_t*>(va) = 0x5ec7e7;
   // Give the peers time to run and die (they are at the same priority).

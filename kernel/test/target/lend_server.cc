@@ -44,8 +44,7 @@ int main() {
         courier::print("server: returned the held memory of a dead lender -> %s\n",
                        courier::abi::error_name(static_cast<Error>(r0)));
         break;
-      default:
-        break;
+      default: break;
     }
     // A memory message is answered by return_memory (or kept), never by a reply: receive the
     // next message without replying to this one.

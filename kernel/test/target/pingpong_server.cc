@@ -11,11 +11,15 @@ int main() {
   for (;;) {
     uint32_t r0 = 0, r1 = 0;
     switch (m.id) {
-      case 1: r0 = m.w[0] + m.w[1]; r1 = m.w[2] ^ m.w[3]; break;
+      case 1:
+        r0 = m.w[0] + m.w[1];
+        r1 = m.w[2] ^ m.w[3];
+        break;
       case 2: sum += m.w[0]; break;
       case 3: r0 = sum; break;
       case 4: paused = true; break;  // stop receiving while the client fills the queue
-      case 5: case 6: ++count; break;
+      case 5:
+      case 6: ++count; break;
       case 7: r0 = count; break;
       default: break;
     }

@@ -34,7 +34,7 @@ struct ArchiveProcess {
   uint32_t entry;              // initial pc
   uint32_t first_segment;      // index into the segment table
   uint32_t segment_count;
-  uint32_t stack_size;         // bytes of stack the kernel maps for the first thread
+  uint32_t stack_size;  // bytes of stack the kernel maps for the first thread
 };
 
 struct ArchiveSegment {

@@ -29,7 +29,7 @@ inline constexpr uint32_t kMemValid = kMemR | kMemW | kMemX;
 
 struct Mapping {
   kstd::Pfn pfn;
-  uint32_t flags;  // MemFlags the process has now (0 while a page is lent with no access)
+  uint32_t flags;         // MemFlags the process has now (0 while a page is lent with no access)
   bool lent = false;      // this space lent the page out (lending, DESIGN.md §2)
   bool borrowed = false;  // this space borrows the page; another process owns the frame
 };

@@ -16,7 +16,8 @@ inline uint32_t flags_of_pte(sv32::Pte p) {
 }
 
 inline Mapping mapping_of(sv32::Pte p) {
-  return Mapping{sv32::pfn_of(p), flags_of_pte(p), (p & sv32::kLent) != 0, (p & sv32::kBorrowed) != 0};
+  return Mapping{sv32::pfn_of(p), flags_of_pte(p), (p & sv32::kLent) != 0,
+                 (p & sv32::kBorrowed) != 0};
 }
 
 template <class Visit>

@@ -11,7 +11,6 @@
 
 namespace courier::arch {
 
-
 struct TrapFrame {
   uint32_t x[32];
   uint32_t pc;

@@ -28,8 +28,12 @@ struct Owner {
   uint16_t pid;  // for Process and PageTable
   static constexpr Owner free() { return {OwnerKind::Free, 0, 0}; }
   static constexpr Owner kernel() { return {OwnerKind::Kernel, 0, 0}; }
-  static constexpr Owner process(Pid p) { return {OwnerKind::Process, 0, static_cast<uint16_t>(p)}; }
-  static constexpr Owner page_table(Pid p) { return {OwnerKind::PageTable, 0, static_cast<uint16_t>(p)}; }
+  static constexpr Owner process(Pid p) {
+    return {OwnerKind::Process, 0, static_cast<uint16_t>(p)};
+  }
+  static constexpr Owner page_table(Pid p) {
+    return {OwnerKind::PageTable, 0, static_cast<uint16_t>(p)};
+  }
   constexpr bool operator==(const Owner&) const = default;
 };
 

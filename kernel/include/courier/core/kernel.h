@@ -33,10 +33,10 @@ class Kernel {
   Process& process(Pid p) { return processes_[p]; }
   Server& server(uint16_t s) { return servers_[s]; }
 
-  void make_ready(Thread& t);          // Free/blocked -> Ready (appended to its queue)
+  void make_ready(Thread& t);         // Free/blocked -> Ready (appended to its queue)
   void block_current(ThreadState s);  // current -> blocked; picks the next thread
-  void yield_current();                // current -> back of its queue; picks the next thread
-  void switch_to(Thread& t);           // current -> Ready (front), `t` runs now (direct switch)
+  void yield_current();               // current -> back of its queue; picks the next thread
+  void switch_to(Thread& t);          // current -> Ready (front), `t` runs now (direct switch)
   void switch_to_and_block(Thread& t, ThreadState s);  // current blocks, `t` runs now
   // The fastpath's switch: `t` is blocked (in no queue), the current thread blocks in `s`.
   void switch_blocked(Thread& t, ThreadState s) {
@@ -49,12 +49,14 @@ class Kernel {
   bool any_ready() const { return ready_mask_ != 0; }
   // True when no ready thread is more urgent than `t`: a direct switch to `t` then respects
   // priorities exactly as going through the scheduler would.
-  bool may_run_directly(const Thread& t) const { return (ready_mask_ & ((1u << t.priority) - 1)) == 0; }
+  bool may_run_directly(const Thread& t) const {
+    return (ready_mask_ & ((1u << t.priority) - 1)) == 0;
+  }
 
   kstd::Result<Tid, abi::Error> create_thread(Pid pid, uint32_t pc, uint32_t sp, uint32_t arg,
                                               uint32_t priority);
   void exit_current_thread();
-  void tick(uint64_t now);             // timer: wake sleepers whose time has come, preempt
+  void tick(uint64_t now);  // timer: wake sleepers whose time has come, preempt
 
   // --- processes -----------------------------------------------------------------------------
   // Ends a process and reclaims everything it owned (DESIGN.md §2 "Death").
@@ -66,9 +68,11 @@ class Kernel {
   uint32_t first_exit_code() const { return first_exit_code_; }
 
   // --- memory --------------------------------------------------------------------------------
-  kstd::Result<uint32_t, abi::Error> map_memory(Pid pid, uint32_t va, uint32_t bytes, uint32_t flags);
+  kstd::Result<uint32_t, abi::Error> map_memory(Pid pid, uint32_t va, uint32_t bytes,
+                                                uint32_t flags);
   kstd::Result<void, abi::Error> unmap_memory(Pid pid, uint32_t va, uint32_t bytes);
-  kstd::Result<void, abi::Error> update_memory_flags(Pid pid, uint32_t va, uint32_t bytes, uint32_t flags);
+  kstd::Result<void, abi::Error> update_memory_flags(Pid pid, uint32_t va, uint32_t bytes,
+                                                     uint32_t flags);
   kstd::Result<uint32_t, abi::Error> map_physical(Pid pid, uint32_t pa, uint32_t va, uint32_t bytes,
                                                   uint32_t flags);
   // Copies between a user range and the kernel after checking every page is mapped, user-
@@ -94,8 +98,8 @@ class Kernel {
   kstd::Result<void, abi::Error> disconnect(Pid pid, uint32_t cid);
   // The live server a connection names: InvalidHandle for a bad CID, ServerNotFound if it died.
   kstd::Result<uint16_t, abi::Error> resolve(Pid pid, uint32_t cid);
-  bool enqueue(uint16_t server, const Message& m);   // false if full
-  bool dequeue(uint16_t server, Message* out);       // false if empty
+  bool enqueue(uint16_t server, const Message& m);  // false if full
+  bool dequeue(uint16_t server, Message* out);      // false if empty
   // A message left the queue: wake one thread blocked on a full queue (it retries its send).
   void queue_space(uint16_t server);
   // The current thread's send found `server`'s queue full: it waits for queue_space().
@@ -145,7 +149,8 @@ class Kernel {
   Lend* find_lend(Pid borrower, uint32_t handle);
   // Checks that [va, va + pages) are mapped, own RAM pages of `pid`, not lent or borrowed, all
   // with the same permissions (returned), readable, and writable if `need_write`.
-  kstd::Result<uint32_t, abi::Error> check_lendable(Pid pid, uint32_t va, uint32_t pages, bool need_write);
+  kstd::Result<uint32_t, abi::Error> check_lendable(Pid pid, uint32_t va, uint32_t pages,
+                                                    bool need_write);
   // Wakes the lender of `l` (if it still waits) with `e` and the hints, and frees the record.
   void finish_lend(Lend& l, abi::Error e, uint32_t offset, uint32_t valid);
   // Ends a lend's mappings: the borrower's side goes (its own copies or adopted frames are

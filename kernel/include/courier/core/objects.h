@@ -18,8 +18,8 @@ inline constexpr uint32_t kMaxThreads = 48;
 inline constexpr uint32_t kMaxThreadsPerProcess = 8;
 inline constexpr uint32_t kMaxServers = 24;
 inline constexpr uint32_t kMaxServersPerProcess = 6;
-inline constexpr uint32_t kMaxConnections = 16;  // per process
-inline constexpr uint32_t kQueueDepth = 8;       // messages per server
+inline constexpr uint32_t kMaxConnections = 16;       // per process
+inline constexpr uint32_t kQueueDepth = 8;            // messages per server
 inline constexpr uint32_t kMaxPagesPerProcess = 768;  // 3 MiB of the 4 MiB system
 inline constexpr uint16_t kNone = 0xffff;
 
@@ -28,15 +28,15 @@ inline constexpr uint8_t kNoLend = 0xff;
 
 enum class ThreadState : uint8_t {
   Free,
-  Ready,         // in a run queue
-  Running,       // the current thread
-  Receiving,     // blocked in receive on `wait_server`
-  Calling,       // blocked in a call to `wait_server` (queued, or received and awaiting reply)
-  Lending,       // the same for a memory message: answered by return_memory, never by reply
-  SendBlocked,   // blocked because `wait_server`'s queue was full; retries its send when woken
-  Connecting,    // blocked in connect until a server with `wait_sid` exists; retries when woken
-  Waiting,       // blocked in wait_event until a message or `wake_at`
-  RingWait,      // blocked in ring_enter until a completion is posted to its ring
+  Ready,        // in a run queue
+  Running,      // the current thread
+  Receiving,    // blocked in receive on `wait_server`
+  Calling,      // blocked in a call to `wait_server` (queued, or received and awaiting reply)
+  Lending,      // the same for a memory message: answered by return_memory, never by reply
+  SendBlocked,  // blocked because `wait_server`'s queue was full; retries its send when woken
+  Connecting,   // blocked in connect until a server with `wait_sid` exists; retries when woken
+  Waiting,      // blocked in wait_event until a message or `wake_at`
+  RingWait,     // blocked in ring_enter until a completion is posted to its ring
 };
 
 struct Thread {
@@ -46,19 +46,19 @@ struct Thread {
   uint8_t call_received;  // Calling: 1 once the server has received the message
   uint8_t pad;
   Pid pid;
-  uint32_t generation;    // bumped on every call and on reuse; low 16 bits go into handles
-  uint16_t wait_server;   // server index this thread waits on, or kNone
-  Tid next, prev;         // run-queue / wait-list links
-  Tid tid;                // this thread's index in the table (fixed)
-  uint32_t satp;          // its process's address-space selector (AddressSpace::satp())
-  uint8_t lend;           // Lending: its Lend record, else kNoLend
-  uint16_t ring_reserved; // batch: completion slots owed to entries still in flight
-  uint32_t ring_va;       // batch: the thread's rings (abi/ring.h), 0 if none
-  uint32_t ring_sq_head;  // batch: the kernel's own copies of the indices it owns
+  uint32_t generation;     // bumped on every call and on reuse; low 16 bits go into handles
+  uint16_t wait_server;    // server index this thread waits on, or kNone
+  Tid next, prev;          // run-queue / wait-list links
+  Tid tid;                 // this thread's index in the table (fixed)
+  uint32_t satp;           // its process's address-space selector (AddressSpace::satp())
+  uint8_t lend;            // Lending: its Lend record, else kNoLend
+  uint16_t ring_reserved;  // batch: completion slots owed to entries still in flight
+  uint32_t ring_va;        // batch: the thread's rings (abi/ring.h), 0 if none
+  uint32_t ring_sq_head;   // batch: the kernel's own copies of the indices it owns
   uint32_t ring_cq_tail;
   kstd::Pfn ring_pfn[2];  // batch: the ring's frames, pinned while registered
   uint32_t wait_sid[4];
-  uint64_t wake_at;       // Waiting: deadline in timer ticks (0: none)
+  uint64_t wake_at;  // Waiting: deadline in timer ticks (0: none)
 };
 
 enum class ProcessState : uint8_t { Free, Alive };
@@ -78,17 +78,18 @@ struct Process {
   char name[16];
   AddressSpace space;
   Connection connections[kMaxConnections];
-  uint32_t heap_hint;       // where map_memory starts looking for free space
+  uint32_t heap_hint;  // where map_memory starts looking for free space
 };
 
 struct Message {
   abi::MessageKind kind;
   uint32_t id;
-  uint32_t w[4];       // scalars; for memory messages: address in the receiver, size, offset, valid
+  uint32_t w[4];  // scalars; for memory messages: address in the receiver, size, offset, valid
   Pid sender_pid;
-  Tid sender_tid;      // BlockingScalar, Borrow, MutableBorrow: the caller to answer
+  Tid sender_tid;          // BlockingScalar, Borrow, MutableBorrow: the caller to answer
   uint8_t lend = kNoLend;  // memory messages that come back: their Lend record
-  uint8_t async = 0xff;    // a BlockingScalar submitted through a batch ring: its AsyncCall (kNoAsync: none)
+  uint8_t async =
+      0xff;  // a BlockingScalar submitted through a batch ring: its AsyncCall (kNoAsync: none)
   uint32_t sender_gen;
 };
 
@@ -108,25 +109,27 @@ struct AsyncCall {
   uint32_t generation;
 };
 
-constexpr uint32_t async_handle(uint8_t slot, uint32_t gen) { return (gen << 16) | kAsyncHandleBit | slot; }
+constexpr uint32_t async_handle(uint8_t slot, uint32_t gen) {
+  return (gen << 16) | kAsyncHandleBit | slot;
+}
 
 // A memory message in flight (Borrow or MutableBorrow, by remapping or by copying) from the
 // moment it is sent until return_memory, or until the lender or the borrower dies.
 inline constexpr uint32_t kMaxLends = 16;
-inline constexpr uint32_t kMaxLendPages = 256;  // 1 MiB per message
+inline constexpr uint32_t kMaxLendPages = 256;            // 1 MiB per message
 inline constexpr uint32_t kLendWindowBase = 0x6000'0000;  // borrowers see lent pages here
 inline constexpr uint32_t kLendWindowTop = 0x7000'0000;
 
 struct Lend {
   bool active;
-  bool copy;          // delivered by the copy path: the borrower holds copies, not the pages
-  bool received;      // the borrower has received the message (it holds the handle)
-  bool lender_dead;   // the lender died after delivery: the pages are the borrower's to free
+  bool copy;         // delivered by the copy path: the borrower holds copies, not the pages
+  bool received;     // the borrower has received the message (it holds the handle)
+  bool lender_dead;  // the lender died after delivery: the pages are the borrower's to free
   abi::MessageKind kind;
   Pid lender, borrower;
   Tid lender_tid;
-  uint16_t server;    // the server it was sent to
-  uint32_t handle;    // the message handle the borrower answers with
+  uint16_t server;  // the server it was sent to
+  uint32_t handle;  // the message handle the borrower answers with
   uint32_t lender_va, borrower_va, pages;
   uint32_t lender_flags;  // the lender's permissions, restored on return
 };

@@ -34,7 +34,9 @@ constexpr bool is_present(Pte p) { return is_leaf(p) || (p & kLent); }
 constexpr kstd::Pfn pfn_of(Pte p) { return kstd::Pfn(PpnField::get(p)); }
 // A/D are set up front: the kernel never relies on hardware A/D updates (a core may fault
 // instead of setting them, which the privileged spec allows).
-constexpr Pte leaf(kstd::Pfn pfn, Pte perms) { return PpnField::make(pfn.raw()) | perms | kV | kA | kD; }
+constexpr Pte leaf(kstd::Pfn pfn, Pte perms) {
+  return PpnField::make(pfn.raw()) | perms | kV | kA | kD;
+}
 constexpr Pte table(kstd::Pfn pfn) { return PpnField::make(pfn.raw()) | kV; }
 
 // satp for Sv32: MODE (bit 31), ASID (bits 30:22), root PPN (21:0).

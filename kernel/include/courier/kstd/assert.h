@@ -11,9 +11,9 @@ namespace kstd {
 }  // namespace kstd
 
 #define KPANIC(reason) ::kstd::panic((reason), __FILE__, __LINE__)
-#define KASSERT(cond)                                 \
-  do {                                                \
-    if (__builtin_expect(!(cond), 0)) {               \
+#define KASSERT(cond)                                                \
+  do {                                                               \
+    if (__builtin_expect(!(cond), 0)) {                              \
       ::kstd::panic("assertion failed: " #cond, __FILE__, __LINE__); \
-    }                                                 \
+    }                                                                \
   } while (0)

@@ -12,10 +12,10 @@ namespace kstd {
 template <class Word, unsigned kShift, unsigned kWidth>
 struct BitField {
   static_assert(kShift + kWidth <= sizeof(Word) * 8, "field exceeds the word");
-  static constexpr Word kMask = static_cast<Word>(((kWidth == sizeof(Word) * 8)
-                                                       ? ~static_cast<Word>(0)
-                                                       : ((static_cast<Word>(1) << kWidth) - 1))
-                                                  << kShift);
+  static constexpr Word kMask =
+      static_cast<Word>(((kWidth == sizeof(Word) * 8) ? ~static_cast<Word>(0)
+                                                      : ((static_cast<Word>(1) << kWidth) - 1))
+                        << kShift);
   static constexpr Word get(Word w) { return static_cast<Word>((w & kMask) >> kShift); }
   static constexpr Word set(Word w, Word v) {
     return static_cast<Word>((w & ~kMask) | ((static_cast<Word>(v) << kShift) & kMask));

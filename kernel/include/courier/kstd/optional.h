@@ -14,7 +14,7 @@ class Optional {
  public:
   constexpr Optional() : has_(false) {}
   constexpr Optional(NullOpt) : has_(false) {}  // NOLINT: implicit like std::optional
-  Optional(const T& v) : has_(true) { new (&storage_, PlacementTag{}) T(v); }  // NOLINT
+  Optional(const T& v) : has_(true) { new (&storage_, PlacementTag{}) T(v); }   // NOLINT
   Optional(T&& v) : has_(true) { new (&storage_, PlacementTag{}) T(move(v)); }  // NOLINT
   Optional(const Optional& o) : has_(o.has_) {
     if (has_) new (&storage_, PlacementTag{}) T(*o);

@@ -23,9 +23,9 @@ constexpr Err<E> err(E e) {
 template <class T, class E>
 class [[nodiscard]] Result {
  public:
-  Result(const T& v) : ok_(true) { new (&storage_, PlacementTag{}) T(v); }  // NOLINT
+  Result(const T& v) : ok_(true) { new (&storage_, PlacementTag{}) T(v); }   // NOLINT
   Result(T&& v) : ok_(true) { new (&storage_, PlacementTag{}) T(move(v)); }  // NOLINT
-  constexpr Result(Err<E> e) : ok_(false), error_(e.error) {}  // NOLINT
+  constexpr Result(Err<E> e) : ok_(false), error_(e.error) {}                // NOLINT
   Result(const Result& o) : ok_(o.ok_), error_(o.error_) {
     if (ok_) new (&storage_, PlacementTag{}) T(*o.ptr());
   }
@@ -82,14 +82,14 @@ class [[nodiscard]] Result<void, E> {
 }  // namespace kstd
 
 // Propagate an error to the caller: `auto x = TRY(f());`-style without exceptions.
-#define KTRY(expr)                                          \
-  ({                                                        \
-    auto _r = (expr);                                       \
-    if (_r.is_err()) return ::kstd::err(_r.error());        \
-    kstd::move(_r.value());                                 \
+#define KTRY(expr)                                   \
+  ({                                                 \
+    auto _r = (expr);                                \
+    if (_r.is_err()) return ::kstd::err(_r.error()); \
+    kstd::move(_r.value());                          \
   })
-#define KTRY_VOID(expr)                                     \
-  do {                                                      \
-    auto _r = (expr);                                       \
-    if (_r.is_err()) return ::kstd::err(_r.error());        \
+#define KTRY_VOID(expr)                              \
+  do {                                               \
+    auto _r = (expr);                                \
+    if (_r.is_err()) return ::kstd::err(_r.error()); \
   } while (0)

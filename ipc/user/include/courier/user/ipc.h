@@ -27,7 +27,8 @@ struct Message {
 };
 
 inline Message message_from(const abi::SysRet& r) {
-  return Message{r.r[0], r.r[1], static_cast<abi::MessageKind>(r.r[2]), {r.r[3], r.r[4], r.r[5], r.r[6]}};
+  return Message{
+      r.r[0], r.r[1], static_cast<abi::MessageKind>(r.r[2]), {r.r[3], r.r[4], r.r[5], r.r[6]}};
 }
 
 class Server {
@@ -86,27 +87,35 @@ class Connection {
   Connection() = default;
   explicit Connection(uint32_t cid) : cid_(cid) {}
   // Blocks until a server with `sid` exists.
-  static abi::Error connect(const Sid& sid, Connection* out) { return open(sys::connect, sid, out); }
-  static abi::Error try_connect(const Sid& sid, Connection* out) { return open(sys::try_connect, sid, out); }
+  static abi::Error connect(const Sid& sid, Connection* out) {
+    return open(sys::connect, sid, out);
+  }
+  static abi::Error try_connect(const Sid& sid, Connection* out) {
+    return open(sys::try_connect, sid, out);
+  }
 
   uint32_t cid() const { return cid_; }
-  abi::Error send(uint32_t id, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0, uint32_t d = 0) const {
+  abi::Error send(uint32_t id, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0,
+                  uint32_t d = 0) const {
     return sys::send_scalar(cid_, id, a, b, c, d).error;
   }
-  abi::Error try_send(uint32_t id, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0, uint32_t d = 0) const {
+  abi::Error try_send(uint32_t id, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0,
+                      uint32_t d = 0) const {
     return sys::try_send_scalar(cid_, id, a, b, c, d).error;
   }
-  CallResult call(uint32_t id, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0, uint32_t d = 0) const {
+  CallResult call(uint32_t id, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0,
+                  uint32_t d = 0) const {
     const auto r = sys::call_scalar(cid_, id, a, b, c, d);
     return CallResult{r.error, {r.r[0], r.r[1]}};
   }
   abi::Error disconnect() const { return sys::disconnect(cid_).error; }
   // Borrow / MutableBorrow (wait for return_memory) or Move (returns at once) of whole pages.
-  LendResult lend(abi::MessageKind kind, uint32_t id, const void* buf, uint32_t size, uint32_t offset = 0,
-                  uint32_t valid = 0, Transfer how = Transfer::Remap) const {
-    const auto r = sys::raw7(abi::Syscall::lend_memory, cid_, id,
-                             static_cast<uint32_t>(kind) | static_cast<uint32_t>(how),
-                             static_cast<uint32_t>(reinterpret_cast<uintptr_t>(buf)), size, offset, valid);
+  LendResult lend(abi::MessageKind kind, uint32_t id, const void* buf, uint32_t size,
+                  uint32_t offset = 0, uint32_t valid = 0, Transfer how = Transfer::Remap) const {
+    const auto r =
+        sys::raw7(abi::Syscall::lend_memory, cid_, id,
+                  static_cast<uint32_t>(kind) | static_cast<uint32_t>(how),
+                  static_cast<uint32_t>(reinterpret_cast<uintptr_t>(buf)), size, offset, valid);
     return LendResult{r.error, r.r[0], r.r[1]};
   }
 

@@ -45,10 +45,10 @@ inline abi::SysRet raw7(abi::Syscall n, uint32_t a0, uint32_t a1, uint32_t a2, u
   return abi::SysRet{static_cast<abi::Error>(r0), {r1, r2, r3, r4, r5, r6, r7}};
 }
 
-#define COURIER_SYSCALL(num, name, summary)                                                  \
+#define COURIER_SYSCALL(num, name, summary)                                                   \
   inline abi::SysRet name(uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0, uint32_t a3 = 0, \
-                          uint32_t a4 = 0, uint32_t a5 = 0) {                                \
-    return raw(abi::Syscall::name, a0, a1, a2, a3, a4, a5);                                  \
+                          uint32_t a4 = 0, uint32_t a5 = 0) {                                 \
+    return raw(abi::Syscall::name, a0, a1, a2, a3, a4, a5);                                   \
   }
 #include "courier/abi/syscalls.def"
 #undef COURIER_SYSCALL
