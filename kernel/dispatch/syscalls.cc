@@ -19,6 +19,12 @@ namespace courier::dispatch {
 
 uint32_t g_ticks_per_us = 10;
 
+// The IPC paths this configuration compiles in (kernel/CMakeLists.txt sets them from
+// COURIER_CONFIG). A path left out answers NotSupported, and the linker drops its code.
+constexpr bool kLendPath = COURIER_PATH_LEND;
+constexpr bool kCopyPath = COURIER_PATH_COPY;
+constexpr bool kBatchPath = COURIER_PATH_BATCH;
+
 namespace {
 
 using abi::Error;
@@ -60,9 +66,9 @@ Error return_lend(Kernel& k, Pid pid, uint32_t msg, uint32_t offset, uint32_t va
     return Error::InvalidArgument;
   }
   if (l->copy) {
-    copy::return_memory(k, *l, offset, valid);
+    if constexpr (kCopyPath) copy::return_memory(k, *l, offset, valid);
   } else {
-    lend::return_memory(k, *l, offset, valid);
+    if constexpr (kLendPath) lend::return_memory(k, *l, offset, valid);
   }
   return Error::Ok;
 }
@@ -200,8 +206,12 @@ void sys_lend_memory(Kernel& k, Thread&, const SysArgs& a) {
                         a.a[5], a.a[6]};
   if (a.a[2] & ~(abi::kLendKindMask | abi::kLendByCopy))
     return set_result(*k.current(), Error::InvalidArgument);
-  if (a.a[2] & abi::kLendByCopy) return copy::send(k, args);
-  lend::send(k, args);
+  if (a.a[2] & abi::kLendByCopy) {
+    if constexpr (kCopyPath) return copy::send(k, args);
+    return set_result(*k.current(), Error::NotSupported);
+  }
+  if constexpr (kLendPath) return lend::send(k, args);
+  set_result(*k.current(), Error::NotSupported);
 }
 
 void sys_return_memory(Kernel& k, Thread& t, const SysArgs& a) {
@@ -320,10 +330,12 @@ struct RunEntry {
 };
 
 void sys_ring_setup(Kernel& k, Thread& t, const SysArgs& a) {
+  if constexpr (!kBatchPath) return set_result(t, Error::NotSupported);
   set_result(t, batch::setup(k, t, a.a[0]));
 }
 
 void sys_ring_enter(Kernel& k, Thread& t, const SysArgs& a) {
+  if constexpr (!kBatchPath) return set_result(t, Error::NotSupported);
   const uint32_t want = a.a[0];
   auto r = batch::drain(k, t, RunEntry{});
   if (r.is_err()) {
@@ -367,8 +379,10 @@ static_assert(numbers_dense(), "syscalls.def must list numbers 0, 1, 2, ... in o
 
 // Out of line, so the common syscall path keeps its small frame.
 __attribute__((noinline)) void drain_after_syscall(Kernel& k, Thread& t, uint32_t number) {
-  if (number != static_cast<uint32_t>(abi::Syscall::ring_enter) && k.current() == &t) {
-    (void)batch::drain(k, t, RunEntry{});
+  if constexpr (kBatchPath) {
+    if (number != static_cast<uint32_t>(abi::Syscall::ring_enter) && k.current() == &t) {
+      (void)batch::drain(k, t, RunEntry{});
+    }
   }
 }
 
@@ -386,6 +400,7 @@ void syscall(Kernel& k) {
 }
 
 void drain_rings(Kernel& k) {
+  if constexpr (!kBatchPath) return;
   for (Tid i = 0; i < kMaxThreads; ++i) {
     Thread& t = k.thread(i);
     if (t.state != ThreadState::Free && t.ring_va != 0) (void)batch::drain(k, t, RunEntry{});
@@ -401,8 +416,9 @@ void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval) {
 }
 
 void timer(Kernel& k, uint64_t now) {
-  if (Thread* t = k.current(); t != nullptr && t->ring_va != 0)
-    (void)batch::drain(k, *t, RunEntry{});
+  if constexpr (kBatchPath) {
+    if (Thread* t = k.current(); t != nullptr && t->ring_va != 0) (void)batch::drain(k, *t, RunEntry{});
+  }
   k.tick(now);
 }
 
