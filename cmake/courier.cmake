@@ -3,7 +3,9 @@
 #   courier_user_program(NAME SOURCES ...)        a user ELF linked against libcourier
 #   courier_image(NAME PROGRAMS ... [SOURCES ...]) a bootable kernel image: the kernel, any extra
 #                                                  kernel-side sources, and a boot archive of the
-#                                                  named user programs (first one starts first)
+#                                                  named user programs (first one starts first),
+#                                                  then the log server (services/log), which owns
+#                                                  the console: every image has it
 #   courier_target_test(NAME IMAGE [EXPECT re...] [REJECT re...] [EXIT code] [TIMEOUT s] [SIM_SLOW])
 #                                                  two CTests that run the image on QEMU
 #                                                  (qemu/NAME) and on Courier's RTL core under
@@ -30,7 +32,7 @@ function(courier_image name)
   set(asm ${CMAKE_CURRENT_BINARY_DIR}/${name}.archive.S)
   set(specs "")
   set(deps "")
-  foreach(prog ${ARG_PROGRAMS})
+  foreach(prog ${ARG_PROGRAMS} log)
     list(APPEND specs "${prog}=$<TARGET_FILE:${prog}>")
     list(APPEND deps ${prog})
   endforeach()

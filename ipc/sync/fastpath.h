@@ -19,6 +19,7 @@ using abi::Syscall;
 
 inline bool fast_call(Kernel& k, Thread& caller) {
   arch::TrapFrame& f = caller.frame;
+  if (COURIER_UNLIKELY(caller.handler)) return false;  // an interrupt handler may not block
   const uint32_t slot = f.a(0) - 1;  // CID 0 wraps to a huge slot and fails the bound
   if (COURIER_UNLIKELY(slot >= kMaxConnections)) return false;
   const Connection& conn = k.process(caller.pid).connections[slot];
@@ -51,6 +52,7 @@ inline bool fast_call(Kernel& k, Thread& caller) {
 
 inline bool fast_reply_recv(Kernel& k, Thread& caller) {
   arch::TrapFrame& f = caller.frame;
+  if (COURIER_UNLIKELY(caller.handler)) return false;  // an interrupt handler may not block
   const uint32_t handle = f.a(0);
   Server* s = k.owned_server(caller.pid, handle);
   if (COURIER_UNLIKELY(s == nullptr)) return false;

@@ -1,4 +1,4 @@
-// console.cc — the kernel console: the shared formatter writing straight to the platform UART.
+// console.cc — the kernel log: kprintf appends to a ring the log server drains (console.h).
 #include "courier/core/console.h"
 
 #include "courier/core/platform.h"
@@ -6,14 +6,31 @@
 
 namespace courier {
 namespace {
-void console_sink(char c, void*) { platform::console_putc(c); }
+
+// Free-running counts: written - read is what is unread; the ring holds the newest kSize.
+constinit char ring[klog::kSize] = {};
+constinit uint32_t written = 0;
+constinit uint32_t taken = 0;
+constinit uint32_t lost_since_read = 0;
+
+void put(char c) {
+  ring[written % klog::kSize] = c;
+  ++written;
+  if (written - taken > klog::kSize) {
+    ++taken;
+    ++lost_since_read;
+  }
+}
+
+void log_sink(char c, void*) { put(c); }
+
 }  // namespace
 
 void kputs(const char* s) {
-  while (*s) platform::console_putc(*s++);
+  while (*s) put(*s++);
 }
 
-void kvprintf(const char* fmt, va_list ap) { kstd::vformat(console_sink, nullptr, fmt, ap); }
+void kvprintf(const char* fmt, va_list ap) { kstd::vformat(log_sink, nullptr, fmt, ap); }
 
 void kprintf(const char* fmt, ...) {
   va_list ap;
@@ -22,4 +39,28 @@ void kprintf(const char* fmt, ...) {
   va_end(ap);
 }
 
+namespace klog {
+
+uint32_t unread() { return written - taken; }
+
+uint32_t read(char* out, uint32_t len, uint32_t* lost) {
+  uint32_t n = 0;
+  while (n < len && taken != written) out[n++] = ring[taken++ % kSize];
+  *lost = lost_since_read;
+  lost_since_read = 0;
+  return n;
+}
+
+void flush_to_console() {
+  if (lost_since_read != 0) {
+    const char* note = "[kernel log: bytes lost]\n";
+    while (*note) platform::console_putc(*note++);
+    lost_since_read = 0;
+  }
+  while (taken != written) platform::console_putc(ring[taken++ % kSize]);
+}
+
+void reset() { written = taken = lost_since_read = 0; }
+
+}  // namespace klog
 }  // namespace courier

@@ -1,8 +1,9 @@
 // panic.cc — the end of the line for a broken kernel invariant.
 //
-// Prints the reason and where it was detected, then stops the machine with a failure code so
-// that a test run or benchmark sees it (DESIGN.md §8: the kernel panics only on a broken
-// internal invariant; user input never gets here).
+// Writes what the log server had not printed yet, then the reason and where it was detected,
+// straight to the console (the one time the kernel uses the UART), and stops the machine with a
+// failure code so that a test run or benchmark sees it (DESIGN.md §8: the kernel panics only on
+// a broken internal invariant; user input never gets here).
 #include "courier/core/console.h"
 #include "courier/core/platform.h"
 #include "courier/kstd/assert.h"
@@ -11,6 +12,7 @@ namespace kstd {
 
 [[noreturn]] void panic(const char* reason, const char* file, int line) {
   courier::kprintf("\nKERNEL PANIC: %s\n  at %s:%d\n", reason, file, line);
+  courier::klog::flush_to_console();
   courier::platform::exit(courier::kPanicExitCode);
 }
 

@@ -38,6 +38,10 @@ void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) 
   ready_mask_ = 0;
   for (MmioClaim& c : mmio_) c = MmioClaim{0, 0};
   for (Lend& l : lends_) l = Lend{};
+  for (IrqLine& l : irq_lines_) l = IrqLine{};
+  active_irq_ = 0;
+  log_server_ = kNone;
+  log_notice_pending_ = false;
   current_ = nullptr;
 }
 
@@ -64,6 +68,7 @@ kstd::Result<Pid, abi::Error> Kernel::create_process(const abi::ArchiveProcess& 
   for (Connection& c : proc.connections) c = Connection{kNone, 0};
   for (uint32_t i = 0; i + 1 < sizeof proc.name && ap.name[i]; ++i) proc.name[i] = ap.name[i];
   proc.heap_hint = kHeapBase;
+  proc.irq_thread = kNone;
   KTRY_VOID(proc.space.init(frames_, pid, pid));
   proc.state = ProcessState::Alive;
 
@@ -138,7 +143,9 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
     first_ended_ = true;
   }
 
-  // Threads first: out of every queue, so nothing below can wake a thread of this process.
+  // Its interrupt lines are freed and masked first (and a handler of its in service completed).
+  release_interrupts(pid);
+  // Threads next: out of every queue, so nothing below can wake a thread of this process.
   for (Thread& t : threads_) {
     if (t.state == ThreadState::Free || t.pid != pid) continue;
     if (t.state == ThreadState::Ready) remove_ready(t);
@@ -146,6 +153,7 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
     if (t.state == ThreadState::SendBlocked) --servers_[t.wait_server].blocked_senders;
     if (&t == current_) current_ = nullptr;
     t.state = ThreadState::Free;
+    t.handler = 0;
     ++t.generation;  // outstanding message handles to it are now stale
   }
   proc.thread_count = 0;
@@ -216,7 +224,9 @@ void Kernel::check_invariants() {
   for (Pid pid = 1; pid < kMaxProcesses; ++pid) {
     uint32_t n = 0;
     for (const Thread& t : threads_) n += t.state != ThreadState::Free && t.pid == pid;
-    KASSERT(n == processes_[pid].thread_count);
+    const Process& proc = processes_[pid];
+    const bool irq_context = proc.state == ProcessState::Alive && proc.irq_thread != kNone;
+    KASSERT(n == proc.thread_count + (irq_context ? 1u : 0u));
   }
 }
 

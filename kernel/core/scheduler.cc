@@ -160,7 +160,8 @@ void Kernel::tick(uint64_t now) {
       make_ready(t);
     }
   }
-  if (current_ != nullptr && any_ready()) yield_current();
+  // A running interrupt handler is not preempted (irq_tick() bounds it instead).
+  if (current_ != nullptr && !current_->handler && any_ready()) yield_current();
 }
 
 }  // namespace courier

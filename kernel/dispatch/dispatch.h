@@ -25,6 +25,10 @@ constexpr uint32_t killed_exit_code(uint32_t cause) { return 128 + (cause & 0x3f
 // The platform's timer tick: wakes sleepers, preempts. `now` is in timer ticks.
 void timer(Kernel& k, uint64_t now);
 
+// An external interrupt is pending at the hart: take one line from the controller and route it
+// (an upcall into the owning process, abi/irq.h).
+void external_interrupt(Kernel& k);
+
 // The hart would otherwise idle: drain every thread's batch ring (FlexSC).
 void drain_rings(Kernel& k);
 

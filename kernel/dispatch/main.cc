@@ -35,6 +35,7 @@ extern "C" [[noreturn]] void kernel_main() {
   using namespace courier;
   const platform::Ram ram = platform::ram();
   arch::init_kernel_space(ram.base, ram.size);
+  platform::init_irq();
   kprintf("Courier kernel %s (config %s) on %s\n", COURIER_VERSION, COURIER_CONFIG,
           platform::name());
   boot_hook();

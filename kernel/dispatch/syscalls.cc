@@ -6,6 +6,7 @@
 // leaves out. This file is the only one that knows which paths exist.
 #include "batch.h"
 #include "copy.h"
+#include "courier/abi/irq.h"
 #include "courier/abi/lend.h"
 #include "courier/abi/syscall.h"
 #include "courier/core/cause.h"
@@ -81,6 +82,15 @@ Error answer_async(Kernel& k, Pid pid, uint32_t msg, uint32_t r0, uint32_t r1) {
   return Error::Ok;
 }
 
+// A call that may block, made by an interrupt handler: refused at once (abi/irq.h). Checked
+// in the handlers of such calls only, so the others pay nothing for it.
+inline bool refused_in_handler(Thread& t) {
+  if (!t.handler) [[likely]]
+    return false;
+  set_result(t, abi::kErrorInHandler);
+  return true;
+}
+
 void sys_null(Kernel&, Thread& t, const SysArgs&) { set_result(t, Error::Ok); }
 
 void sys_debug_write(Kernel& k, Thread& t, const SysArgs& a) {
@@ -92,13 +102,14 @@ void sys_debug_write(Kernel& k, Thread& t, const SysArgs& a) {
   for (uint32_t done = 0; done < a.a[1];) {
     const uint32_t n = kstd::min<uint32_t>(sizeof chunk, a.a[1] - done);
     (void)k.copy_from_user(t.pid, chunk, a.a[0] + done, n);  // range checked above
-    for (uint32_t i = 0; i < n; ++i) platform::console_putc(chunk[i]);
+    for (uint32_t i = 0; i < n; ++i) kprintf("%c", chunk[i]);
     done += n;
   }
   set_result(t, Error::Ok);
 }
 
 void sys_yield(Kernel& k, Thread& t, const SysArgs&) {
+  if (refused_in_handler(t)) return;
   set_result(t, Error::Ok);
   k.yield_current();
 }
@@ -134,11 +145,13 @@ void sys_create_thread(Kernel& k, Thread& t, const SysArgs& a) {
 }
 
 void sys_exit_thread(Kernel& k, Thread& t, const SysArgs&) {
+  if (refused_in_handler(t)) return;
   if (k.process(t.pid).thread_count == 1) announce_exit(k, t.pid, "exited with code", 0);
   k.exit_current_thread();
 }
 
 void sys_wait_event(Kernel& k, Thread& t, const SysArgs& a) {
+  if (refused_in_handler(t)) return;
   Process& proc = k.process(t.pid);
   t.wake_at = a.a[0] ? platform::now() + uint64_t{a.a[0]} * g_ticks_per_us : 0;
   ++proc.waiting_threads;
@@ -160,6 +173,7 @@ void sys_destroy_server(Kernel& k, Thread& t, const SysArgs& a) {
 }
 
 void sys_connect(Kernel& k, Thread& t, const SysArgs& a) {
+  if (refused_in_handler(t)) return;
   auto r = k.connect(t.pid, a.a);
   if (r.is_err() && r.error() == Error::ServerNotFound) {
     for (int i = 0; i < 4; ++i) t.wait_sid[i] = a.a[i];
@@ -177,14 +191,21 @@ sync::ScalarArgs scalar_args(const SysArgs& a) {
   return sync::ScalarArgs{a.a[0], a.a[1], {a.a[2], a.a[3], a.a[4], a.a[5]}};
 }
 
-void sys_send_scalar(Kernel& k, Thread&, const SysArgs& a) {
+void sys_send_scalar(Kernel& k, Thread& t, const SysArgs& a) {
+  if (refused_in_handler(t)) return;
   sync::send_scalar(k, scalar_args(a), sync::WhenFull::Block);
 }
 void sys_try_send_scalar(Kernel& k, Thread&, const SysArgs& a) {
   sync::send_scalar(k, scalar_args(a), sync::WhenFull::Fail);
 }
-void sys_call_scalar(Kernel& k, Thread&, const SysArgs& a) { sync::call_scalar(k, scalar_args(a)); }
-void sys_receive(Kernel& k, Thread&, const SysArgs& a) { sync::receive(k, a.a[0], true); }
+void sys_call_scalar(Kernel& k, Thread& t, const SysArgs& a) {
+  if (refused_in_handler(t)) return;
+  sync::call_scalar(k, scalar_args(a));
+}
+void sys_receive(Kernel& k, Thread& t, const SysArgs& a) {
+  if (refused_in_handler(t)) return;
+  sync::receive(k, a.a[0], true);
+}
 void sys_try_receive(Kernel& k, Thread&, const SysArgs& a) { sync::receive(k, a.a[0], false); }
 void sys_reply(Kernel& k, Thread& t, const SysArgs& a) {
   if (a.a[0] & kAsyncHandleBit)
@@ -192,6 +213,7 @@ void sys_reply(Kernel& k, Thread& t, const SysArgs& a) {
   sync::reply(k, a.a[0], a.a[1], a.a[2]);
 }
 void sys_reply_and_receive_next(Kernel& k, Thread& t, const SysArgs& a) {
+  if (refused_in_handler(t)) return;
   if (a.a[1] & kAsyncHandleBit) {
     // Answer the batched call, then receive as usual (the caller is not waiting to run).
     if (k.owned_server(t.pid, a.a[0]) == nullptr) return set_result(t, Error::InvalidHandle);
@@ -201,7 +223,8 @@ void sys_reply_and_receive_next(Kernel& k, Thread& t, const SysArgs& a) {
   sync::reply_and_receive(k, a.a[0], a.a[1], a.a[2], a.a[3]);
 }
 
-void sys_lend_memory(Kernel& k, Thread&, const SysArgs& a) {
+void sys_lend_memory(Kernel& k, Thread& t, const SysArgs& a) {
+  if (refused_in_handler(t)) return;
   const lend::Args args{a.a[0], a.a[1], a.a[2] & abi::kLendKindMask, a.a[3], a.a[4],
                         a.a[5], a.a[6]};
   if (a.a[2] & ~(abi::kLendKindMask | abi::kLendByCopy))
@@ -330,11 +353,13 @@ struct RunEntry {
 };
 
 void sys_ring_setup(Kernel& k, Thread& t, const SysArgs& a) {
+  if (refused_in_handler(t)) return;
   if constexpr (!kBatchPath) return set_result(t, Error::NotSupported);
   set_result(t, batch::setup(k, t, a.a[0]));
 }
 
 void sys_ring_enter(Kernel& k, Thread& t, const SysArgs& a) {
+  if (refused_in_handler(t)) return;
   if constexpr (!kBatchPath) return set_result(t, Error::NotSupported);
   const uint32_t want = a.a[0];
   auto r = batch::drain(k, t, RunEntry{});
@@ -349,6 +374,31 @@ void sys_ring_enter(Kernel& k, Thread& t, const SysArgs& a) {
   if (want != 0 && k.completions_available(t) < want && t.ring_reserved != 0) {
     k.block_current(ThreadState::RingWait);  // woken when a pending entry completes
   }
+}
+
+void sys_claim_interrupt(Kernel& k, Thread& t, const SysArgs& a) {
+  answer(t, k.claim_interrupt(t.pid, a.a[0], a.a[1], a.a[2]));
+}
+void sys_free_interrupt(Kernel& k, Thread& t, const SysArgs& a) {
+  answer(t, k.free_interrupt(t.pid, a.a[0]));
+}
+
+void sys_kernel_log(Kernel& k, Thread& t, const SysArgs& a) {
+  auto attached = k.attach_log_reader(t.pid, a.a[0]);
+  if (attached.is_err()) return set_result(t, attached.error());
+  auto ok = k.check_user_range(t.pid, a.a[1], a.a[2], true);
+  if (ok.is_err()) return set_result(t, ok.error());
+  char chunk[128];
+  uint32_t done = 0, lost = 0, lost_now = 0;
+  while (done < a.a[2] && klog::unread() != 0) {
+    const uint32_t n = klog::read(chunk, kstd::min<uint32_t>(sizeof chunk, a.a[2] - done),
+                                  &lost_now);
+    lost += lost_now;
+    (void)k.copy_to_user(t.pid, a.a[1] + done, chunk, n);  // range checked above
+    done += n;
+  }
+  if (klog::unread() == 0) k.log_drained();
+  set_result(t, Error::Ok, done, lost);
 }
 
 void sys_process_info(Kernel& k, Thread& t, const SysArgs&) {
@@ -397,6 +447,7 @@ void syscall(Kernel& k) {
   // FlexSC: any trap of a thread with a ring also drains it (ring_enter already did).
   if (t.ring_va != 0) [[unlikely]]
     drain_after_syscall(k, t, number);
+  k.notify_log_reader();
 }
 
 void drain_rings(Kernel& k) {
@@ -410,16 +461,39 @@ void drain_rings(Kernel& k) {
 void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval) {
   Thread& t = *k.current();
   const Pid pid = t.pid;
-  kprintf("[kernel] process %u (%s) killed: %s at pc %08x, tval %08x\n", pid, k.process(pid).name,
-          cause_name(cause), pc, tval);
+  // A handler returning: its fetch from kIrqReturnAddress (abi/irq.h).
+  if (t.handler && pc == abi::kIrqReturnAddress &&
+      (cause == static_cast<uint32_t>(Cause::InstrPageFault) ||
+       cause == static_cast<uint32_t>(Cause::InstrAccessFault))) {
+    k.interrupt_return();
+    return k.notify_log_reader();
+  }
+  kprintf("[kernel] process %u (%s) killed: %s%s at pc %08x, tval %08x\n", pid,
+          k.process(pid).name, t.handler ? "interrupt handler: " : "", cause_name(cause), pc,
+          tval);
   k.destroy_process(pid, killed_exit_code(cause));
+  k.notify_log_reader();
 }
 
 void timer(Kernel& k, uint64_t now) {
   if constexpr (kBatchPath) {
     if (Thread* t = k.current(); t != nullptr && t->ring_va != 0) (void)batch::drain(k, *t, RunEntry{});
   }
+  if (k.irq_tick()) {
+    const Pid pid = k.current()->pid;
+    kprintf("[kernel] process %u (%s) killed: interrupt handler of line %u overran its budget\n",
+            pid, k.process(pid).name, k.active_irq());
+    k.destroy_process(pid, killed_exit_code(static_cast<uint32_t>(Irq::STimer) | kCauseInterrupt));
+  }
   k.tick(now);
+  k.notify_log_reader();
+}
+
+void external_interrupt(Kernel& k) {
+  // One line per entry: if more are pending, the hart traps again at once (or the idle loop
+  // comes back), after the handler this one starts has returned.
+  const uint32_t line = platform::irq_claim();
+  if (line != 0) k.interrupt(line);
 }
 
 }  // namespace courier::dispatch

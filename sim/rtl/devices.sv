@@ -1,8 +1,9 @@
 // The SoC's small devices, register-compatible with what QEMU virt offers at the same
 // addresses: CLINT (msip, mtimecmp, mtime), a PLIC subset (priorities, pending, per-context
 // enables, thresholds, claim/complete for context 0 = M and 1 = S), a 16550 UART that is always
-// ready to transmit, and SiFive's test finisher. Reads are combinational on the request; the SoC
-// registers them. Harness callbacks (console bytes, exit) go through DPI.
+// ready to transmit, the Goldfish RTC, and SiFive's test finisher. Reads are combinational on
+// the request and the SoC registers them (the RTC registers its own answer). Harness callbacks
+// (console bytes, exit) go through DPI.
 
 module clint #(parameter int TIME_DIV = 10) (
   input  logic        clk,
@@ -174,6 +175,92 @@ module uart (
       end else begin
         if (wstrb[0]) mcr <= wdata[7:0];
         if (wstrb[3]) scr <= wdata[31:24];
+      end
+    end
+  end
+endmodule
+
+// Goldfish RTC, as QEMU 7.2's hw/rtc/goldfish_rtc.c (QEMU virt: 0x0010_1000, PLIC source 11).
+// Registers (32-bit): 0x00 TIME_LOW (reading it latches the high half), 0x04 TIME_HIGH (the
+// latched half), 0x08 ALARM_LOW (writing it arms the alarm at {ALARM_HIGH, value}; an alarm at
+// or before the current time fires at once), 0x0c ALARM_HIGH, 0x10 IRQ_ENABLED (bit 0),
+// 0x14 CLEAR_ALARM (disarms; a fired alarm stays pending), 0x18 ALARM_STATUS (1 while armed),
+// 0x1c CLEAR_INTERRUPT. Writing TIME_LOW/TIME_HIGH sets that half of the current time. A fired
+// alarm sets the interrupt pending; the line is pending && IRQ_ENABLED, a level that holds until
+// CLEAR_INTERRUPT. Offset decoding and access-size faults are the SoC's.
+//
+// Time is in nanoseconds derived from the CLINT's mtime: TIME = mtime * NS_PER_TICK + offset,
+// 100 ns per tick of the nominal 10 MHz timebase (whatever TIME_DIV is), so the RTC and `time`
+// agree. The offset is QEMU's tick_offset: 0 at reset (QEMU starts at the host's Unix time),
+// moved by writes to TIME. Unlike on QEMU, a write to mtime moves the RTC as well.
+//
+// Cheap to simulate: the nanosecond arithmetic (a multiply, and a divide to turn the alarm into
+// an mtime value) runs only on an access, and the read answer is registered here, so the only
+// per-cycle work is comparing mtime with the armed alarm's tick.
+module goldfish_rtc #(parameter int NS_PER_TICK = 100) (
+  input  logic        clk,
+  input  logic        rst,
+  input  logic        sel,
+  input  logic        we,
+  input  logic [4:0]  addr,     // byte offset in the register block (0x00 .. 0x20)
+  input  logic [31:0] wdata,
+  input  logic [63:0] mtime,
+  output logic [31:0] rdata,    // the answer to a read, valid the cycle after the request
+  output logic        irq
+);
+  logic [63:0] offset, alarm_next, alarm_tick;
+  logic [31:0] time_high;
+  logic        alarm_running, irq_pending, irq_enabled;
+  assign irq = irq_pending && irq_enabled;
+
+  always_ff @(posedge clk) begin
+    logic [63:0] now, alarm, rel;
+    if (rst) begin
+      offset <= 64'd0; alarm_next <= 64'd0; alarm_tick <= 64'd0; time_high <= 32'd0;
+      alarm_running <= 1'b0; irq_pending <= 1'b0; irq_enabled <= 1'b0; rdata <= 32'd0;
+    end else begin
+      // The armed alarm fires when mtime reaches alarm_tick (= its time, rounded up to a tick).
+      if (alarm_running && mtime >= alarm_tick) begin
+        alarm_running <= 1'b0;
+        irq_pending <= 1'b1;
+      end
+      if (sel) begin
+        now = mtime * 64'(NS_PER_TICK) + offset;
+        if (!we) begin
+          unique case (addr[4:2])
+            3'd0: begin rdata <= now[31:0]; time_high <= now[63:32]; end
+            3'd1: rdata <= time_high;
+            3'd2: rdata <= alarm_next[31:0];
+            3'd3: rdata <= alarm_next[63:32];
+            3'd4: rdata <= {31'd0, irq_enabled};
+            3'd6: rdata <= {31'd0, alarm_running};
+            default: rdata <= 32'd0;   // CLEAR_ALARM, CLEAR_INTERRUPT, 0x20
+          endcase
+        end else begin
+          unique case (addr[4:2])
+            3'd0: offset <= offset + ({now[63:32], wdata} - now);
+            3'd1: offset <= offset + ({wdata, now[31:0]} - now);
+            3'd2: begin
+              alarm = {alarm_next[63:32], wdata};
+              alarm_next[31:0] <= wdata;
+              if (alarm <= now) begin
+                alarm_running <= 1'b0;
+                irq_pending <= 1'b1;
+              end else begin
+                // QEMU arms its timer at alarm - tick_offset on the clock, so later writes to
+                // TIME do not move an armed alarm; the same holds here.
+                rel = alarm - offset;
+                alarm_tick <= rel / 64'(NS_PER_TICK) + 64'(rel % 64'(NS_PER_TICK) != 64'd0);
+                alarm_running <= 1'b1;
+              end
+            end
+            3'd3: alarm_next[63:32] <= wdata;
+            3'd4: irq_enabled <= wdata[0];
+            3'd5: alarm_running <= 1'b0;
+            3'd7: irq_pending <= 1'b0;
+            default: ;
+          endcase
+        end
       end
     end
   end

@@ -31,6 +31,8 @@ namespace {
 
 constexpr uint32_t kSieStie = 1u << 5;
 constexpr uint32_t kSipStip = 1u << 5;
+constexpr uint32_t kSieSeie = 1u << 9;
+constexpr uint32_t kSipSeip = 1u << 9;
 // Time slice: 10 ms of the platform timer.
 constexpr uint64_t kSliceTicks = platform::kTimerHz / 100;
 
@@ -40,10 +42,12 @@ void timer_tick() {
   dispatch::timer(g_kernel, now);
 }
 
+// The end of the machine: what the log server has not printed yet goes straight to the UART.
 [[noreturn]] void halt() {
   kprintf("[kernel] %s, halting with code %u\n",
           g_kernel.first_process_ended() ? "process 1 ended" : "no processes left",
           g_kernel.first_exit_code());
+  klog::flush_to_console();
   platform::exit(g_kernel.first_exit_code());
 }
 
@@ -60,7 +64,10 @@ arch::TrapFrame* resume() {
     if (g_kernel.pick_next()) break;
     arch::activate_kernel_space();
     asm volatile("wfi");
-    if (CSR_READ(sip) & kSipStip) timer_tick();
+    const uint32_t pending = CSR_READ(sip);
+    if (pending & kSipSeip) dispatch::external_interrupt(g_kernel);
+    if (pending & kSipStip) timer_tick();
+    g_kernel.notify_log_reader();
   }
   Thread& next = *g_kernel.current();
   arch::switch_space(next.satp);
@@ -68,7 +75,7 @@ arch::TrapFrame* resume() {
 }
 
 void start_timer() {
-  CSR_SET(sie, kSieStie);
+  CSR_SET(sie, kSieStie | kSieSeie);
   arch::set_timer(arch::read_time() + kSliceTicks);
 }
 
@@ -103,16 +110,27 @@ extern "C" courier::arch::TrapFrame* syscall_entry(courier::arch::TrapFrame*) {
   return courier::next_frame();
 }
 
+// A fastpath that succeeded has switched to a thread that is certainly there and ends nothing,
+// so it resumes that thread without next_frame()'s checks.
 extern "C" courier::arch::TrapFrame* fast_call_entry(courier::arch::TrapFrame* frame) {
   using namespace courier;
-  if (!sync::fast_call(g_kernel, *reinterpret_cast<Thread*>(frame))) dispatch::syscall(g_kernel);
+  if (sync::fast_call(g_kernel, *reinterpret_cast<Thread*>(frame))) [[likely]] {
+    Thread* next = g_kernel.current();
+    arch::switch_space(next->satp);
+    return &next->frame;
+  }
+  dispatch::syscall(g_kernel);
   return next_frame();
 }
 
 extern "C" courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* frame) {
   using namespace courier;
-  if (!sync::fast_reply_recv(g_kernel, *reinterpret_cast<Thread*>(frame)))
-    dispatch::syscall(g_kernel);
+  if (sync::fast_reply_recv(g_kernel, *reinterpret_cast<Thread*>(frame))) [[likely]] {
+    Thread* next = g_kernel.current();
+    arch::switch_space(next->satp);
+    return &next->frame;
+  }
+  dispatch::syscall(g_kernel);
   return next_frame();
 }
 
@@ -120,7 +138,9 @@ extern "C" courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* 
 extern "C" courier::arch::TrapFrame* trap_handler(courier::arch::TrapFrame* frame) {
   using namespace courier;
   const uint32_t cause = CSR_READ(scause);
-  if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::STimer))) {
+  if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::SExt))) {
+    dispatch::external_interrupt(g_kernel);
+  } else if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::STimer))) {
     timer_tick();
   } else {
     dispatch::user_fault(g_kernel, cause, frame->pc, CSR_READ(stval));

@@ -19,6 +19,13 @@ struct KernelDevice {
   uintptr_t va;
   uintptr_t pa;
 };
-inline constexpr KernelDevice kKernelDevices[] = {{kUartKernelVa, kUart0}};
+inline constexpr KernelDevice kKernelDevices[] = {{kUartKernelVa, kUart0},
+                                                  {kPlicPriorityVa, kPlicPriority},
+                                                  {kPlicEnableVa, kPlicEnablePage},
+                                                  {kPlicSContextVa, kPlicSContext}};
+
+// The interrupt controller: every line at priority 1 and masked, threshold 0 (call once the
+// kernel's device window is mapped).
+void init_irq();
 
 }  // namespace courier::platform

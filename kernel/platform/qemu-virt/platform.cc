@@ -2,6 +2,8 @@
 // (reached via the M-mode shim once the kernel runs with paging on), timer from the CLINT.
 #include "courier/core/platform.h"
 
+#include "board.h"
+#include "courier/arch/csr.h"
 #include "courier/arch/shim.h"
 #include "memory_map.h"
 
@@ -55,6 +57,43 @@ void m_set_timer(uint64_t deadline) {
 }
 
 uint64_t now() { return arch::read_time(); }
+
+// --- PLIC, through the kernel's device window -----------------------------------------------
+namespace {
+// Safe: the kernel's own global mappings of the PLIC pages (board.h), present once paging is on.
+volatile uint32_t* plic_word(uintptr_t va) { return reinterpret_cast<volatile uint32_t*>(va); }
+constinit uint32_t enabled_lines = 0;  // the S context's enable word, mirrored
+constexpr uint32_t kSieSeie = 1u << 9;
+}  // namespace
+
+void init_irq() {
+  for (uint32_t line = 1; line < kIrqLines; ++line) plic_word(kPlicPriorityVa)[line] = 1;
+  enabled_lines = 0;
+  *plic_word(kPlicEnableVa + kPlicSEnableOffset) = 0;
+  plic_word(kPlicSContextVa)[0] = 0;  // threshold: every priority above 0 interrupts
+}
+
+uint32_t irq_lines() { return kIrqLines; }
+
+void irq_enable(uint32_t line, bool on) {
+  if (on) {
+    enabled_lines |= 1u << line;
+  } else {
+    enabled_lines &= ~(1u << line);
+  }
+  *plic_word(kPlicEnableVa + kPlicSEnableOffset) = enabled_lines;
+}
+
+uint32_t irq_claim() { return plic_word(kPlicSContextVa)[1]; }
+void irq_complete(uint32_t line) { plic_word(kPlicSContextVa)[1] = line; }
+
+void irq_mask_all(bool masked) {
+  if (masked) {
+    CSR_CLEAR(sie, kSieSeie);
+  } else {
+    CSR_SET(sie, kSieSeie);
+  }
+}
 
 Ram ram() { return Ram{kRamBase, kRamSize}; }
 

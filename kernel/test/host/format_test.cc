@@ -40,10 +40,38 @@ TEST(Format, TruncatesAndReportsFullLength) {
   EXPECT_EQ(one[0], '\0');
 }
 
-TEST(Console, KprintfGoesToThePlatformConsole) {
+TEST(Console, KprintfGoesToTheKernelLogNotTheUart) {
   courier::test::console_output.clear();
+  courier::klog::reset();
   courier::kprintf("[kernel] process %u (%s) exited\n", 3u, "init");
-  EXPECT_EQ(courier::test::console_output, "[kernel] process 3 (init) exited\n");
+  EXPECT_EQ(courier::test::console_output, "");
+  char buf[64] = {};
+  uint32_t lost = 7;
+  const uint32_t n = courier::klog::read(buf, sizeof buf, &lost);
+  EXPECT_EQ(std::string(buf, n), "[kernel] process 3 (init) exited\n");
+  EXPECT_EQ(lost, 0u);
+  EXPECT_EQ(courier::klog::unread(), 0u);
+}
+
+TEST(Console, TheKernelLogKeepsTheNewestBytesAndCountsTheLost) {
+  courier::klog::reset();
+  for (uint32_t i = 0; i < courier::klog::kSize + 10; ++i) courier::kprintf("%c", 'a' + i % 26);
+  EXPECT_EQ(courier::klog::unread(), courier::klog::kSize);
+  char first = 0;
+  uint32_t lost = 0;
+  EXPECT_EQ(courier::klog::read(&first, 1, &lost), 1u);
+  EXPECT_EQ(lost, 10u);
+  EXPECT_EQ(first, 'a' + 10 % 26);  // the 10 oldest bytes went
+  courier::klog::reset();
+}
+
+TEST(Console, FlushToConsoleWritesWhatIsUnreadToTheUart) {
+  courier::klog::reset();
+  courier::test::console_output.clear();
+  courier::kprintf("last words\n");
+  courier::klog::flush_to_console();
+  EXPECT_EQ(courier::test::console_output, "last words\n");
+  EXPECT_EQ(courier::klog::unread(), 0u);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ namespace kstd {
 
 namespace courier::test {
 std::string console_output;
+FakeIrqController g_irq;
 }  // namespace courier::test
 
 namespace courier::platform {
@@ -31,4 +32,22 @@ void console_putc(char c) { test::console_output.push_back(c); }
 Ram ram() { return Ram{0x80000000u, 4u << 20}; }
 uint64_t now() { return 0; }
 const char* name() { return "host"; }
+
+uint32_t irq_lines() { return test::FakeIrqController::kLines; }
+void irq_enable(uint32_t line, bool on) { test::g_irq.enabled[line] = on; }
+uint32_t irq_claim() {
+  for (uint32_t line = 1; line < test::FakeIrqController::kLines; ++line) {
+    if (test::g_irq.pending[line] && test::g_irq.enabled[line] && !test::g_irq.in_service[line]) {
+      test::g_irq.pending[line] = false;
+      test::g_irq.in_service[line] = true;
+      return line;
+    }
+  }
+  return 0;
+}
+void irq_complete(uint32_t line) {
+  test::g_irq.in_service[line] = false;
+  ++test::g_irq.completions;
+}
+void irq_mask_all(bool masked) { test::g_irq.hart_masked = masked; }
 }  // namespace courier::platform

@@ -6,4 +6,16 @@
 namespace courier::test {
 // Everything the kernel console printed since the test last cleared it.
 extern std::string console_output;
+
+// A PLIC stand-in: lines a test raises (pending), what the kernel enabled, and what it has
+// claimed and not completed yet (in service).
+struct FakeIrqController {
+  static constexpr unsigned kLines = 32;
+  bool pending[kLines] = {};
+  bool enabled[kLines] = {};
+  bool in_service[kLines] = {};
+  bool hart_masked = false;
+  unsigned completions = 0;
+};
+extern FakeIrqController g_irq;
 }  // namespace courier::test

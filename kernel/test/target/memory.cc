@@ -27,8 +27,10 @@ int main() {
                      "protect what is not mapped");
   test::expect_error(sys::map_physical(0x80100000, 0, 4096, kRw).error, Error::AccessDenied,
                      "map_physical of RAM");
-  test::expect_error(sys::map_physical(0x10000000, 0, 4096, kRw).error, Error::AccessDenied,
-                     "map_physical of the kernel console");
+  test::expect_error(sys::map_physical(0x10000000, 0, 4096, kRw).error, Error::AlreadyExists,
+                     "map_physical of the UART (the log server's)");
+  test::expect_error(sys::map_physical(0x0c000000, 0, 4096, kRw).error, Error::AccessDenied,
+                     "map_physical of the interrupt controller (the kernel's)");
   test::expect_error(sys::debug_write(0x80000000, 4).error, Error::BadAddress,
                      "debug_write of kernel memory");
 

@@ -21,8 +21,13 @@ int main() {
   uint32_t tid = 0;
   test::expect_error(courier::spawn_thread(spinner, 0, 4096, courier::abi::kDefaultPriority, &tid),
                      courier::abi::Error::Ok, "spawn a spinner at the same priority");
-  while (counter < 100000) main_progress = main_progress + 1;
-  test::check(counter >= 100000 && main_progress > 0, "both threads ran without yielding");
+  // Printing (above) blocks in the log server, so the spinner may be far ahead already: count
+  // from here. The main thread spins until the spinner has advanced, never yielding.
+  const uint32_t start = counter;
+  do {
+    main_progress = main_progress + 1;
+  } while (counter < start + 100000);
+  test::check(counter >= start + 100000 && main_progress > 0, "both threads ran without yielding");
   const uint32_t seen = counter;
   while (counter == seen) {
   }

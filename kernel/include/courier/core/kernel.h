@@ -159,6 +159,32 @@ class Kernel {
   // Process death: settle every lend `pid` takes part in (DESIGN.md §2 "Death").
   void reclaim_lends(Pid pid);
 
+  // --- interrupts (abi/irq.h) ----------------------------------------------------------------
+  kstd::Result<void, abi::Error> claim_interrupt(Pid pid, uint32_t line, uint32_t handler,
+                                                 uint32_t arg);
+  kstd::Result<void, abi::Error> free_interrupt(Pid pid, uint32_t line);
+  // The controller delivered `line` (claimed there): upcall its owner's handler, preempting the
+  // current thread, or mask the line if nobody should see it now.
+  void interrupt(uint32_t line);
+  // The running handler returned: the line is completed, its context idles, the interrupted
+  // thread resumes (or whatever is most urgent).
+  void interrupt_return();
+  // The line whose handler is running (0: none). current() is then that handler's context.
+  uint32_t active_irq() const { return active_irq_; }
+  // Per timer tick: lines masked for a storm are unmasked. True if the running handler has
+  // overrun its budget (its process must end).
+  bool irq_tick();
+  const IrqLine& irq_line(uint32_t line) const { return irq_lines_[line]; }
+
+  // --- the kernel log's reader (core/console.h, abi/log.h) -----------------------------------
+  // Makes `pid`'s server `handle` the reader of the kernel log, unless a live server of another
+  // process already is (AccessDenied).
+  kstd::Result<void, abi::Error> attach_log_reader(Pid pid, uint32_t handle);
+  // At the end of a kernel entry: if the log holds unread bytes and its reader has not been
+  // told yet, post it a kLogKernelNotice (a full queue is retried at the next entry).
+  void notify_log_reader();
+  void log_drained() { log_notice_pending_ = false; }
+
   // --- checks --------------------------------------------------------------------------------
   // Recounts frame ownership against every page table and object table; panics on a mismatch.
   void check_invariants();
@@ -173,6 +199,7 @@ class Kernel {
   kstd::Result<Pid, abi::Error> create_process(const abi::ArchiveProcess& p, const BootArchive& a);
   void release_frame(Pid pid, const Mapping& m);
   void kill_server(uint16_t s);
+  void release_interrupts(Pid pid);
 
   // Hot scalars first: they are read on every IPC fastpath, at small offsets.
   Tid ready_head_[abi::kPriorities] = {};
@@ -186,6 +213,12 @@ class Kernel {
   Server servers_[kMaxServers] = {};
   Lend lends_[kMaxLends] = {};
   AsyncCall asyncs_[kMaxAsync] = {};
+  IrqLine irq_lines_[kMaxIrqLines] = {};
+  uint16_t log_server_ = kNone;  // the kernel log's reader, and its generation when attached
+  uint16_t log_server_gen_ = 0;
+  bool log_notice_pending_ = false;
+  uint32_t active_irq_ = 0;  // the line whose handler runs now
+  uint32_t irq_ticks_ = 0;   // timer ticks seen while it runs
   uint64_t rng_ = 0x9e3779b97f4a7c15ull;
   uint64_t now_ = 0;
   // MMIO claimed through map_physical: which process owns each claimed page.

@@ -37,6 +37,7 @@ enum class ThreadState : uint8_t {
   Connecting,   // blocked in connect until a server with `wait_sid` exists; retries when woken
   Waiting,      // blocked in wait_event until a message or `wake_at`
   RingWait,     // blocked in ring_enter until a completion is posted to its ring
+  IrqIdle,      // a process's interrupt context between upcalls (abi/irq.h)
 };
 
 struct Thread {
@@ -44,7 +45,7 @@ struct Thread {
   ThreadState state;
   uint8_t priority;
   uint8_t call_received;  // Calling: 1 once the server has received the message
-  uint8_t pad;
+  uint8_t handler;  // 1: the process's interrupt context (never blocks; abi/irq.h)
   Pid pid;
   uint32_t generation;     // bumped on every call and on reuse; low 16 bits go into handles
   uint16_t wait_server;    // server index this thread waits on, or kNone
@@ -79,6 +80,18 @@ struct Process {
   AddressSpace space;
   Connection connections[kMaxConnections];
   uint32_t heap_hint;  // where map_memory starts looking for free space
+  Tid irq_thread;      // its interrupt context, made at the first claim_interrupt (kNone: none)
+  uint32_t irq_gp, irq_tp;  // gp and tp the handlers run with (the claiming thread's)
+};
+
+// An interrupt line of the platform's controller, and who handles it (abi/irq.h).
+inline constexpr uint32_t kMaxIrqLines = 32;  // lines 1 .. kMaxIrqLines - 1; 0 means "none"
+struct IrqLine {
+  Pid owner;         // 0: unclaimed (and masked)
+  bool throttled;    // masked for the rest of this tick: it fired too often (a storm)
+  uint16_t fired;    // upcalls in the current tick
+  uint32_t handler;  // entry point in the owner
+  uint32_t arg;
 };
 
 struct Message {

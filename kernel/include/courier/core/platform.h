@@ -32,4 +32,13 @@ uint64_t now();
 // A short name for the banner and reports, e.g. "qemu-virt".
 const char* name();
 
+// The interrupt controller (a PLIC on qemu-virt and the sim SoC), as the kernel routes it to
+// userspace (abi/irq.h). Lines are 1 .. irq_lines() - 1.
+uint32_t irq_lines();
+void irq_enable(uint32_t line, bool on);
+uint32_t irq_claim();  // the highest-priority pending enabled line, now claimed; 0 if none
+void irq_complete(uint32_t line);
+// Masks (or unmasks) every external interrupt at the hart while a handler runs.
+void irq_mask_all(bool masked);
+
 }  // namespace courier::platform

@@ -1,0 +1,47 @@
+// abi/irq.h — interrupts handled in userspace (DESIGN.md §2 "Interrupts").
+//
+// A driver maps its device with map_physical and claims its interrupt line with
+// claim_interrupt(line, handler, arg). From then on the kernel only routes: when the line
+// fires, the kernel takes it from the platform's interrupt controller and upcalls
+//
+//     void handler(uint32_t line, uint32_t arg);
+//
+// in the owning process, in the process's interrupt context: its own thread, on its own stack
+// (kIrqStackTop, mapped by the first claim), with gp and tp as they were in the thread that
+// claimed, and with every other interrupt line masked until it returns. The interrupted thread
+// keeps its place and resumes afterwards.
+//
+// Rules for the handler:
+//   - it returns by returning: the kernel sets ra to kIrqReturnAddress, an address no process
+//     can execute, and a fetch from there by the interrupt context is the return. The line is
+//     then completed (unmasked) at the interrupt controller. A level-triggered device must be
+//     quietened by the handler, or it fires again at once.
+//   - it may only make non-blocking calls (try_send_scalar, try_receive, reply, return_memory,
+//     map/unmap, claim/free_interrupt, ...). A call that could block (send_scalar,
+//     call_scalar, receive, lend_memory, wait_event, connect, yield, ring_enter, ...) answers
+//     kErrorInHandler (Error::AccessDenied) at once, without blocking.
+//   - it is not preempted, but it has a budget: still running at the second timer tick after
+//     it started (10 to 20 ms), its process is ended, as is a process whose handler faults.
+//     Either way the line is freed and masked, and the kernel goes on.
+//   - a line that fires more than kIrqStormBudget times within one timer tick (10 ms) is
+//     masked until the next tick, so an interrupt storm cannot starve the rest of the system.
+#pragma once
+
+#include <stdint.h>
+
+#include "courier/abi/error.h"
+
+namespace courier::abi {
+
+// Where a handler returns to (never executable by a process: it lies in kernel space).
+inline constexpr uint32_t kIrqReturnAddress = 0xffff'f000;
+// The interrupt context's stack: [kIrqStackTop - kIrqStackSize, kIrqStackTop), mapped read/write
+// into the process at its first claim_interrupt, and counted against its pages.
+inline constexpr uint32_t kIrqStackTop = 0x7fff'e000;
+inline constexpr uint32_t kIrqStackSize = 0x2000;
+// Upcalls of one line per timer tick before the line is masked until the next tick.
+inline constexpr uint32_t kIrqStormBudget = 128;
+// What a blocking syscall answers when made from a handler.
+inline constexpr Error kErrorInHandler = Error::AccessDenied;
+
+}  // namespace courier::abi

@@ -1,0 +1,158 @@
+// irq.cc — interrupts routed to userspace (abi/irq.h, DESIGN.md §2 "Interrupts").
+//
+// The kernel owns the interrupt controller and nothing else about a device. A process claims a
+// line with a handler; when the line fires, the kernel switches to the process's interrupt
+// context (a thread of its own that never blocks), pointed at the handler with the line and the
+// argument, on the interrupt stack, with ra = kIrqReturnAddress. Every external interrupt stays
+// masked at the hart until the handler returns (one handler at a time, never nested); the
+// preempted thread goes back to the front of its run queue, so it loses nothing but the time.
+//
+// Robustness (DESIGN.md §8): a line with no owner is masked; a line that fires more than
+// kIrqStormBudget times in a tick is masked until the next tick; a handler that faults or
+// overruns its budget ends its process, and death frees and masks the process's lines and
+// completes the one in service, so the controller never stays stuck.
+#include "courier/abi/irq.h"
+
+#include "courier/core/kernel.h"
+#include "courier/core/platform.h"
+#include "courier/kstd/assert.h"
+
+namespace courier {
+
+namespace {
+// Ticks a handler may see before its process is ended: the first may come right after the
+// upcall, so a handler has at least one full time slice.
+constexpr uint32_t kHandlerTicks = 2;
+}  // namespace
+
+kstd::Result<void, abi::Error> Kernel::claim_interrupt(Pid pid, uint32_t line, uint32_t handler,
+                                                       uint32_t arg) {
+  using abi::Error;
+  if (line == 0 || line >= kMaxIrqLines || line >= platform::irq_lines())
+    return kstd::err(Error::InvalidArgument);
+  Process& proc = processes_[pid];
+  const auto code = proc.space.lookup(kstd::VirtAddr(handler));
+  if ((handler & 3) || !code || !(code->flags & kMemX) || code->borrowed)
+    return kstd::err(Error::BadAddress);
+  if (irq_lines_[line].owner != 0) return kstd::err(Error::AlreadyExists);
+
+  if (proc.irq_thread == kNone) {
+    // The first claim makes the interrupt context: its stack, then a thread slot that is not
+    // one of the process's threads (it never runs except in a handler).
+    Tid slot = kNone;
+    for (Tid i = 0; i < kMaxThreads; ++i) {
+      if (threads_[i].state == ThreadState::Free) {
+        slot = i;
+        break;
+      }
+    }
+    if (slot == kNone) return kstd::err(Error::LimitReached);
+    KTRY_VOID(map_memory(pid, abi::kIrqStackTop - abi::kIrqStackSize, abi::kIrqStackSize,
+                         kMemR | kMemW));
+    Thread& t = threads_[slot];
+    const uint32_t gen = t.generation + 1;
+    t = Thread{};
+    t.tid = slot;
+    t.generation = gen;
+    t.pid = pid;
+    t.satp = proc.space.satp();
+    t.lend = kNoLend;
+    t.priority = 0;
+    t.handler = 1;
+    t.wait_server = kNone;
+    t.next = t.prev = kNone;
+    t.state = ThreadState::IrqIdle;
+    proc.irq_thread = slot;
+  }
+  if (current_ != nullptr && current_->pid == pid) {
+    proc.irq_gp = current_->frame.x[3];
+    proc.irq_tp = current_->frame.x[4];
+  }
+  irq_lines_[line] = IrqLine{pid, false, 0, handler, arg};
+  platform::irq_enable(line, true);
+  return {};
+}
+
+kstd::Result<void, abi::Error> Kernel::free_interrupt(Pid pid, uint32_t line) {
+  if (line == 0 || line >= kMaxIrqLines || line >= platform::irq_lines())
+    return kstd::err(abi::Error::InvalidArgument);
+  if (irq_lines_[line].owner != pid) return kstd::err(abi::Error::AccessDenied);
+  platform::irq_enable(line, false);
+  irq_lines_[line] = IrqLine{};
+  return {};  // if its handler is running, the line is still completed when it returns
+}
+
+void Kernel::interrupt(uint32_t line) {
+  if (line == 0 || line >= kMaxIrqLines) return;
+  IrqLine& l = irq_lines_[line];
+  if (l.owner == 0 || active_irq_ != 0) {
+    // Nobody to run it (or, which the hart's mask rules out, a handler already running): keep
+    // the device from firing again until someone claims the line.
+    platform::irq_enable(line, false);
+    platform::irq_complete(line);
+    return;
+  }
+  if (++l.fired > abi::kIrqStormBudget) {
+    platform::irq_enable(line, false);
+    platform::irq_complete(line);
+    l.throttled = true;
+    return;
+  }
+  Process& proc = processes_[l.owner];
+  Thread& h = threads_[proc.irq_thread];
+  KASSERT(h.state == ThreadState::IrqIdle);
+  if (current_ != nullptr) enqueue_ready(*current_, true);  // keeps its place
+  h.frame.pc = l.handler;
+  h.frame.x[1] = abi::kIrqReturnAddress;
+  h.frame.x[2] = abi::kIrqStackTop;
+  h.frame.x[3] = proc.irq_gp;
+  h.frame.x[4] = proc.irq_tp;
+  h.frame.a(0) = line;
+  h.frame.a(1) = l.arg;
+  h.state = ThreadState::Running;
+  current_ = &h;
+  active_irq_ = line;
+  irq_ticks_ = 0;
+  platform::irq_mask_all(true);
+}
+
+void Kernel::interrupt_return() {
+  KASSERT(active_irq_ != 0 && current_ != nullptr && current_->handler);
+  platform::irq_complete(active_irq_);
+  active_irq_ = 0;
+  current_->state = ThreadState::IrqIdle;
+  current_ = nullptr;
+  platform::irq_mask_all(false);
+  pick_next();
+}
+
+bool Kernel::irq_tick() {
+  for (uint32_t line = 1; line < kMaxIrqLines; ++line) {
+    IrqLine& l = irq_lines_[line];
+    l.fired = 0;
+    if (l.throttled) {
+      l.throttled = false;
+      if (l.owner != 0) platform::irq_enable(line, true);
+    }
+  }
+  return active_irq_ != 0 && ++irq_ticks_ >= kHandlerTicks;
+}
+
+void Kernel::release_interrupts(Pid pid) {
+  for (uint32_t line = 1; line < kMaxIrqLines; ++line) {
+    if (irq_lines_[line].owner != pid) continue;
+    platform::irq_enable(line, false);
+    irq_lines_[line] = IrqLine{};
+  }
+  // Its handler was running (it faulted, overran, or ended the process): complete the line at
+  // the controller, masked, and let the hart take interrupts again.
+  Process& proc = processes_[pid];
+  if (active_irq_ != 0 && proc.irq_thread != kNone && current_ == &threads_[proc.irq_thread]) {
+    platform::irq_complete(active_irq_);
+    active_irq_ = 0;
+    platform::irq_mask_all(false);
+  }
+  proc.irq_thread = kNone;  // its slot is freed with the process's other threads
+}
+
+}  // namespace courier

@@ -1,0 +1,39 @@
+// log_reader.cc — the kernel log's way out: a notice to the userspace server that reads it.
+#include "courier/abi/log.h"
+#include "courier/core/console.h"
+#include "courier/core/kernel.h"
+
+namespace courier {
+
+kstd::Result<void, abi::Error> Kernel::attach_log_reader(Pid pid, uint32_t handle) {
+  Server* s = owned_server(pid, handle);
+  if (s == nullptr) return kstd::err(abi::Error::InvalidHandle);
+  const uint16_t index = static_cast<uint16_t>(handle - 1);
+  if (log_server_ != kNone && log_server_ != index) {
+    const Server& cur = servers_[log_server_];
+    if (cur.state == ServerState::Alive && cur.generation == log_server_gen_)
+      return kstd::err(abi::Error::AccessDenied);
+  }
+  log_server_ = index;
+  log_notice_pending_ = false;
+  log_server_gen_ = s->generation;
+  return {};
+}
+
+void Kernel::notify_log_reader() {
+  if (log_notice_pending_ || log_server_ == kNone || klog::unread() == 0) return;
+  const Server& s = servers_[log_server_];
+  if (s.state != ServerState::Alive || s.generation != log_server_gen_) return;
+  if (!queue_has_room(log_server_)) return;
+  Message m{};
+  m.kind = abi::MessageKind::Scalar;
+  m.id = abi::kLogKernelNotice;
+  m.sender_pid = 0;  // the kernel: no process, so no death ever drops it
+  m.sender_tid = kNone;
+  m.lend = kNoLend;
+  m.async = kNoAsync;
+  post(log_server_, m);
+  log_notice_pending_ = true;
+}
+
+}  // namespace courier
