@@ -29,7 +29,9 @@ void send_line(const char* buf, uint32_t len) {
     uint32_t w[4] = {0, 0, 0, 0};
     for (uint32_t i = 0; i < n; ++i)
       w[i / 4] |= static_cast<uint32_t>(static_cast<uint8_t>(buf[done + i])) << (8 * (i % 4));
-    const bool last = done + n == len;
+    // The line ends with its newline: a print without one leaves the server holding the
+    // partial line, so the next print of this thread continues it.
+    const bool last = done + n == len && buf[len - 1] == '\n';
     const uint32_t id = abi::kLogWrite | (last ? abi::kLogEnd : 0) | (n << 8) | (tid << 16);
     const auto r = sys::call_scalar(g_log_cid, id, w[0], w[1], w[2], w[3]);
     if (r.error != abi::Error::Ok) return to_kernel_log(buf + done, len - done);

@@ -26,6 +26,7 @@ class Rtc {
   // Drops the interrupt line (the alarm that raised it has passed).
   void clear_interrupt() const { r_[kClearInterrupt] = 1; }
   bool valid() const { return r_ != nullptr; }
+  uint32_t base() const { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(r_)); }
 
  private:
   enum : uint32_t {

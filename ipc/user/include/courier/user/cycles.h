@@ -19,4 +19,16 @@ inline uint64_t read_cycles() {
   return (static_cast<uint64_t>(hi) << 32) | lo;
 }
 
+// The platform timer (the `time` CSR: 10 MHz on QEMU virt and the sim SoC), read the same way.
+inline uint64_t read_time() {
+  uint32_t hi, lo, hi2;
+  do {
+    asm volatile("rdtimeh %0" : "=r"(hi));
+    asm volatile("rdtime %0" : "=r"(lo));
+    asm volatile("rdtimeh %0" : "=r"(hi2));
+  } while (hi != hi2);
+  return (static_cast<uint64_t>(hi) << 32) | lo;
+}
+inline constexpr uint64_t kTimeTicksPerMs = 10'000;
+
 }  // namespace courier
