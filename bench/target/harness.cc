@@ -61,19 +61,11 @@ uint32_t fnv1a(const char* s, uint32_t n) {
 // Prints `body` followed by its checksum, as one write.
 void emit(const char* body, uint32_t len) { print("%s crc=%08x\n", body, fnv1a(body, len)); }
 
-}  // namespace
-
-void run(const char* name, Operation op, void* ctx, const Options& opts) {
-  const uint32_t n = opts.samples < kMaxSamples ? opts.samples : kMaxSamples;
-  const uint32_t ops = opts.ops_per_sample ? opts.ops_per_sample : 1;
-  const uint32_t per = opts.per ? opts.per : 1;
-  sample(op, ctx, ops, samples_buf, opts.warmup < n ? opts.warmup : n, opts.setup);
-  sample(nothing, nullptr, ops, overhead_buf, n, nullptr);
-  sample(op, ctx, ops, samples_buf, n, opts.setup);
-  sort(overhead_buf, n);
+// Sorts samples[] and prints their line: per-operation figures after `overhead` is taken off.
+void summarize(const char* name, uint32_t* samples, uint32_t n, uint32_t ops, uint32_t per,
+               uint32_t overhead) {
+  uint32_t* samples_buf = samples;
   sort(samples_buf, n);
-  const uint32_t overhead = overhead_buf[n / 2];
-
   // Per-operation figures in hundredths, after the overhead is taken off each sample.
   uint64_t sum = 0, sumsq = 0;
   for (uint32_t i = 0; i < n; ++i) {
@@ -98,6 +90,23 @@ void run(const char* name, Operation op, void* ctx, const Options& opts) {
                     name, n, ops * per, min, med, static_cast<uint32_t>(mean_x100 / 100),
                     static_cast<uint32_t>(mean_x100 % 100), sd_x100 / 100, sd_x100 % 100, overhead);
   emit(body, len < sizeof body ? static_cast<uint32_t>(len) : sizeof body - 1);
+}
+
+}  // namespace
+
+void run(const char* name, Operation op, void* ctx, const Options& opts) {
+  const uint32_t n = opts.samples < kMaxSamples ? opts.samples : kMaxSamples;
+  const uint32_t ops = opts.ops_per_sample ? opts.ops_per_sample : 1;
+  const uint32_t per = opts.per ? opts.per : 1;
+  sample(op, ctx, ops, samples_buf, opts.warmup < n ? opts.warmup : n, opts.setup);
+  sample(nothing, nullptr, ops, overhead_buf, n, nullptr);
+  sample(op, ctx, ops, samples_buf, n, opts.setup);
+  sort(overhead_buf, n);
+  summarize(name, samples_buf, n, ops, per, overhead_buf[n / 2]);
+}
+
+void report(const char* name, uint32_t* samples, uint32_t n, uint32_t overhead) {
+  summarize(name, samples, n, 1, 1, overhead);
 }
 
 void suite_begin(const char* suite) {

@@ -56,12 +56,6 @@ int main() {
   courier::bench::run("sync/scalar_send", scalar_send, nullptr, Options{201, 4, 64});
   (void)yield_partner.send(0);
   courier::bench::run("sync/yield", yield, nullptr);
-  // DESIGN.md §6 names whose IPC path this kernel does not have: reported as absent, never as
-  // a figure, so reports and comparisons show the gap instead of a zero.
-  static const char* const kNotBuilt[][2] = {
-      {"irq/latency", "userspace interrupts not in this kernel"},
-  };
-  for (const auto& n : kNotBuilt) courier::bench::absent(n[0], n[1]);
   courier::bench::suite_end("sync");
   return 0;
 }

@@ -7,10 +7,11 @@
 // masked at the hart until the handler returns (one handler at a time, never nested); the
 // preempted thread goes back to the front of its run queue, so it loses nothing but the time.
 //
-// Robustness (DESIGN.md §8): a line with no owner is masked; a line that fires more than
-// kIrqStormBudget times in a tick is masked until the next tick; a handler that faults or
-// overruns its budget ends its process, and death frees and masks the process's lines and
-// completes the one in service, so the controller never stays stuck.
+// Robustness (DESIGN.md §8): a line with no owner is masked; a line whose upcalls have used
+// their share of a tick is held until the next tick (its interrupt stays claimed, then is
+// upcalled: nothing is lost); a handler that faults or overruns its time ends its process, and
+// death frees and masks the process's lines and completes the one in service or held, so the
+// controller never stays stuck.
 #include "courier/abi/irq.h"
 
 #include "courier/core/kernel.h"
@@ -68,7 +69,7 @@ kstd::Result<void, abi::Error> Kernel::claim_interrupt(Pid pid, uint32_t line, u
     proc.irq_gp = current_->frame.x[3];
     proc.irq_tp = current_->frame.x[4];
   }
-  irq_lines_[line] = IrqLine{pid, false, 0, handler, arg};
+  irq_lines_[line] = IrqLine{pid, false, false, 0, handler, arg};
   platform::irq_enable(line, true);
   return {};
 }
@@ -78,6 +79,7 @@ kstd::Result<void, abi::Error> Kernel::free_interrupt(Pid pid, uint32_t line) {
     return kstd::err(abi::Error::InvalidArgument);
   if (irq_lines_[line].owner != pid) return kstd::err(abi::Error::AccessDenied);
   platform::irq_enable(line, false);
+  if (irq_lines_[line].deferred) platform::irq_complete(line);  // held: let the controller go
   irq_lines_[line] = IrqLine{};
   return {};  // if its handler is running, the line is still completed when it returns
 }
@@ -92,12 +94,18 @@ void Kernel::interrupt(uint32_t line) {
     platform::irq_complete(line);
     return;
   }
-  if (++l.fired > abi::kIrqStormBudget) {
-    platform::irq_enable(line, false);
-    platform::irq_complete(line);
-    l.throttled = true;
+  if (l.throttled) {
+    // A storm: this line has had its share of the tick. Hold the interrupt, claimed (so the
+    // controller delivers nothing more from the line), and upcall it at the next tick.
+    l.deferred = true;
     return;
   }
+  irq_started_ = platform::now();
+  upcall(line);
+}
+
+void Kernel::upcall(uint32_t line) {
+  IrqLine& l = irq_lines_[line];
   Process& proc = processes_[l.owner];
   Thread& h = threads_[proc.irq_thread];
   KASSERT(h.state == ThreadState::IrqIdle);
@@ -118,6 +126,9 @@ void Kernel::interrupt(uint32_t line) {
 
 void Kernel::interrupt_return() {
   KASSERT(active_irq_ != 0 && current_ != nullptr && current_->handler);
+  IrqLine& l = irq_lines_[active_irq_];
+  l.used += static_cast<uint32_t>(platform::now() - irq_started_);
+  if (l.used > irq_budget_) l.throttled = true;
   platform::irq_complete(active_irq_);
   active_irq_ = 0;
   current_->state = ThreadState::IrqIdle;
@@ -127,21 +138,33 @@ void Kernel::interrupt_return() {
 }
 
 bool Kernel::irq_tick() {
+  for (IrqLine& l : irq_lines_) {
+    l.used = 0;
+    l.throttled = false;
+  }
+  if (active_irq_ == 0) {
+    deliver_deferred();
+    return false;
+  }
+  return ++irq_ticks_ >= kHandlerTicks;
+}
+
+void Kernel::deliver_deferred() {
   for (uint32_t line = 1; line < kMaxIrqLines; ++line) {
     IrqLine& l = irq_lines_[line];
-    l.fired = 0;
-    if (l.throttled) {
-      l.throttled = false;
-      if (l.owner != 0) platform::irq_enable(line, true);
-    }
+    if (!l.deferred) continue;
+    l.deferred = false;
+    irq_started_ = platform::now();
+    upcall(line);
+    return;  // one at a time; the others are held until the next tick
   }
-  return active_irq_ != 0 && ++irq_ticks_ >= kHandlerTicks;
 }
 
 void Kernel::release_interrupts(Pid pid) {
   for (uint32_t line = 1; line < kMaxIrqLines; ++line) {
     if (irq_lines_[line].owner != pid) continue;
     platform::irq_enable(line, false);
+    if (irq_lines_[line].deferred) platform::irq_complete(line);
     irq_lines_[line] = IrqLine{};
   }
   // Its handler was running (it faulted, overran, or ended the process): complete the line at

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "board.h"
+#include "courier/abi/irq.h"
 #include "courier/arch/asm.h"
 #include "courier/arch/csr.h"
 #include "courier/arch/shim.h"
@@ -75,6 +76,7 @@ arch::TrapFrame* resume() {
 }
 
 void start_timer() {
+  g_kernel.set_irq_budget(static_cast<uint32_t>(kSliceTicks / abi::kIrqBudgetShare));
   CSR_SET(sie, kSieStie | kSieSeie);
   arch::set_timer(arch::read_time() + kSliceTicks);
 }

@@ -21,6 +21,7 @@ namespace kstd {
 namespace courier::test {
 std::string console_output;
 FakeIrqController g_irq;
+uint64_t g_now = 0;
 }  // namespace courier::test
 
 namespace courier::platform {
@@ -30,7 +31,7 @@ void console_putc(char c) { test::console_output.push_back(c); }
   std::exit(static_cast<int>(code));
 }
 Ram ram() { return Ram{0x80000000u, 4u << 20}; }
-uint64_t now() { return 0; }
+uint64_t now() { return test::g_now; }
 const char* name() { return "host"; }
 
 uint32_t irq_lines() { return test::FakeIrqController::kLines; }

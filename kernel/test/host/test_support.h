@@ -18,4 +18,6 @@ struct FakeIrqController {
   unsigned completions = 0;
 };
 extern FakeIrqController g_irq;
+// The platform timer as the kernel reads it (platform::now()); tests move it.
+extern uint64_t g_now;
 }  // namespace courier::test

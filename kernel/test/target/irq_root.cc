@@ -173,11 +173,8 @@ int main() {
   const courier::CallResult stop = stormer.call(irqtest::kStop);
   test::expect_error(stop.error, Error::Ok, "the stormer's own thread answered during its storm");
   courier::print("storm: %u upcalls before it was stopped\n", stop.r[0]);
-  // At least one tick's budget: the kernel had to mask the line. (On the sim the level is
-  // sampled again when the line is unmasked, so the storm goes on tick after tick; QEMU's PLIC
-  // latches only edges, so there the masked line's last edge is gone.)
-  test::check(stop.r[0] >= courier::abi::kIrqStormBudget,
-              "the storm was real (it used up a tick's budget)");
+  // Thousands of upcalls: the line used its share of several ticks, and was held in between.
+  test::check(stop.r[0] > 1000, "the storm was real (more than 1000 upcalls)");
 
   courier::print("irq done, %d failures\n", test::failures);
   return test::failures;

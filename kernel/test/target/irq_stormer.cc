@@ -1,5 +1,5 @@
 // irq_stormer.cc — an interrupt storm: a device that raises its line again the moment each
-// upcall returns (the handler re-arms the RTC's alarm in the past every time; a level device
+// upcall returns (the handler re-arms the RTC's alarm in the past every time: a level device
 // left asserted does the same on the sim's PLIC, but QEMU's PLIC latches only edges). The kernel must keep the rest of the
 // system running (the root checks it); this process's own main thread must still get to run
 // and answer the root's kStop.

@@ -171,9 +171,11 @@ class Kernel {
   void interrupt_return();
   // The line whose handler is running (0: none). current() is then that handler's context.
   uint32_t active_irq() const { return active_irq_; }
-  // Per timer tick: lines masked for a storm are unmasked. True if the running handler has
-  // overrun its budget (its process must end).
+  // Per timer tick: budgets start again and held interrupts are upcalled. True if the running
+  // handler has overrun its time (its process must end).
   bool irq_tick();
+  // The time each line's upcalls may use per tick (abi/irq.h), in platform timer ticks.
+  void set_irq_budget(uint32_t ticks) { irq_budget_ = ticks; }
   const IrqLine& irq_line(uint32_t line) const { return irq_lines_[line]; }
 
   // --- the kernel log's reader (core/console.h, abi/log.h) -----------------------------------
@@ -200,6 +202,8 @@ class Kernel {
   void release_frame(Pid pid, const Mapping& m);
   void kill_server(uint16_t s);
   void release_interrupts(Pid pid);
+  void upcall(uint32_t line);
+  void deliver_deferred();
 
   // Hot scalars first: they are read on every IPC fastpath, at small offsets.
   Tid ready_head_[abi::kPriorities] = {};
@@ -219,6 +223,8 @@ class Kernel {
   bool log_notice_pending_ = false;
   uint32_t active_irq_ = 0;  // the line whose handler runs now
   uint32_t irq_ticks_ = 0;   // timer ticks seen while it runs
+  uint64_t irq_started_ = 0;  // when the kernel took it (platform timer)
+  uint32_t irq_budget_ = 50'000;  // per line per tick (set_irq_budget)
   uint64_t rng_ = 0x9e3779b97f4a7c15ull;
   uint64_t now_ = 0;
   // MMIO claimed through map_physical: which process owns each claimed page.

@@ -88,8 +88,9 @@ struct Process {
 inline constexpr uint32_t kMaxIrqLines = 32;  // lines 1 .. kMaxIrqLines - 1; 0 means "none"
 struct IrqLine {
   Pid owner;         // 0: unclaimed (and masked)
-  bool throttled;    // masked for the rest of this tick: it fired too often (a storm)
-  uint16_t fired;    // upcalls in the current tick
+  bool throttled;    // its upcalls used up this tick's budget (a storm): held until the next
+  bool deferred;     // held: claimed at the controller, to be upcalled at the next tick
+  uint32_t used;     // time its upcalls took in the current tick (platform timer ticks)
   uint32_t handler;  // entry point in the owner
   uint32_t arg;
 };
