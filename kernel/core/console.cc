@@ -14,6 +14,7 @@ constinit uint32_t taken = 0;
 constinit uint32_t lost_since_read = 0;
 
 void put(char c) {
+  klog::g_written = true;
   ring[written % klog::kSize] = c;
   ++written;
   if (written - taken > klog::kSize) {
@@ -41,6 +42,8 @@ void kprintf(const char* fmt, ...) {
 
 namespace klog {
 
+constinit bool g_written = false;
+
 uint32_t unread() { return written - taken; }
 
 uint32_t read(char* out, uint32_t len, uint32_t* lost) {
@@ -60,7 +63,10 @@ void flush_to_console() {
   while (taken != written) platform::console_putc(ring[taken++ % kSize]);
 }
 
-void reset() { written = taken = lost_since_read = 0; }
+void reset() {
+  written = taken = lost_since_read = 0;
+  g_written = false;
+}
 
 }  // namespace klog
 }  // namespace courier

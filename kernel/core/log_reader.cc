@@ -16,15 +16,24 @@ kstd::Result<void, abi::Error> Kernel::attach_log_reader(Pid pid, uint32_t handl
   }
   log_server_ = index;
   log_notice_pending_ = false;
+  klog::g_written = klog::unread() != 0;  // what it has not read yet deserves a notice
   log_server_gen_ = s->generation;
   return {};
 }
 
-void Kernel::notify_log_reader() {
-  if (log_notice_pending_ || log_server_ == kNone || klog::unread() == 0) return;
+void Kernel::post_log_notice() {
+  // Nobody to tell (no reader yet, or it died: the next reader is told when it attaches), or
+  // it has been told and will read everything: done until the log is written again.
+  if (log_notice_pending_ || log_server_ == kNone || klog::unread() == 0) {
+    klog::g_written = false;
+    return;
+  }
   const Server& s = servers_[log_server_];
-  if (s.state != ServerState::Alive || s.generation != log_server_gen_) return;
-  if (!queue_has_room(log_server_)) return;
+  if (s.state != ServerState::Alive || s.generation != log_server_gen_) {
+    klog::g_written = false;
+    return;
+  }
+  if (!queue_has_room(log_server_)) return;  // g_written stays set: retried next entry
   Message m{};
   m.kind = abi::MessageKind::Scalar;
   m.id = abi::kLogKernelNotice;
@@ -34,6 +43,7 @@ void Kernel::notify_log_reader() {
   m.async = kNoAsync;
   post(log_server_, m);
   log_notice_pending_ = true;
+  klog::g_written = false;
 }
 
 }  // namespace courier

@@ -112,6 +112,13 @@ extern "C" courier::arch::TrapFrame* syscall_entry(courier::arch::TrapFrame*) {
   return courier::next_frame();
 }
 
+// The slow path of the two fastpath entries, out of line: the entries then call nothing when
+// the fastpath succeeds, so they need no stack frame.
+__attribute__((noinline)) courier::arch::TrapFrame* slow_syscall_entry() {
+  courier::dispatch::syscall(courier::g_kernel);
+  return courier::next_frame();
+}
+
 // A fastpath that succeeded has switched to a thread that is certainly there and ends nothing,
 // so it resumes that thread without next_frame()'s checks.
 extern "C" courier::arch::TrapFrame* fast_call_entry(courier::arch::TrapFrame* frame) {
@@ -121,8 +128,7 @@ extern "C" courier::arch::TrapFrame* fast_call_entry(courier::arch::TrapFrame* f
     arch::switch_space(next->satp);
     return &next->frame;
   }
-  dispatch::syscall(g_kernel);
-  return next_frame();
+  return slow_syscall_entry();
 }
 
 extern "C" courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* frame) {
@@ -132,8 +138,7 @@ extern "C" courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* 
     arch::switch_space(next->satp);
     return &next->frame;
   }
-  dispatch::syscall(g_kernel);
-  return next_frame();
+  return slow_syscall_entry();
 }
 
 // Every other trap from U-mode: the timer, or a fault of the running process.

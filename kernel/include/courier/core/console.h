@@ -19,6 +19,9 @@ void kvprintf(const char* fmt, va_list ap);
 
 namespace klog {
 inline constexpr uint32_t kSize = 4096;
+// Set whenever the log is written: the end of a kernel entry tests this one flag (cheaply) and
+// only then sees whether the reader needs a notice (Kernel::notify_log_reader clears it).
+extern bool g_written;
 // Bytes written and not yet read.
 uint32_t unread();
 // Takes up to `len` unread bytes into `out`; `lost` gets the bytes overwritten unread since

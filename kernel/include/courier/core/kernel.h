@@ -11,6 +11,7 @@
 #pragma once
 
 #include "courier/core/boot_archive.h"
+#include "courier/core/console.h"
 #include "courier/core/frames.h"
 #include "courier/core/objects.h"
 #include "courier/kstd/result.h"
@@ -183,8 +184,12 @@ class Kernel {
   // process already is (AccessDenied).
   kstd::Result<void, abi::Error> attach_log_reader(Pid pid, uint32_t handle);
   // At the end of a kernel entry: if the log holds unread bytes and its reader has not been
-  // told yet, post it a kLogKernelNotice (a full queue is retried at the next entry).
-  void notify_log_reader();
+  // told yet, post it a kLogKernelNotice (a full queue is retried at the next entry). Costs a
+  // flag test unless the log was written (klog::g_written).
+  void notify_log_reader() {
+    if (klog::g_written) [[unlikely]]
+      post_log_notice();
+  }
   void log_drained() { log_notice_pending_ = false; }
 
   // --- checks --------------------------------------------------------------------------------
@@ -202,6 +207,7 @@ class Kernel {
   void release_frame(Pid pid, const Mapping& m);
   void kill_server(uint16_t s);
   void release_interrupts(Pid pid);
+  void post_log_notice();
   void upcall(uint32_t line);
   void deliver_deferred();
 
