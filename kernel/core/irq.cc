@@ -109,7 +109,10 @@ void Kernel::upcall(uint32_t line) {
   Process& proc = processes_[l.owner];
   Thread& h = threads_[proc.irq_thread];
   KASSERT(h.state == ThreadState::IrqIdle);
-  if (current_ != nullptr) enqueue_ready(*current_, true);  // keeps its place
+  // The interrupted thread is set aside, in no queue, and resumes first when the handler
+  // returns (unless something more urgent became ready meanwhile).
+  if (current_ != nullptr) current_->state = ThreadState::Preempted;
+  irq_preempted_ = current_;
   h.frame.pc = l.handler;
   h.frame.x[1] = abi::kIrqReturnAddress;
   h.frame.x[2] = abi::kIrqStackTop;
@@ -129,12 +132,28 @@ void Kernel::interrupt_return() {
   IrqLine& l = irq_lines_[active_irq_];
   l.used += static_cast<uint32_t>(platform::now() - irq_started_);
   if (l.used > irq_budget_) l.throttled = true;
-  platform::irq_complete(active_irq_);
-  active_irq_ = 0;
   current_->state = ThreadState::IrqIdle;
   current_ = nullptr;
-  platform::irq_mask_all(false);
+  Thread* back = irq_preempted_;
+  if (back != nullptr && may_run_directly(*back)) {
+    irq_preempted_ = nullptr;
+    back->state = ThreadState::Running;
+    current_ = back;
+  }
+  end_upcall();
   pick_next();
+}
+
+// The upcall is over (returned, or its process died): complete the line, let the hart take
+// interrupts again, and give the interrupted thread back its place at the front of its queue.
+void Kernel::end_upcall() {
+  platform::irq_complete(active_irq_);
+  active_irq_ = 0;
+  platform::irq_mask_all(false);
+  if (irq_preempted_ != nullptr) {
+    if (irq_preempted_->state == ThreadState::Preempted) enqueue_ready(*irq_preempted_, true);
+    irq_preempted_ = nullptr;
+  }
 }
 
 bool Kernel::irq_tick() {
@@ -171,9 +190,7 @@ void Kernel::release_interrupts(Pid pid) {
   // the controller, masked, and let the hart take interrupts again.
   Process& proc = processes_[pid];
   if (active_irq_ != 0 && proc.irq_thread != kNone && current_ == &threads_[proc.irq_thread]) {
-    platform::irq_complete(active_irq_);
-    active_irq_ = 0;
-    platform::irq_mask_all(false);
+    end_upcall();
   }
   proc.irq_thread = kNone;  // its slot is freed with the process's other threads
 }

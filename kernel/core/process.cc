@@ -40,6 +40,7 @@ void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) 
   for (Lend& l : lends_) l = Lend{};
   for (IrqLine& l : irq_lines_) l = IrqLine{};
   active_irq_ = 0;
+  irq_preempted_ = nullptr;
   log_server_ = kNone;
   log_notice_pending_ = false;
   current_ = nullptr;

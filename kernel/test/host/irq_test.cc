@@ -118,7 +118,7 @@ TEST_F(IrqTest, TheHandlerRunsInItsProcessOnItsStackAndReturns) {
   EXPECT_TRUE(k_->check_user_range(a_, abi::kIrqStackTop - 16, 16, true).is_ok());
   EXPECT_TRUE(g_irq.hart_masked);
   EXPECT_TRUE(g_irq.in_service[kLine]);
-  EXPECT_EQ(b().state, ThreadState::Ready);  // preempted, keeps its place
+  EXPECT_EQ(b().state, ThreadState::Preempted);  // set aside, in no queue
   EXPECT_EQ(k_->active_irq(), kLine);
 
   handler_returns();
@@ -134,6 +134,29 @@ TEST_F(IrqTest, TheHandlerRunsInItsProcessOnItsStackAndReturns) {
   EXPECT_EQ(k_->current(), &h);
   EXPECT_EQ(h.frame.pc, kHandler);
   handler_returns();
+}
+
+TEST_F(IrqTest, AMoreUrgentThreadWokenByTheHandlerRunsFirstAndThePreemptedOneKeepsItsPlace) {
+  // b serves at priority 4, waiting; c (another thread of b's process) is ready at the same
+  // priority; a's handler wakes the server with a Scalar, and b's server thread is more urgent.
+  const Ret s = sys(b(), Syscall::create_server, kSid[0], kSid[1], kSid[2], kSid[3]);
+  ASSERT_EQ(s.error, Error::Ok);
+  const Ret c = sys(a(), Syscall::connect, kSid[0], kSid[1], kSid[2], kSid[3]);
+  ASSERT_EQ(c.error, Error::Ok);
+  Thread& server = b();
+  server.priority = 1;
+  sys(server, Syscall::receive, s.r[0]);
+  ASSERT_EQ(server.state, ThreadState::Receiving);
+  ASSERT_EQ(sys(a(), Syscall::claim_interrupt, kLine, kHandler, 0).error, Error::Ok);
+  KernelTestAccess::run(*k_, a());
+  fire(kLine);
+  Thread& h = context(a_);
+  ASSERT_EQ(k_->current(), &h);
+  EXPECT_EQ(sys(h, Syscall::try_send_scalar, c.r[0], 9).error, Error::Ok);
+  handler_returns();
+  EXPECT_EQ(k_->current(), &server);         // the more urgent thread first
+  EXPECT_EQ(a().state, ThreadState::Ready);  // then a, from the front of its queue
+  k_->check_invariants();
 }
 
 TEST_F(IrqTest, AFetchFromTheReturnAddressOutsideAHandlerIsAFault) {
@@ -303,6 +326,7 @@ TEST_F(IrqTest, TheHandlerMayEndItsOwnProcess) {
   claim_and_fire_while_b_runs();
   sys(context(a_), Syscall::terminate_process, 5);
   EXPECT_EQ(k_->process(a_).state, ProcessState::Free);
+  EXPECT_EQ(k_->current(), &b());  // the thread it interrupted goes on
   EXPECT_FALSE(g_irq.in_service[kLine]);
   EXPECT_FALSE(g_irq.hart_masked);
   EXPECT_EQ(k_->active_irq(), 0u);

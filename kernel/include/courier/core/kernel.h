@@ -209,6 +209,7 @@ class Kernel {
   void release_interrupts(Pid pid);
   void post_log_notice();
   void upcall(uint32_t line);
+  void end_upcall();
   void deliver_deferred();
 
   // Hot scalars first: they are read on every IPC fastpath, at small offsets.
@@ -228,6 +229,7 @@ class Kernel {
   uint16_t log_server_gen_ = 0;
   bool log_notice_pending_ = false;
   uint32_t active_irq_ = 0;  // the line whose handler runs now
+  Thread* irq_preempted_ = nullptr;  // the thread the running upcall interrupted (Preempted)
   uint32_t irq_ticks_ = 0;   // timer ticks seen while it runs
   uint64_t irq_started_ = 0;  // when the kernel took it (platform timer)
   uint32_t irq_budget_ = 50'000;  // per line per tick (set_irq_budget)

@@ -38,6 +38,7 @@ enum class ThreadState : uint8_t {
   Waiting,      // blocked in wait_event until a message or `wake_at`
   RingWait,     // blocked in ring_enter until a completion is posted to its ring
   IrqIdle,      // a process's interrupt context between upcalls (abi/irq.h)
+  Preempted,    // was running when an upcall began; resumes when the handler returns
 };
 
 struct Thread {
