@@ -100,37 +100,20 @@ void Kernel::interrupt(uint32_t line) {
     l.deferred = true;
     return;
   }
-  irq_started_ = platform::now();
+  irq_started_ = static_cast<uint32_t>(platform::now());
   upcall(line);
 }
 
 void Kernel::upcall(uint32_t line) {
-  IrqLine& l = irq_lines_[line];
-  Process& proc = processes_[l.owner];
-  Thread& h = threads_[proc.irq_thread];
-  KASSERT(h.state == ThreadState::IrqIdle);
-  // The interrupted thread is set aside, in no queue, and resumes first when the handler
-  // returns (unless something more urgent became ready meanwhile).
-  if (current_ != nullptr) current_->state = ThreadState::Preempted;
-  irq_preempted_ = current_;
-  h.frame.pc = l.handler;
-  h.frame.x[1] = abi::kIrqReturnAddress;
-  h.frame.x[2] = abi::kIrqStackTop;
-  h.frame.x[3] = proc.irq_gp;
-  h.frame.x[4] = proc.irq_tp;
-  h.frame.a(0) = line;
-  h.frame.a(1) = l.arg;
-  h.state = ThreadState::Running;
-  current_ = &h;
-  active_irq_ = line;
-  irq_ticks_ = 0;
+  KASSERT(threads_[processes_[irq_lines_[line].owner].irq_thread].state == ThreadState::IrqIdle);
+  upcall_frame(line);
   platform::irq_mask_all(true);
 }
 
 void Kernel::interrupt_return() {
   KASSERT(active_irq_ != 0 && current_ != nullptr && current_->handler);
   IrqLine& l = irq_lines_[active_irq_];
-  l.used += static_cast<uint32_t>(platform::now() - irq_started_);
+  l.used += static_cast<uint32_t>(platform::now()) - irq_started_;
   if (l.used > irq_budget_) l.throttled = true;
   current_->state = ThreadState::IrqIdle;
   current_ = nullptr;
@@ -173,7 +156,7 @@ void Kernel::deliver_deferred() {
     IrqLine& l = irq_lines_[line];
     if (!l.deferred) continue;
     l.deferred = false;
-    irq_started_ = platform::now();
+    irq_started_ = static_cast<uint32_t>(platform::now());
     upcall(line);
     return;  // one at a time; the others are held until the next tick
   }

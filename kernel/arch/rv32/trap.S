@@ -75,6 +75,12 @@ trap_entry:
   call fast_reply_entry
   j trap_return
 3:
+  // An external interrupt (scause = interrupt | 9) has its own entry; the rest, trap_handler.
+  li t1, 0x80000009
+  bne t0, t1, 4f
+  call irq_entry
+  j trap_return
+4:
   call trap_handler
   // fall through with the frame to resume in a0
 

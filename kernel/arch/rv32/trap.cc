@@ -141,13 +141,32 @@ extern "C" courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* 
   return slow_syscall_entry();
 }
 
+// An external interrupt from U-mode (trap.S sends it here): the fast route starts the upcall
+// with everything inline; anything unusual (no owner, a storm, ...) goes to the dispatcher.
+__attribute__((noinline)) courier::arch::TrapFrame* slow_irq_entry(uint32_t line) {
+  using namespace courier;
+  if (line != 0) g_kernel.interrupt(line);
+  g_kernel.notify_log_reader();
+  return next_frame();
+}
+
+extern "C" courier::arch::TrapFrame* irq_entry(courier::arch::TrapFrame*) {
+  using namespace courier;
+  const uint32_t line = platform::plic_claim();
+  if (g_kernel.upcall_now(line, CSR_READ(time))) [[likely]] {
+    CSR_CLEAR(sie, kSieSeie);  // every other line waits until the handler returns
+    Thread* next = g_kernel.current();
+    arch::switch_space(next->satp);
+    return &next->frame;
+  }
+  return slow_irq_entry(line);
+}
+
 // Every other trap from U-mode: the timer, or a fault of the running process.
 extern "C" courier::arch::TrapFrame* trap_handler(courier::arch::TrapFrame* frame) {
   using namespace courier;
   const uint32_t cause = CSR_READ(scause);
-  if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::SExt))) {
-    dispatch::external_interrupt(g_kernel);
-  } else if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::STimer))) {
+  if (cause == (kCauseInterrupt | static_cast<uint32_t>(Irq::STimer))) {
     timer_tick();
   } else {
     dispatch::user_fault(g_kernel, cause, frame->pc, CSR_READ(stval));

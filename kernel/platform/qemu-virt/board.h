@@ -28,4 +28,8 @@ inline constexpr KernelDevice kKernelDevices[] = {{kUartKernelVa, kUart0},
 // kernel's device window is mapped).
 void init_irq();
 
+// The S context's claim register, inline for the trap entry's fast route (platform::irq_claim
+// is the same read). Safe: the kernel's own global mapping of the PLIC page.
+inline uint32_t plic_claim() { return reinterpret_cast<volatile uint32_t*>(kPlicSContextVa)[1]; }
+
 }  // namespace courier::platform

@@ -84,7 +84,7 @@ void irq_enable(uint32_t line, bool on) {
   *plic_word(kPlicEnableVa + kPlicSEnableOffset) = enabled_lines;
 }
 
-uint32_t irq_claim() { return plic_word(kPlicSContextVa)[1]; }
+uint32_t irq_claim() { return plic_claim(); }
 void irq_complete(uint32_t line) { plic_word(kPlicSContextVa)[1] = line; }
 
 void irq_mask_all(bool masked) {

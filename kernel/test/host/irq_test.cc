@@ -159,6 +159,28 @@ TEST_F(IrqTest, AMoreUrgentThreadWokenByTheHandlerRunsFirstAndThePreemptedOneKee
   k_->check_invariants();
 }
 
+TEST_F(IrqTest, TheTrapEntrysFastRouteTakesOnlyTheCommonCase) {
+  EXPECT_FALSE(k_->upcall_now(0, 0));
+  EXPECT_FALSE(k_->upcall_now(kMaxIrqLines, 0));
+  EXPECT_FALSE(k_->upcall_now(kLine, 0));  // nobody owns it: interrupt() masks it
+  ASSERT_EQ(sys(a(), Syscall::claim_interrupt, kLine, kHandler, kArg).error, Error::Ok);
+  KernelTestAccess::run(*k_, b());
+  ASSERT_TRUE(k_->upcall_now(kLine, 5));
+  Thread& h = context(a_);
+  EXPECT_EQ(k_->current(), &h);
+  EXPECT_EQ(h.frame.pc, kHandler);
+  EXPECT_EQ(h.frame.a(0), kLine);
+  EXPECT_EQ(h.frame.a(1), kArg);
+  EXPECT_EQ(h.frame.sp(), abi::kIrqStackTop);
+  EXPECT_EQ(h.frame.x[1], abi::kIrqReturnAddress);
+  EXPECT_EQ(b().state, ThreadState::Preempted);
+  EXPECT_FALSE(k_->upcall_now(kLine, 6));  // a handler is running
+  g_irq.in_service[kLine] = true;            // as the real controller would have it
+  handler_returns();
+  EXPECT_EQ(k_->current(), &b());
+  EXPECT_FALSE(g_irq.in_service[kLine]);
+}
+
 TEST_F(IrqTest, AFetchFromTheReturnAddressOutsideAHandlerIsAFault) {
   KernelTestAccess::run(*k_, b());
   dispatch::user_fault(*k_, static_cast<uint32_t>(Cause::InstrPageFault), abi::kIrqReturnAddress,

@@ -10,6 +10,7 @@
 // a direct switch to a server, and preemption are all just changes to current().
 #pragma once
 
+#include "courier/abi/irq.h"
 #include "courier/core/boot_archive.h"
 #include "courier/core/console.h"
 #include "courier/core/frames.h"
@@ -167,6 +168,18 @@ class Kernel {
   // The controller delivered `line` (claimed there): upcall its owner's handler, preempting the
   // current thread, or mask the line if nobody should see it now.
   void interrupt(uint32_t line);
+  // The rv32 trap entry's fast route for the common case: if `line` has an owner ready to take
+  // it, start the upcall now (the caller masks the hart's external interrupts, as
+  // platform::irq_mask_all would) and return true; otherwise leave it all to interrupt().
+  // `now` is the platform timer's low word.
+  bool upcall_now(uint32_t line, uint32_t now) {
+    if (line - 1u >= kMaxIrqLines - 1u) return false;  // line 0 wraps and fails too
+    const IrqLine& l = irq_lines_[line];
+    if (l.owner == 0 || active_irq_ != 0 || l.throttled) return false;
+    irq_started_ = now;
+    upcall_frame(line);
+    return true;
+  }
   // The running handler returned: the line is completed, its context idles, the interrupted
   // thread resumes (or whatever is most urgent).
   void interrupt_return();
@@ -209,6 +222,26 @@ class Kernel {
   void release_interrupts(Pid pid);
   void post_log_notice();
   void upcall(uint32_t line);
+  // Points the owner's interrupt context at the handler and makes it current; the interrupted
+  // thread is set aside (Preempted), in no queue, and resumes first when the handler returns.
+  void upcall_frame(uint32_t line) {
+    const IrqLine& l = irq_lines_[line];
+    Process& proc = processes_[l.owner];
+    Thread& h = threads_[proc.irq_thread];
+    if (current_ != nullptr) current_->state = ThreadState::Preempted;
+    irq_preempted_ = current_;
+    h.frame.pc = l.handler;
+    h.frame.x[1] = abi::kIrqReturnAddress;
+    h.frame.x[2] = abi::kIrqStackTop;
+    h.frame.x[3] = proc.irq_gp;
+    h.frame.x[4] = proc.irq_tp;
+    h.frame.a(0) = line;
+    h.frame.a(1) = l.arg;
+    h.state = ThreadState::Running;
+    current_ = &h;
+    active_irq_ = line;
+    irq_ticks_ = 0;
+  }
   void end_upcall();
   void deliver_deferred();
 
@@ -231,7 +264,7 @@ class Kernel {
   uint32_t active_irq_ = 0;  // the line whose handler runs now
   Thread* irq_preempted_ = nullptr;  // the thread the running upcall interrupted (Preempted)
   uint32_t irq_ticks_ = 0;   // timer ticks seen while it runs
-  uint64_t irq_started_ = 0;  // when the kernel took it (platform timer)
+  uint32_t irq_started_ = 0;  // when the kernel took it (platform timer, low word)
   uint32_t irq_budget_ = 50'000;  // per line per tick (set_irq_budget)
   uint64_t rng_ = 0x9e3779b97f4a7c15ull;
   uint64_t now_ = 0;
