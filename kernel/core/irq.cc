@@ -38,32 +38,16 @@ kstd::Result<void, abi::Error> Kernel::claim_interrupt(Pid pid, uint32_t line, u
   if (irq_lines_[line].owner != 0) return kstd::err(Error::AlreadyExists);
 
   if (proc.irq_thread == kNone) {
-    // The first claim makes the interrupt context: its stack, then a thread slot that is not
-    // one of the process's threads (it never runs except in a handler).
-    Tid slot = kNone;
-    for (Tid i = 0; i < kMaxThreads; ++i) {
-      if (threads_[i].state == ThreadState::Free) {
-        slot = i;
-        break;
-      }
-    }
-    if (slot == kNone) return kstd::err(Error::LimitReached);
+    // The first claim makes the interrupt context: its stack, then a thread that is not one of
+    // the process's threads (not in thread_count: it never runs except in a handler).
+    bool slot_free = false;
+    for (const Thread& t : threads_) slot_free |= t.state == ThreadState::Free;
+    if (!slot_free) return kstd::err(Error::LimitReached);
     KTRY_VOID(map_memory(pid, abi::kIrqStackTop - abi::kIrqStackSize, abi::kIrqStackSize,
                          kMemR | kMemW));
-    Thread& t = threads_[slot];
-    const uint32_t gen = t.generation + 1;
-    t = Thread{};
-    t.tid = slot;
-    t.generation = gen;
-    t.pid = pid;
-    t.satp = proc.space.satp();
-    t.lend = kNoLend;
-    t.priority = 0;
-    t.handler = 1;
-    t.wait_server = kNone;
-    t.next = t.prev = kNone;
-    t.state = ThreadState::IrqIdle;
-    proc.irq_thread = slot;
+    Thread* t = new_thread(pid, 0, ThreadState::IrqIdle);
+    t->handler = 1;
+    proc.irq_thread = t->tid;
   }
   if (current_ != nullptr && current_->pid == pid) {
     proc.irq_gp = current_->frame.x[3];

@@ -100,11 +100,7 @@ void Kernel::switch_to_and_block(Thread& next, ThreadState s) {
   current_ = &next;
 }
 
-kstd::Result<Tid, abi::Error> Kernel::create_thread(Pid pid, uint32_t pc, uint32_t sp, uint32_t arg,
-                                                    uint32_t priority) {
-  Process& proc = processes_[pid];
-  if (priority >= abi::kPriorities) return kstd::err(abi::Error::InvalidArgument);
-  if (proc.thread_count >= kMaxThreadsPerProcess) return kstd::err(abi::Error::LimitReached);
+Thread* Kernel::new_thread(Pid pid, uint32_t priority, ThreadState state) {
   for (Tid i = 0; i < kMaxThreads; ++i) {
     Thread& t = threads_[i];
     if (t.state != ThreadState::Free) continue;
@@ -113,20 +109,31 @@ kstd::Result<Tid, abi::Error> Kernel::create_thread(Pid pid, uint32_t pc, uint32
     t.tid = i;
     t.generation = gen;
     t.pid = pid;
-    t.satp = proc.space.satp();
+    t.satp = processes_[pid].space.satp();
     t.lend = kNoLend;
     t.priority = static_cast<uint8_t>(priority);
     t.wait_server = kNone;
     t.next = t.prev = kNone;
-    t.frame.pc = pc;
-    t.frame.sp() = sp;
-    t.frame.a(0) = arg;
-    t.state = ThreadState::Waiting;  // a valid "not runnable" state for make_ready
-    ++proc.thread_count;
-    make_ready(t);
-    return i;
+    t.state = state;
+    return &t;
   }
-  return kstd::err(abi::Error::LimitReached);
+  return nullptr;
+}
+
+kstd::Result<Tid, abi::Error> Kernel::create_thread(Pid pid, uint32_t pc, uint32_t sp, uint32_t arg,
+                                                    uint32_t priority) {
+  Process& proc = processes_[pid];
+  if (priority >= abi::kPriorities) return kstd::err(abi::Error::InvalidArgument);
+  if (proc.thread_count >= kMaxThreadsPerProcess) return kstd::err(abi::Error::LimitReached);
+  // Waiting: a valid "not runnable" state for make_ready.
+  Thread* t = new_thread(pid, priority, ThreadState::Waiting);
+  if (t == nullptr) return kstd::err(abi::Error::LimitReached);
+  t->frame.pc = pc;
+  t->frame.sp() = sp;
+  t->frame.a(0) = arg;
+  ++proc.thread_count;
+  make_ready(*t);
+  return t->tid;
 }
 
 void Kernel::exit_current_thread() {

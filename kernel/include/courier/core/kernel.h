@@ -220,6 +220,8 @@ class Kernel {
   void release_frame(Pid pid, const Mapping& m);
   void kill_server(uint16_t s);
   void release_interrupts(Pid pid);
+  // A free thread slot made into a fresh thread of `pid` in `state`; nullptr if none is free.
+  Thread* new_thread(Pid pid, uint32_t priority, ThreadState state);
   void post_log_notice();
   void upcall(uint32_t line);
   // Points the owner's interrupt context at the handler and makes it current; the interrupted
