@@ -2,8 +2,7 @@
 // addresses: CLINT (msip, mtimecmp, mtime), a PLIC subset (priorities, pending, per-context
 // enables, thresholds, claim/complete for context 0 = M and 1 = S), a 16550 UART that is always
 // ready to transmit, the Goldfish RTC, and SiFive's test finisher. Reads are combinational on
-// the request and the SoC registers them (the RTC registers its own answer). Harness callbacks
-// (console bytes, exit) go through DPI.
+// the request; the SoC registers them. Harness callbacks (console bytes, exit) go through DPI.
 
 module clint #(parameter int TIME_DIV = 10) (
   input  logic        clk,
@@ -73,8 +72,9 @@ module plic (
   logic [4:0]  best0, best1;
 
   // Best pending, enabled source above threshold (lowest id wins ties). It is recomputed only
-  // when some input may have changed (an access, or a new pending source), so the scan does not
-  // run every simulated cycle; meip/seip lag by a cycle or two as a result.
+  // when some input may have changed (an access, or a new pending source) and once more the
+  // cycle after, when the access's writes or the new pending bit have landed, so the scan does
+  // not run every simulated cycle; meip/seip lag by a cycle or two as a result.
   function automatic logic [4:0] pick(input logic [31:0] en, input logic [2:0] thr);
     logic [4:0] b;
     logic [2:0] bp;
@@ -89,8 +89,12 @@ module plic (
     return b;
   endfunction
 
-  logic scan_again;   // the cycle after an access, when its register writes have landed
-  wire rescan = sel || ((src & ~claimed & ~pending & 32'hFFFF_FFFE) != 32'd0) || scan_again;
+  // The cycle after an access or a new request, when its effects have landed. (A new request
+  // can arrive in the cycle after an access, e.g. a level source still asserted when its
+  // completion clears `claimed`: it needs its own second scan.)
+  logic scan_again;
+  wire new_request = (src & ~claimed & ~pending & 32'hFFFF_FFFE) != 32'd0;
+  wire rescan = sel || new_request || scan_again;
   assign meip = best0 != 5'd0;
   assign seip = best1 != 5'd0;
 
@@ -113,7 +117,7 @@ module plic (
       enable0 <= 32'd0; enable1 <= 32'd0; threshold0 <= 3'd0; threshold1 <= 3'd0;
       best0 <= 5'd0; best1 <= 5'd0; scan_again <= 1'b0;
     end else begin
-      scan_again <= rescan && !scan_again;
+      scan_again <= sel || new_request;
       if (rescan) begin
         best0 <= pick(enable0, threshold0);
         best1 <= pick(enable1, threshold1);
@@ -185,79 +189,97 @@ endmodule
 // latched half), 0x08 ALARM_LOW (writing it arms the alarm at {ALARM_HIGH, value}; an alarm at
 // or before the current time fires at once), 0x0c ALARM_HIGH, 0x10 IRQ_ENABLED (bit 0),
 // 0x14 CLEAR_ALARM (disarms; a fired alarm stays pending), 0x18 ALARM_STATUS (1 while armed),
-// 0x1c CLEAR_INTERRUPT. Writing TIME_LOW/TIME_HIGH sets that half of the current time. A fired
-// alarm sets the interrupt pending; the line is pending && IRQ_ENABLED, a level that holds until
-// CLEAR_INTERRUPT. Offset decoding and access-size faults are the SoC's.
+// 0x1c CLEAR_INTERRUPT; 0x14, 0x1c and 0x20 read as 0. Writing TIME_LOW/TIME_HIGH sets that half
+// of the current time. A fired alarm sets the interrupt pending; the line is pending &&
+// IRQ_ENABLED, a level that holds until CLEAR_INTERRUPT. As on QEMU only the 0x24 bytes of
+// registers answer, as whole words: other offsets and byte/halfword stores get a bus error
+// (`ok` low; the SoC turns it into an access fault). Sub-word loads are not refused (the bus
+// does not carry a load's size); they read the word's bytes.
 //
 // Time is in nanoseconds derived from the CLINT's mtime: TIME = mtime * NS_PER_TICK + offset,
 // 100 ns per tick of the nominal 10 MHz timebase (whatever TIME_DIV is), so the RTC and `time`
 // agree. The offset is QEMU's tick_offset: 0 at reset (QEMU starts at the host's Unix time),
 // moved by writes to TIME. Unlike on QEMU, a write to mtime moves the RTC as well.
 //
-// Cheap to simulate: the nanosecond arithmetic (a multiply, and a divide to turn the alarm into
-// an mtime value) runs only on an access, and the read answer is registered here, so the only
-// per-cycle work is comparing mtime with the armed alarm's tick.
+// Cheap to simulate: the nanosecond arithmetic (a multiply; a divide to turn the alarm into an
+// mtime value) appears only under an access, and the read mux is used only inside the SoC's
+// request branch (no wire holds the current time, which would be evaluated every cycle). The
+// per-cycle work is one 64-bit compare: alarm_tick is all-ones while no alarm is armed.
 module goldfish_rtc #(parameter int NS_PER_TICK = 100) (
   input  logic        clk,
   input  logic        rst,
-  input  logic        sel,
+  input  logic        sel,      // a request to the RTC's 4 KiB slot
   input  logic        we,
-  input  logic [4:0]  addr,     // byte offset in the register block (0x00 .. 0x20)
+  input  logic [11:0] addr,     // byte offset in the slot
   input  logic [31:0] wdata,
+  input  logic [3:0]  wstrb,
   input  logic [63:0] mtime,
-  output logic [31:0] rdata,    // the answer to a read, valid the cycle after the request
+  output logic        ok,       // the access is to a register, as a whole word
+  output logic [31:0] rdata,
   output logic        irq
 );
+  localparam logic [63:0] DISARMED = '1;
   logic [63:0] offset, alarm_next, alarm_tick;
   logic [31:0] time_high;
-  logic        alarm_running, irq_pending, irq_enabled;
+  logic        irq_pending, irq_enabled;
   assign irq = irq_pending && irq_enabled;
+  assign ok = addr < 12'h024 && !(we && wstrb != 4'b1111);
+
+  function automatic logic [63:0] now_ns(input logic [63:0] ticks, input logic [63:0] off);
+    return ticks * 64'(NS_PER_TICK) + off;
+  endfunction
+  function automatic logic [31:0] now_low(input logic [63:0] ticks, input logic [63:0] off);
+    return 32'(ticks * 64'(NS_PER_TICK) + off);
+  endfunction
+
+  always_comb begin
+    unique case (addr[5:2])
+      4'd0: rdata = now_low(mtime, offset);
+      4'd1: rdata = time_high;
+      4'd2: rdata = alarm_next[31:0];
+      4'd3: rdata = alarm_next[63:32];
+      4'd4: rdata = {31'd0, irq_enabled};
+      4'd6: rdata = {31'd0, alarm_tick != DISARMED};
+      default: rdata = 32'd0;   // CLEAR_ALARM, CLEAR_INTERRUPT, 0x20
+    endcase
+  end
 
   always_ff @(posedge clk) begin
     logic [63:0] now, alarm, rel;
     if (rst) begin
-      offset <= 64'd0; alarm_next <= 64'd0; alarm_tick <= 64'd0; time_high <= 32'd0;
-      alarm_running <= 1'b0; irq_pending <= 1'b0; irq_enabled <= 1'b0; rdata <= 32'd0;
+      offset <= 64'd0; alarm_next <= 64'd0; alarm_tick <= DISARMED; time_high <= 32'd0;
+      irq_pending <= 1'b0; irq_enabled <= 1'b0;
     end else begin
-      // The armed alarm fires when mtime reaches alarm_tick (= its time, rounded up to a tick).
-      if (alarm_running && mtime >= alarm_tick) begin
-        alarm_running <= 1'b0;
+      // The armed alarm fires when mtime reaches alarm_tick (its time rounded up to a tick).
+      if (mtime >= alarm_tick) begin
+        alarm_tick <= DISARMED;
         irq_pending <= 1'b1;
       end
-      if (sel) begin
-        now = mtime * 64'(NS_PER_TICK) + offset;
+      if (sel && ok) begin
+        now = now_ns(mtime, offset);
         if (!we) begin
-          unique case (addr[4:2])
-            3'd0: begin rdata <= now[31:0]; time_high <= now[63:32]; end
-            3'd1: rdata <= time_high;
-            3'd2: rdata <= alarm_next[31:0];
-            3'd3: rdata <= alarm_next[63:32];
-            3'd4: rdata <= {31'd0, irq_enabled};
-            3'd6: rdata <= {31'd0, alarm_running};
-            default: rdata <= 32'd0;   // CLEAR_ALARM, CLEAR_INTERRUPT, 0x20
-          endcase
+          if (addr[5:2] == 4'd0) time_high <= now[63:32];
         end else begin
-          unique case (addr[4:2])
-            3'd0: offset <= offset + ({now[63:32], wdata} - now);
-            3'd1: offset <= offset + ({wdata, now[31:0]} - now);
-            3'd2: begin
+          unique case (addr[5:2])
+            4'd0: offset <= offset + ({now[63:32], wdata} - now);
+            4'd1: offset <= offset + ({wdata, now[31:0]} - now);
+            4'd2: begin
               alarm = {alarm_next[63:32], wdata};
               alarm_next[31:0] <= wdata;
               if (alarm <= now) begin
-                alarm_running <= 1'b0;
+                alarm_tick <= DISARMED;
                 irq_pending <= 1'b1;
               end else begin
-                // QEMU arms its timer at alarm - tick_offset on the clock, so later writes to
+                // QEMU arms its timer at alarm - tick_offset on its clock, so later writes to
                 // TIME do not move an armed alarm; the same holds here.
                 rel = alarm - offset;
                 alarm_tick <= rel / 64'(NS_PER_TICK) + 64'(rel % 64'(NS_PER_TICK) != 64'd0);
-                alarm_running <= 1'b1;
               end
             end
-            3'd3: alarm_next[63:32] <= wdata;
-            3'd4: irq_enabled <= wdata[0];
-            3'd5: alarm_running <= 1'b0;
-            3'd7: irq_pending <= 1'b0;
+            4'd3: alarm_next[63:32] <= wdata;
+            4'd4: irq_enabled <= wdata[0];
+            4'd5: alarm_tick <= DISARMED;
+            4'd7: irq_pending <= 1'b0;
             default: ;
           endcase
         end

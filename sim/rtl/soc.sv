@@ -83,14 +83,10 @@ module courier_soc
   wire sel_plic  = addr[31:26] == 6'b000011;  // 0x0C00_0000 .. 0x0FFF_FFFF
   wire sel_uart  = addr[31:8] == 24'h10_0000;
   wire sel_fin   = addr[31:12] == 20'h00100;
-  wire sel_rtc   = addr[31:12] == 20'h00101;
-  // QEMU maps only the RTC's 0x24 bytes of registers in its 4 KiB slot and takes them as whole
-  // words: the rest of the slot, and byte or halfword stores, answer with an error (an access
-  // fault). Sub-word loads are not refused here (the bus does not carry a load's size).
-  wire rtc_ok    = sel_rtc && addr[11:0] < 12'h024 && !(we && wstrb != 4'b1111);
+  wire sel_rtc   = addr[31:12] == 20'h00101;   // only its registers answer (rtc_ok)
 
   logic [31:0] clint_rdata, plic_rdata, uart_rdata, rtc_rdata;
-  logic        uart_irq, rtc_irq;
+  logic        uart_irq, rtc_irq, rtc_ok;
 
   clint #(.TIME_DIV(TIME_DIV)) u_clint (
     .clk, .rst, .sel(req && sel_clint), .we, .addr(addr[15:0]), .wdata, .rdata(clint_rdata),
@@ -101,8 +97,8 @@ module courier_soc
     .src({20'd0, rtc_irq, uart_irq, 10'd0}), .meip, .seip
   );
   goldfish_rtc u_rtc (
-    .clk, .rst, .sel(req && rtc_ok), .we, .addr(addr[4:0]), .wdata, .mtime,
-    .rdata(rtc_rdata), .irq(rtc_irq)
+    .clk, .rst, .sel(req && sel_rtc), .we, .addr(addr[11:0]), .wdata, .wstrb, .mtime,
+    .ok(rtc_ok), .rdata(rtc_rdata), .irq(rtc_irq)
   );
   uart u_uart (
     .clk, .rst, .sel(req && sel_uart), .we, .addr(addr[7:0]), .wdata, .wstrb,
@@ -112,15 +108,15 @@ module courier_soc
 
   // Response pipeline: `left` counts down the access latency of the request in flight.
   logic [7:0] left;
-  logic       pend_err, pend_rtc;
+  logic       pend_err;
   logic [31:0] pend_data;
   always_ff @(posedge clk) begin
     if (rst) begin
-      left <= 8'd0; pend_rtc <= 1'b0;
+      left <= 8'd0;
     end else begin
       if (req) begin
-        pend_err <= !(sel_ram || sel_clint || sel_plic || sel_uart || sel_fin || rtc_ok);
-        pend_rtc <= rtc_ok;   // the RTC registers its answer itself
+        pend_err <= !(sel_ram || sel_clint || sel_plic || sel_uart || sel_fin
+                      || (sel_rtc && rtc_ok));
         // Writes are posted (the write buffer hides them); burst words stream one per cycle.
         left <= (sel_ram && !we && !burst) ? 8'(MEM_LAT) : 8'd1;
         if (sel_ram) begin
@@ -129,6 +125,7 @@ module courier_soc
         end else if (sel_clint) pend_data <= clint_rdata;
         else if (sel_plic) pend_data <= plic_rdata;
         else if (sel_uart) pend_data <= uart_rdata;
+        else if (sel_rtc) pend_data <= rtc_rdata;
         else pend_data <= 32'd0;
       end else if (left != 8'd0) begin
         left <= left - 8'd1;
@@ -137,6 +134,6 @@ module courier_soc
   end
   assign ack = left == 8'd1;
   assign err = pend_err;
-  assign rdata = pend_rtc ? rtc_rdata : pend_data;
+  assign rdata = pend_data;
 
 endmodule

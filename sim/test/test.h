@@ -10,6 +10,7 @@
 #define CLINT_MTIMECMP 0x02004000
 #define CLINT_MTIME 0x0200bff8
 #define PLIC_BASE 0x0c000000
+#define RTC_BASE 0x00101000
 
 // a7 value for "ecall: return to the M-mode code that called run_mode".
 #define ECALL_TO_M 0x4d
