@@ -11,7 +11,7 @@
 // context switch: the kernel keeps no per-thread kernel stack.
 #include "courier/arch/asm.h"
 
-  .section .text, "ax"
+  .section .text.hot, "ax"  // beside the fast routes (kernel.ld)
   .globl trap_entry
   .balign 4
 trap_entry:

@@ -83,6 +83,9 @@ void start_timer() {
 
 }  // namespace courier
 
+// The fast routes go in .text.hot, beside trap.S's entry and exit (kernel.ld).
+#define COURIER_HOT __attribute__((section(".text.hot")))
+
 namespace courier {
 namespace {
 
@@ -121,7 +124,7 @@ __attribute__((noinline)) courier::arch::TrapFrame* slow_syscall_entry() {
 
 // A fastpath that succeeded has switched to a thread that is certainly there and ends nothing,
 // so it resumes that thread without next_frame()'s checks.
-extern "C" courier::arch::TrapFrame* fast_call_entry(courier::arch::TrapFrame* frame) {
+extern "C" COURIER_HOT courier::arch::TrapFrame* fast_call_entry(courier::arch::TrapFrame* frame) {
   using namespace courier;
   if (sync::fast_call(g_kernel, *reinterpret_cast<Thread*>(frame))) [[likely]] {
     Thread* next = g_kernel.current();
@@ -131,7 +134,7 @@ extern "C" courier::arch::TrapFrame* fast_call_entry(courier::arch::TrapFrame* f
   return slow_syscall_entry();
 }
 
-extern "C" courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* frame) {
+extern "C" COURIER_HOT courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* frame) {
   using namespace courier;
   if (sync::fast_reply_recv(g_kernel, *reinterpret_cast<Thread*>(frame))) [[likely]] {
     Thread* next = g_kernel.current();
@@ -150,7 +153,7 @@ __attribute__((noinline)) courier::arch::TrapFrame* slow_irq_entry(uint32_t line
   return next_frame();
 }
 
-extern "C" courier::arch::TrapFrame* irq_entry(courier::arch::TrapFrame*) {
+extern "C" COURIER_HOT courier::arch::TrapFrame* irq_entry(courier::arch::TrapFrame*) {
   using namespace courier;
   const uint32_t line = platform::plic_claim();
   if (g_kernel.upcall_now(line, CSR_READ(time))) [[likely]] {
