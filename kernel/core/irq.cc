@@ -71,16 +71,16 @@ kstd::Result<void, abi::Error> Kernel::free_interrupt(Pid pid, uint32_t line) {
 void Kernel::interrupt(uint32_t line) {
   if (line == 0 || line >= kMaxIrqLines) return;
   IrqLine& l = irq_lines_[line];
-  if (l.owner == 0 || active_irq_ != 0) {
-    // Nobody to run it (or, which the hart's mask rules out, a handler already running): keep
-    // the device from firing again until someone claims the line.
+  if (l.owner == 0) {
+    // Nobody to run it: keep the device from firing again until someone claims the line.
     platform::irq_enable(line, false);
     platform::irq_complete(line);
     return;
   }
-  if (l.throttled) {
-    // A storm: this line has had its share of the tick. Hold the interrupt, claimed (so the
-    // controller delivers nothing more from the line), and upcall it at the next tick.
+  if (l.throttled || active_irq_ != 0) {
+    // A storm (this line has had its share of the tick), or a handler already running (which
+    // the hart's mask rules out): hold the interrupt, claimed, so the controller delivers
+    // nothing more from the line; it is upcalled at the next tick, or when the handler returns.
     l.deferred = true;
     return;
   }
@@ -108,6 +108,7 @@ void Kernel::interrupt_return() {
     current_ = back;
   }
   end_upcall();
+  deliver_deferred();  // one held while this handler ran, if any (not a storm's)
   pick_next();
 }
 
@@ -129,7 +130,7 @@ bool Kernel::irq_tick() {
     l.throttled = false;
   }
   if (active_irq_ == 0) {
-    deliver_deferred();
+    deliver_deferred();  // what storms held, now their budget starts again
     return false;
   }
   return ++irq_ticks_ >= kHandlerTicks;
@@ -138,7 +139,7 @@ bool Kernel::irq_tick() {
 void Kernel::deliver_deferred() {
   for (uint32_t line = 1; line < kMaxIrqLines; ++line) {
     IrqLine& l = irq_lines_[line];
-    if (!l.deferred) continue;
+    if (!l.deferred || l.throttled) continue;
     l.deferred = false;
     irq_started_ = static_cast<uint32_t>(platform::now());
     upcall(line);

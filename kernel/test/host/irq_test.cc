@@ -259,6 +259,26 @@ TEST_F(IrqTest, AHandlerThatOverrunsItsBudgetEndsItsProcess) {
   EXPECT_EQ(k_->current(), &b());
 }
 
+TEST_F(IrqTest, AnInterruptWhileAHandlerRunsIsHeldAndDeliveredWhenItReturns) {
+  ASSERT_EQ(sys(b(), Syscall::claim_interrupt, 12, kHandler, 0x12).error, Error::Ok);
+  claim_and_fire_while_b_runs();
+  // The hart masks external interrupts during a handler; were one taken anyway, it waits.
+  g_irq.pending[12] = true;
+  g_irq.enabled[12] = true;
+  dispatch::external_interrupt(*k_);
+  EXPECT_EQ(k_->current(), &context(a_));
+  EXPECT_TRUE(k_->irq_line(12).deferred);
+  EXPECT_TRUE(g_irq.in_service[12]);
+  handler_returns();
+  EXPECT_EQ(k_->current(), &context(b_));  // b's handler, for line 12, at once
+  EXPECT_EQ(context(b_).frame.a(0), 12u);
+  EXPECT_EQ(context(b_).frame.a(1), 0x12u);
+  handler_returns();
+  EXPECT_FALSE(g_irq.in_service[12]);
+  EXPECT_FALSE(g_irq.in_service[kLine]);
+  EXPECT_EQ(k_->current(), &b());
+}
+
 TEST_F(IrqTest, ALineNobodyOwnsIsMasked) {
   g_irq.enabled[13] = true;  // e.g. left on by a previous owner's race
   KernelTestAccess::run(*k_, b());
