@@ -136,11 +136,16 @@ module csr
                      || counter_denied
                      || (csr_addr == CSR_SATP && priv == PRIV_S && mstatus[MS_TVM]);
 
+  // The value a CSRRS/CSRRC modifies. For mip it holds only the software-writable bits: the
+  // privileged spec has the read-modify-write ignore the external controller's SEIP (which a
+  // read ORs in), or an M-mode `csrs mip, STIP` taken while the PLIC asserts SEIP would latch
+  // SEIP in software and the hart would take S external interrupts forever.
+  wire [31:0] rmw_base = csr_addr == CSR_MIP ? (mip_sw & S_INTS) : csr_rdata;
   logic [31:0] wval;
   always_comb begin
     unique case (csr_op)
-      2'd2: wval = csr_rdata | csr_src;
-      2'd3: wval = csr_rdata & ~csr_src;
+      2'd2: wval = rmw_base | csr_src;
+      2'd3: wval = rmw_base & ~csr_src;
       default: wval = csr_src;
     endcase
   end

@@ -289,8 +289,52 @@ test_main:
   CHECK s4, 0, 75
   csrw mie, zero
 
+  // The privileged spec: a CSRRS/CSRRC of mip modifies only the software-writable SEIP, never
+  // the controller's, which a read ORs in. (The M-mode shim sets STIP with `csrs mip` while the
+  // PLIC may assert SEIP; latching SEIP there left the hart taking S external interrupts forever.)
+  PRINT "rtc: csrs mip while the PLIC asserts SEIP\n"
+  li t1, 1
+  sw t1, IRQ_ENABLED(s1)
+  li t0, PLIC_ENABLE1
+  li t1, 1 << SRC
+  sw t1, 0(t0)
+  li t0, PLIC_ENABLE0
+  sw zero, 0(t0)
+  sw zero, ALARM_HIGH(s1)
+  sw zero, ALARM_LOW(s1)        // in the past: the line rises
+  li t0, 50
+1:
+  addi t0, t0, -1
+  bnez t0, 1b
+  csrr s4, mip
+  srli s4, s4, 9
+  andi s4, s4, 1
+  CHECK s4, 1, 80               // SEIP, from the PLIC
+  li t0, 1 << 5
+  csrs mip, t0                  // STIP, as the shim forwards the timer
+  li s2, PLIC_CTX1 + 4
+  lw s4, 0(s2)                  // claim, quieten the RTC, complete: the PLIC drops SEIP
+  CHECK s4, SRC, 81
+  sw zero, CLEAR_INTERRUPT(s1)
+  sw s4, 0(s2)
+  li t0, 50
+1:
+  addi t0, t0, -1
+  bnez t0, 1b
+  csrr s4, mip
+  andi s4, s4, 0x220
+  SHOW "  mip SEIP|STIP after the PLIC dropped SEIP: ", s4
+  CHECK s4, 0x20, 82            // STIP set by software; SEIP gone
+  li t0, 1 << 5
+  csrc mip, t0
+  csrr s4, mip
+  andi s4, s4, 0x220
+  CHECK s4, 0, 83
+
   sw zero, IRQ_ENABLED(s1)
   li t0, PLIC_ENABLE0
+  sw zero, 0(t0)
+  li t0, PLIC_ENABLE1
   sw zero, 0(t0)
   li t0, PLIC_BASE + 4 * SRC
   sw zero, 0(t0)
