@@ -8,6 +8,10 @@ namespace courier {
 kstd::Result<void, abi::Error> Kernel::attach_log_reader(Pid pid, uint32_t handle) {
   Server* s = owned_server(pid, handle);
   if (s == nullptr) return kstd::err(abi::Error::InvalidHandle);
+  // Only the server registered under the log's well-known SID may read the kernel's log.
+  for (int i = 0; i < 4; ++i) {
+    if (s->sid[i] != abi::kLogSid[i]) return kstd::err(abi::Error::AccessDenied);
+  }
   const uint16_t index = static_cast<uint16_t>(handle - 1);
   if (log_server_ != kNone && log_server_ != index) {
     const Server& cur = servers_[log_server_];

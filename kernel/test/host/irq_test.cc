@@ -400,10 +400,13 @@ TEST_F(IrqTest, TheKernelLogHasOneReaderAndNoticesIt) {
   ASSERT_TRUE(k_->copy_from_user(a_, text, buf, 22).is_ok());
   EXPECT_EQ(std::string(text, 22), "hello from the kernel\n");
 
-  // Another process's server cannot take the log over while the reader lives.
+  // A server under any other SID may not read it, nor take it over.
   const Ret s2 = sys(b(), Syscall::create_server, 1, 2, 3, 4);
   ASSERT_EQ(s2.error, Error::Ok);
   EXPECT_EQ(sys(b(), Syscall::kernel_log, s2.r[0], buf, 64).error, Error::AccessDenied);
+  const Ret other = sys(a(), Syscall::create_server, 5, 6, 7, 8);
+  ASSERT_EQ(other.error, Error::Ok);
+  EXPECT_EQ(sys(a(), Syscall::kernel_log, other.r[0], buf, 64).error, Error::AccessDenied);
 
   // New kernel output: the reader gets one notice from no process, however much is written.
   sys(a(), Syscall::receive, handle);  // the reader waits
@@ -419,11 +422,14 @@ TEST_F(IrqTest, TheKernelLogHasOneReaderAndNoticesIt) {
   r = sys(a(), Syscall::kernel_log, handle, buf, 4096);
   EXPECT_EQ(r.r[0], 32u);
 
-  // When the reader dies, another may read.
+  // When the reader dies, a new log server may read.
   sys(a(), Syscall::terminate_process, 0);
   const Ret b_buf = sys(b(), Syscall::map_memory, 0, 4096, kRw);
   ASSERT_EQ(b_buf.error, Error::Ok);
-  EXPECT_EQ(sys(b(), Syscall::kernel_log, s2.r[0], b_buf.r[0], 64).error, Error::Ok);
+  const Ret s3 = sys(b(), Syscall::create_server, abi::kLogSid[0], abi::kLogSid[1],
+                     abi::kLogSid[2], abi::kLogSid[3]);
+  ASSERT_EQ(s3.error, Error::Ok);
+  EXPECT_EQ(sys(b(), Syscall::kernel_log, s3.r[0], b_buf.r[0], 64).error, Error::Ok);
   klog::reset();
 }
 

@@ -8,7 +8,8 @@
 // lines never interleave; it replies once the bytes are written, so output is never lost to a
 // halt.
 //
-// The kernel's log (kprintf: the banner, process deaths) is read with the kernel_log syscall.
+// The kernel's log (kprintf: the banner, process deaths) is read with the kernel_log syscall,
+// by the server registered under kLogSid only (a SID is unique, so one reader at a time).
 // When the kernel has written to it, it sends the reader server a Scalar with id
 // kLogKernelNotice (from no process); the reader then drains it.
 #pragma once

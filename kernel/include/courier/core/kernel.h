@@ -193,8 +193,8 @@ class Kernel {
   const IrqLine& irq_line(uint32_t line) const { return irq_lines_[line]; }
 
   // --- the kernel log's reader (core/console.h, abi/log.h) -----------------------------------
-  // Makes `pid`'s server `handle` the reader of the kernel log, unless a live server of another
-  // process already is (AccessDenied).
+  // Makes `pid`'s server `handle` the reader of the kernel log. AccessDenied unless that server
+  // is registered under abi::kLogSid, or if another live server already reads it.
   kstd::Result<void, abi::Error> attach_log_reader(Pid pid, uint32_t handle);
   // At the end of a kernel entry: if the log holds unread bytes and its reader has not been
   // told yet, post it a kLogKernelNotice (a full queue is retried at the next entry). Costs a
