@@ -64,12 +64,12 @@ void emit(const char* body, uint32_t len) { print("%s crc=%08x\n", body, fnv1a(b
 // Sorts samples[] and prints their line: per-operation figures after `overhead` is taken off.
 void summarize(const char* name, uint32_t* samples, uint32_t n, uint32_t ops, uint32_t per,
                uint32_t overhead) {
-  uint32_t* samples_buf = samples;
-  sort(samples_buf, n);
+  sort(samples, n);
   // Per-operation figures in hundredths, after the overhead is taken off each sample.
+  auto net = [overhead](uint32_t v) -> uint64_t { return v > overhead ? v - overhead : 0; };
   uint64_t sum = 0, sumsq = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    const uint64_t v = samples_buf[i] > overhead ? samples_buf[i] - overhead : 0;
+    const uint64_t v = net(samples[i]);
     sum += v;
     sumsq += v * v;
   }
@@ -77,10 +77,8 @@ void summarize(const char* name, uint32_t* samples, uint32_t n, uint32_t ops, ui
   const uint64_t mean_x100 = sum * 100 / n / div;
   const uint64_t var_x10000 = (sumsq * 10000 / n - (sum * 100 / n) * (sum * 100 / n)) / (div * div);
   const uint32_t sd_x100 = isqrt64(var_x10000);
-  const uint32_t min =
-      static_cast<uint32_t>((samples_buf[0] > overhead ? samples_buf[0] - overhead : 0) / div);
-  const uint32_t med = static_cast<uint32_t>(
-      (samples_buf[n / 2] > overhead ? samples_buf[n / 2] - overhead : 0) / div);
+  const uint32_t min = static_cast<uint32_t>(net(samples[0]) / div);
+  const uint32_t med = static_cast<uint32_t>(net(samples[n / 2]) / div);
 
   char body[200];
   const auto len =
@@ -105,8 +103,9 @@ void run(const char* name, Operation op, void* ctx, const Options& opts) {
   summarize(name, samples_buf, n, ops, per, overhead_buf[n / 2]);
 }
 
-void report(const char* name, uint32_t* samples, uint32_t n, uint32_t overhead) {
-  summarize(name, samples, n, 1, 1, overhead);
+void report(const char* name, uint32_t* samples, uint32_t* overheads, uint32_t n) {
+  sort(overheads, n);
+  summarize(name, samples, n, 1, 1, overheads[n / 2]);
 }
 
 void suite_begin(const char* suite) {

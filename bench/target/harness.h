@@ -35,9 +35,10 @@ struct Options {
 // Measures `op` and prints its result line.
 void run(const char* name, Operation op, void* ctx, const Options& opts = Options());
 
-// Prints the result line of samples a benchmark took itself (cycles each, e.g. from an event
-// to its handler, which no single operation spans), `overhead` taken off each. Sorts samples.
-void report(const char* name, uint32_t* samples, uint32_t n, uint32_t overhead);
+// Prints the result line of n samples a benchmark took itself (cycles each, e.g. from an event
+// to its handler, which no single operation spans), with the median of its n measurements of
+// the timing sequence's own cost taken off each. Sorts both arrays.
+void report(const char* name, uint32_t* samples, uint32_t* overheads, uint32_t n);
 
 void suite_begin(const char* suite);
 void suite_end(const char* suite);

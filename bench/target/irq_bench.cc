@@ -14,6 +14,7 @@
 #include "courier/abi/irq.h"
 #include "courier/services/board.h"
 #include "courier/services/goldfish_rtc.h"
+#include "courier/user/cycles.h"
 #include "courier/user/ipc.h"
 #include "courier/user/irq.h"
 #include "courier/user/print.h"
@@ -71,11 +72,7 @@ __attribute__((noinline)) uint32_t one_overhead(volatile uint32_t* target) {
   return t1 - t0;
 }
 
-uint32_t cycles_now() {
-  uint32_t c;
-  asm volatile("rdcycle %0" : "=r"(c));
-  return c;
-}
+uint32_t cycles_now() { return static_cast<uint32_t>(courier::read_cycles()); }
 
 // One interrupt, then four times its time in plain user work: the kernel holds a line whose
 // upcalls take more than a quarter of a tick (a storm, abi/irq.h), and back-to-back interrupts
@@ -88,15 +85,6 @@ uint32_t paced_interrupt(volatile uint32_t* alarm_low) {
   while (static_cast<int32_t>(cycles_now() - until) < 0) {
   }
   return v;
-}
-
-void sort(uint32_t* v, uint32_t n) {
-  for (uint32_t i = 1; i < n; ++i) {
-    const uint32_t x = v[i];
-    uint32_t j = i;
-    for (; j > 0 && v[j - 1] > x; --j) v[j] = v[j - 1];
-    v[j] = x;
-  }
 }
 
 }  // namespace
@@ -125,10 +113,9 @@ int main() {
   for (uint32_t i = 0; i < kWarmup; ++i) (void)paced_interrupt(alarm_low);
   for (uint32_t i = 0; i < kSamples; ++i) g_overheads[i] = one_overhead(&g_dummy);
   for (uint32_t i = 0; i < kSamples; ++i) g_samples[i] = paced_interrupt(alarm_low);
-  sort(g_overheads, kSamples);
   // The overhead run's second counter read stands where the handler's read is: subtract the
-  // sequence's own cost, so the figure is from the store to the handler.
-  courier::bench::report("irq/latency", g_samples, kSamples, g_overheads[kSamples / 2]);
+  // sequence's own cost (its median), so the figure is from the store to the handler.
+  courier::bench::report("irq/latency", g_samples, g_overheads, kSamples);
   (void)courier::free_interrupt(courier::board::kRtcIrq);
   courier::bench::suite_end("irq");
   return 0;

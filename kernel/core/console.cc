@@ -31,6 +31,10 @@ void kputs(const char* s) {
   while (*s) put(*s++);
 }
 
+void kwrite(const char* s, uint32_t len) {
+  for (uint32_t i = 0; i < len; ++i) put(s[i]);
+}
+
 void kvprintf(const char* fmt, va_list ap) { kstd::vformat(log_sink, nullptr, fmt, ap); }
 
 void kprintf(const char* fmt, ...) {

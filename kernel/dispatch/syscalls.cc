@@ -102,7 +102,7 @@ void sys_debug_write(Kernel& k, Thread& t, const SysArgs& a) {
   for (uint32_t done = 0; done < a.a[1];) {
     const uint32_t n = kstd::min<uint32_t>(sizeof chunk, a.a[1] - done);
     (void)k.copy_from_user(t.pid, chunk, a.a[0] + done, n);  // range checked above
-    for (uint32_t i = 0; i < n; ++i) kprintf("%c", chunk[i]);
+    kwrite(chunk, n);
     done += n;
   }
   set_result(t, Error::Ok);

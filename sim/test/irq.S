@@ -190,12 +190,6 @@ u_spin:
   nop
   nop
   ret
-s_enable_and_spin:
-  csrsi sstatus, 2
-  nop
-  nop
-  csrci sstatus, 2
-  ret
 s_self_ipi:
   csrsi sstatus, 2
   csrsi sip, 2

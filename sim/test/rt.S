@@ -164,6 +164,16 @@ back_to_m:
   li a7, ECALL_TO_M
   ecall
 
+  // For run_mode in S: opens an interrupt window of two instructions (sstatus.SIE set), so a
+  // pending supervisor interrupt is taken there, and returns.
+  .globl s_enable_and_spin
+s_enable_and_spin:
+  csrsi sstatus, 2
+  nop
+  nop
+  csrci sstatus, 2
+  ret
+
   // ---- M-mode trap handler ----
   .align 6
   .globl m_trap

@@ -342,10 +342,3 @@ test_main:
   addi sp, sp, 16
   li a0, 0
   ret
-
-s_enable_and_spin:
-  csrsi sstatus, 2
-  nop
-  nop
-  csrci sstatus, 2
-  ret

@@ -14,6 +14,7 @@
 namespace courier {
 
 void kputs(const char* s);
+void kwrite(const char* s, uint32_t len);  // `len` bytes, as they are
 void kprintf(const char* fmt, ...);
 void kvprintf(const char* fmt, va_list ap);
 

@@ -9,26 +9,22 @@
 
 namespace courier {
 
-inline uint64_t read_cycles() {
-  uint32_t hi, lo, hi2;
-  do {
-    asm volatile("rdcycleh %0" : "=r"(hi));
-    asm volatile("rdcycle %0" : "=r"(lo));
-    asm volatile("rdcycleh %0" : "=r"(hi2));
-  } while (hi != hi2);
-  return (static_cast<uint64_t>(hi) << 32) | lo;
-}
+// One 64-bit counter read as above; `name` is the counter's read pseudo-instruction.
+#define COURIER_READ_COUNTER64(name)                   \
+  uint32_t hi, lo, hi2;                                \
+  do {                                                 \
+    asm volatile("rd" #name "h %0" : "=r"(hi));        \
+    asm volatile("rd" #name " %0" : "=r"(lo));         \
+    asm volatile("rd" #name "h %0" : "=r"(hi2));       \
+  } while (hi != hi2);                                 \
+  return (static_cast<uint64_t>(hi) << 32) | lo
+
+inline uint64_t read_cycles() { COURIER_READ_COUNTER64(cycle); }
 
 // The platform timer (the `time` CSR: 10 MHz on QEMU virt and the sim SoC), read the same way.
-inline uint64_t read_time() {
-  uint32_t hi, lo, hi2;
-  do {
-    asm volatile("rdtimeh %0" : "=r"(hi));
-    asm volatile("rdtime %0" : "=r"(lo));
-    asm volatile("rdtimeh %0" : "=r"(hi2));
-  } while (hi != hi2);
-  return (static_cast<uint64_t>(hi) << 32) | lo;
-}
+inline uint64_t read_time() { COURIER_READ_COUNTER64(time); }
+
+#undef COURIER_READ_COUNTER64
 inline constexpr uint64_t kTimeTicksPerMs = 10'000;
 
 }  // namespace courier
