@@ -115,6 +115,14 @@ extern "C" courier::arch::TrapFrame* syscall_entry(courier::arch::TrapFrame*) {
   return courier::next_frame();
 }
 
+// After a fast route: the thread it made current is certainly there (and nothing ended), so
+// it resumes without next_frame()'s checks.
+inline courier::arch::TrapFrame* resume_current() {
+  courier::Thread* next = courier::g_kernel.current();
+  courier::arch::switch_space(next->satp);
+  return &next->frame;
+}
+
 // The slow path of the two fastpath entries, out of line: the entries then call nothing when
 // the fastpath succeeds, so they need no stack frame.
 __attribute__((noinline)) courier::arch::TrapFrame* slow_syscall_entry() {
@@ -122,14 +130,10 @@ __attribute__((noinline)) courier::arch::TrapFrame* slow_syscall_entry() {
   return courier::next_frame();
 }
 
-// A fastpath that succeeded has switched to a thread that is certainly there and ends nothing,
-// so it resumes that thread without next_frame()'s checks.
 extern "C" COURIER_HOT courier::arch::TrapFrame* fast_call_entry(courier::arch::TrapFrame* frame) {
   using namespace courier;
   if (sync::fast_call(g_kernel, *reinterpret_cast<Thread*>(frame))) [[likely]] {
-    Thread* next = g_kernel.current();
-    arch::switch_space(next->satp);
-    return &next->frame;
+    return resume_current();
   }
   return slow_syscall_entry();
 }
@@ -137,9 +141,7 @@ extern "C" COURIER_HOT courier::arch::TrapFrame* fast_call_entry(courier::arch::
 extern "C" COURIER_HOT courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* frame) {
   using namespace courier;
   if (sync::fast_reply_recv(g_kernel, *reinterpret_cast<Thread*>(frame))) [[likely]] {
-    Thread* next = g_kernel.current();
-    arch::switch_space(next->satp);
-    return &next->frame;
+    return resume_current();
   }
   return slow_syscall_entry();
 }
@@ -158,9 +160,7 @@ extern "C" COURIER_HOT courier::arch::TrapFrame* irq_entry(courier::arch::TrapFr
   const uint32_t line = platform::plic_claim();
   if (g_kernel.upcall_now(line, CSR_READ(time))) [[likely]] {
     CSR_CLEAR(sie, kSieSeie);  // every other line waits until the handler returns
-    Thread* next = g_kernel.current();
-    arch::switch_space(next->satp);
-    return &next->frame;
+    return resume_current();
   }
   return slow_irq_entry(line);
 }
