@@ -28,8 +28,11 @@ void send(Kernel& k, const lend::Args& a) {
   for (uint32_t i = 0; i < c.pages; ++i) {
     const kstd::VirtAddr dst(bva + i * kstd::kPageSize);
     auto frame = k.frames().alloc(Owner::process(bpid));
+    // A lend's copies are marked borrowed like lent frames, so the server can neither unmap,
+    // protect, re-lend nor pin them while the record refers to them; a Move's are its own.
     kstd::Result<void, Error> mapped =
-        frame.is_ok() ? borrower.space.map(k.frames(), dst, frame.value(), bflags)
+        frame.is_ok() ? borrower.space.map(k.frames(), dst, frame.value(), bflags,
+                                           kind != MessageKind::Move)
                       : kstd::Result<void, Error>(kstd::err(frame.error()));
     if (mapped.is_err()) {
       if (frame.is_ok()) k.frames().free(frame.value());
@@ -58,9 +61,7 @@ void send(Kernel& k, const lend::Args& a) {
     k.post(c.server, m);
     return set_result(caller, Error::Ok);
   }
-  *l = Lend{true,       true,     false, false, kind, pid,     bpid,
-            caller.tid, c.server, 0,     a.va,  bva,  c.pages, c.flags};
-  m.lend = k.lend_index(*l);
+  lend::record_lend(k, p, a, true, &m);
   k.post_call(c.server, m);
 }
 

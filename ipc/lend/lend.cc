@@ -73,6 +73,23 @@ Message memory_message(const Args& a, uint32_t borrower_va) {
   return m;
 }
 
+void record_lend(Kernel& k, const Prepared& p, const Args& a, bool copy, Message* m) {
+  Lend& l = *p.lend;
+  l = Lend{};
+  l.active = true;
+  l.copy = copy;
+  l.kind = p.kind;
+  l.lender = k.current()->pid;
+  l.lender_tid = k.current()->tid;
+  l.borrower = p.borrower;
+  l.server = p.c.server;
+  l.lender_va = a.va;
+  l.borrower_va = p.borrower_va;
+  l.pages = p.c.pages;
+  l.lender_flags = p.c.flags;
+  m->lend = k.lend_index(l);
+}
+
 void send(Kernel& k, const Args& a) {
   Thread& caller = *k.current();
   const Pid pid = caller.pid;
@@ -119,9 +136,7 @@ void send(Kernel& k, const Args& a) {
         lender.lend_page(kstd::VirtAddr(a.va + i * kstd::kPageSize), kind == MessageKind::Borrow);
     KASSERT(ok);
   }
-  *l = Lend{true,       false,    false, false, kind, pid,     bpid,
-            caller.tid, c.server, 0,     a.va,  bva,  c.pages, c.flags};
-  m.lend = k.lend_index(*l);
+  record_lend(k, p, a, false, &m);
   k.post_call(c.server, m);
 }
 

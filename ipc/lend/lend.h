@@ -41,6 +41,9 @@ bool prepare(Kernel& k, const Args& a, bool copies, Prepared* out);
 
 // The message a memory message's receiver gets: its address, the size and the hints.
 Message memory_message(const Args& a, uint32_t borrower_va);
+// Fills in the prepared lend record of a Borrow or MutableBorrow whose pages are now mapped
+// in the borrower (`copy`: copies the borrower owns), and names it in the message.
+void record_lend(Kernel& k, const Prepared& p, const Args& a, bool copy, Message* m);
 
 void send(Kernel& k, const Args& a);
 void return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid);

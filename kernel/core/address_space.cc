@@ -127,6 +127,21 @@ uint32_t AddressSpace::table_count() const {
   return n;
 }
 
+bool AddressSpace::any_mapped(kstd::VirtAddr at, uint32_t pages) const {
+  const uint32_t end = at.raw() + pages * kstd::kPageSize;  // callers checked: no wrap
+  for (uint32_t va = at.raw(); va < end;) {
+    if (!sv32::is_table(root_table()[va >> 22])) {
+      const uint32_t slot_end = (va | (sv32::kMegapage - 1)) + 1;
+      if (slot_end == 0) break;  // the last slot of the address space
+      va = slot_end;
+      continue;
+    }
+    if (lookup(kstd::VirtAddr(va))) return true;
+    va += kstd::kPageSize;
+  }
+  return false;
+}
+
 kstd::Optional<kstd::VirtAddr> AddressSpace::find_free(uint32_t pages, uint32_t hint) const {
   if (pages == 0) return kstd::nullopt;
   uint32_t start = kstd::align_down(hint < kUserBase ? kUserBase : hint, kstd::kPageSize);

@@ -8,6 +8,9 @@
 //  - the lender dies before the borrower received the message: the lend is undone;
 //  - the lender dies after: the borrower keeps access until it returns the memory, then the
 //    pages are freed (remap: the frames become the borrower's, which frees them on return).
+// A lend's pages in the borrower stay marked borrowed for the whole life of the record, copies
+// and adopted frames included, so user code can never unmap, protect, re-lend or pin them as a
+// ring: the record is the only thing that ends them (objects.h, Lend).
 #include "courier/core/kernel.h"
 #include "courier/kstd/assert.h"
 
@@ -53,18 +56,22 @@ kstd::Result<uint32_t, Error> Kernel::check_lendable(Pid pid, uint32_t va, uint3
 }
 
 void Kernel::unmap_lend(Lend& l) {
-  // The borrower's side: borrowed entries just go; its own pages (copies, or frames it adopted
-  // from a dead lender) are freed.
+  // The borrower's side: every entry of the record is still there and marked borrowed (no user
+  // call can remove or change one: invariants in objects.h). Copies and adopted frames are the
+  // borrower's own and are freed; the lender's frames just lose this mapping.
   Process& b = processes_[l.borrower];
+  const bool own = l.copy || l.adopted;
   for (uint32_t i = 0; i < l.pages; ++i) {
     const auto m = b.space.unmap(kstd::VirtAddr(l.borrower_va + i * kstd::kPageSize));
-    KASSERT(m.has_value());
-    if (!m->borrowed) {
+    KASSERT(m.has_value() && m->borrowed);
+    if (own) {
+      KASSERT(frames_.owner(m->pfn) == Owner::process(l.borrower));
       frames_.free(m->pfn);
       --b.page_count;
     }
   }
-  if (!l.copy && !l.lender_dead && processes_[l.lender].state == ProcessState::Alive) {
+  if (!own) {  // the lender is alive: a lender's death either adopts or ends the record
+    KASSERT(processes_[l.lender].state == ProcessState::Alive);
     AddressSpace& lender = processes_[l.lender].space;
     for (uint32_t i = 0; i < l.pages; ++i) {
       const bool ok =
@@ -90,39 +97,32 @@ void Kernel::reclaim_lends(Pid pid) {
   for (Lend& l : lends_) {
     if (!l.active) continue;
     if (l.borrower == pid) {
-      // The borrower's mappings go with its space (borrowed entries are skipped there, copies
-      // are its own pages); the lender's access comes back and it learns the server is gone.
-      if (!l.copy && l.lender != pid && !l.lender_dead) {
-        AddressSpace& lender = processes_[l.lender].space;
-        for (uint32_t i = 0; i < l.pages; ++i) {
-          lender.unlend_page(kstd::VirtAddr(l.lender_va + i * kstd::kPageSize), l.lender_flags);
-        }
-      }
+      // The borrower's mappings go now (its copies and adopted frames are freed), the lender's
+      // access comes back and it learns the server is gone.
+      unmap_lend(l);
       finish_lend(l, Error::ServerNotFound, 0, 0);
       continue;
     }
     if (l.lender != pid) continue;
-    Process& b = processes_[l.borrower];
     if (!l.received) {
       // Never delivered (its message is dropped with the lender): undo it in the borrower. The
-      // lender's own entries go with its space.
-      l.lender_dead = true;
+      // lender's entries come back and then go with its space.
       unmap_lend(l);
       l.active = false;
       continue;
     }
-    if (!l.copy) {
-      // The borrower keeps access until it returns the memory: the frames become its own.
-      for (uint32_t i = 0; i < l.pages; ++i) {
-        const kstd::VirtAddr va(l.borrower_va + i * kstd::kPageSize);
-        const auto m = b.space.lookup(va);
-        KASSERT(m.has_value() && m->borrowed);
-        frames_.transfer(m->pfn, Owner::process(l.borrower));
-        b.space.adopt_page(va);
-        ++b.page_count;
-      }
-    }
     l.lender_dead = true;
+    if (l.copy) continue;  // the borrower holds copies: the lender's pages go with its space
+    // Remap: the borrower keeps access until it returns the memory, so the frames become its
+    // own. Its entries stay marked borrowed: the record still settles them.
+    Process& b = processes_[l.borrower];
+    for (uint32_t i = 0; i < l.pages; ++i) {
+      const auto m = b.space.lookup(kstd::VirtAddr(l.borrower_va + i * kstd::kPageSize));
+      KASSERT(m.has_value() && m->borrowed);
+      frames_.transfer(m->pfn, Owner::process(l.borrower));
+      ++b.page_count;
+    }
+    l.adopted = true;
   }
 }
 

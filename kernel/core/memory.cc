@@ -47,11 +47,9 @@ kstd::Result<uint32_t, Error> Kernel::map_memory(Pid pid, uint32_t va, uint32_t 
     va = found->raw();
   }
   KTRY_VOID(page_range(va, bytes));
+  // A range that overlaps a mapping is wrong whatever its size: that error comes first.
+  if (proc.space.any_mapped(kstd::VirtAddr(va), pages)) return kstd::err(Error::AlreadyExists);
   if (proc.page_count + pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
-  for (uint32_t i = 0; i < pages; ++i) {
-    if (proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize)))
-      return kstd::err(Error::AlreadyExists);
-  }
   for (uint32_t i = 0; i < pages; ++i) {
     const kstd::VirtAddr page(va + i * kstd::kPageSize);
     auto frame = frames_.alloc(Owner::process(pid));
@@ -113,6 +111,8 @@ kstd::Result<void, Error> Kernel::update_memory_flags(Pid pid, uint32_t va, uint
     const auto m = proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
     if (!m) return kstd::err(Error::BadAddress);
     if (m->lent || m->borrowed) return kstd::err(Error::AccessDenied);
+    // Device memory is never executable: map_physical refuses X, and so does this.
+    if ((flags & kMemX) && !frames_.contains(m->pfn)) return kstd::err(Error::AccessDenied);
   }
   for (uint32_t i = 0; i < pages; ++i)
     proc.space.protect(kstd::VirtAddr(va + i * kstd::kPageSize), flags);

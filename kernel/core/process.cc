@@ -123,7 +123,9 @@ uint32_t Kernel::live_processes() const {
 }
 
 void Kernel::release_frame(Pid pid, const Mapping& m) {
-  if (m.borrowed) return;  // the lender's frame: lending has already settled it
+  // Borrowed entries never reach here: unmap refuses them and death settles every lend of the
+  // process (reclaim_lends) before its space goes.
+  KASSERT(!m.borrowed);
   if (frames_.contains(m.pfn)) {
     // A page this process lent out may have passed to its borrower (reclaim_lends).
     if (m.lent && frames_.owner(m.pfn) != Owner::process(pid)) return;
@@ -190,45 +192,6 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
   proc.state = ProcessState::Free;
   proc.page_count = 0;
   pick_next();
-}
-
-void Kernel::check_invariants() {
-  frames_.check_invariants();
-  // Every frame owned by a process is mapped by it exactly once, and page-table frames belong to
-  // live processes: recount from the page tables and compare with the ownership table.
-  for (Pid pid = 0; pid < kMaxProcesses; ++pid) {
-    const Process& proc = processes_[pid];
-    const uint32_t owned = frames_.count_owned_by(Owner::process(pid));
-    const uint32_t tables = frames_.count_owned_by(Owner::page_table(pid));
-    if (proc.state != ProcessState::Alive) {
-      KASSERT(owned == 0 && tables == 0);
-      continue;
-    }
-    uint32_t mapped_ram = 0, mapped_total = 0;
-    proc.space.for_each([&](kstd::VirtAddr, const Mapping& m) {
-      if (m.borrowed) {
-        // Someone else's frame, lent to this process: owned by a live process.
-        KASSERT(frames_.contains(m.pfn) && frames_.owner(m.pfn).kind == OwnerKind::Process);
-        return;
-      }
-      ++mapped_total;
-      if (frames_.contains(m.pfn)) {
-        KASSERT(frames_.owner(m.pfn) == Owner::process(pid));
-        ++mapped_ram;
-      }
-    });
-    KASSERT(mapped_ram == owned);
-    KASSERT(mapped_total == proc.page_count);
-    KASSERT(tables == proc.space.table_count());
-  }
-  // Thread counts and queue links agree with the tables.
-  for (Pid pid = 1; pid < kMaxProcesses; ++pid) {
-    uint32_t n = 0;
-    for (const Thread& t : threads_) n += t.state != ThreadState::Free && t.pid == pid;
-    const Process& proc = processes_[pid];
-    const bool irq_context = proc.state == ProcessState::Alive && proc.irq_thread != kNone;
-    KASSERT(n == proc.thread_count + (irq_context ? 1u : 0u));
-  }
 }
 
 }  // namespace courier

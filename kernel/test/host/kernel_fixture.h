@@ -110,6 +110,8 @@ class KernelTest : public ::testing::Test {
     t.frame.a(7) = static_cast<uint32_t>(n);
     t.frame.pc += 4;
     if (path == Path::SlowOnly || !sync::fastpath(*k_)) dispatch::syscall(*k_);
+    // The page tables against every record, after every step (core/invariants.cc).
+    k_->check_invariants();
     return result(t);
   }
 

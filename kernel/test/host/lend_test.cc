@@ -36,12 +36,13 @@ class LendTest : public KernelTest {
 
   // lend_memory as thread `t` (a6 is the valid hint, beyond the fixture's six arguments).
   Ret lend(Thread& t, uint32_t kind, uint32_t va, uint32_t size, uint32_t offset = 0,
-           uint32_t valid = 0, uint32_t to = 0) {
+           uint32_t valid = 0, uint32_t to = 0, bool check = true) {
     KernelTestAccess::run(*k_, t);
     const uint32_t regs[7] = {to ? to : cid, 42, kind, va, size, offset, valid};
     for (int i = 0; i < 7; ++i) t.frame.a(i) = regs[i];
     t.frame.a(7) = static_cast<uint32_t>(Syscall::lend_memory);
     dispatch::syscall(*k_);
+    if (check) k_->check_invariants();
     return result(t);
   }
   // The server takes the next message.
@@ -128,7 +129,9 @@ TEST_F(LendTest, CopyPathDeliversTheSameBytesWithoutTouchingTheLendersPages) {
   ASSERT_EQ(m.error, Error::Ok);
   const uint32_t bva = m.r[3];
   EXPECT_NE(at(server_pid, bva)->pfn, at(client_pid, kBuf)->pfn);  // a copy
-  EXPECT_FALSE(at(server_pid, bva)->borrowed);
+  // The server's copies are its own frames, but marked borrowed: the lend record settles them.
+  EXPECT_TRUE(at(server_pid, bva)->borrowed);
+  EXPECT_EQ(k_->frames().owner(at(server_pid, bva)->pfn), Owner::process(server_pid));
   EXPECT_EQ(at(client_pid, kBuf)->flags, kMemR | kMemW);  // untouched
   EXPECT_EQ(word(server_pid, bva + 0x1000), 1u);
   const uint32_t v = 0xc0de;
@@ -305,13 +308,157 @@ TEST_F(LendTest, LendsAreALimitedResource) {
   std::vector<Lend*> held;
   while (Lend* l = k_->alloc_lend()) held.push_back(l);
   EXPECT_EQ(held.size(), kMaxLends);
-  EXPECT_EQ(lend(cli(), kBorrow, kBuf, 0x1000).error, Error::LimitReached);
+  // (Records taken by hand name no pages: the invariant is checked once they are given back.)
+  EXPECT_EQ(lend(cli(), kBorrow, kBuf, 0x1000, 0, 0, 0, false).error, Error::LimitReached);
   EXPECT_FALSE(at(client_pid, kBuf)->lent);
   EXPECT_EQ(k_->frames().free_count(), free_before);  // refused before anything was mapped
   EXPECT_FALSE(at(server_pid, kLendWindowBase).has_value());
   for (Lend* l : held) l->active = false;
   lend(cli(), kBorrow | abi::kLendByCopy, kBuf, 0x1000);
   EXPECT_EQ(cli().state, ThreadState::Lending);  // with room again, the lend goes out
+}
+
+// --- Issue 12: hostile programs that took the kernel over through lend records ---------------
+// Each reproducer, fed as an attacker would; after every step the fixture holds the page tables
+// against every record (core/invariants.cc), and each scenario ends with the pages balanced.
+
+// A lend's copies are marked borrowed: the server can neither unmap nor replace them (1, 2).
+TEST_F(LendTest, Issue12_CopiesInTheLendWindowCannotBeUnmappedOrReplaced) {
+  const uint32_t free0 = k_->frames().free_count();
+  for (int variant = 0; variant < 3; ++variant) {
+    lend(cli(), kBorrow | abi::kLendByCopy, kBuf, 0x1000);
+    const uint32_t bva = kLendWindowBase;
+    ASSERT_TRUE(at(server_pid, bva).has_value());  // pre-mapped while the message is queued
+    if (variant == 2) {  // unmap while still queued, then destroy the server
+      EXPECT_EQ(sys(srv(), Syscall::unmap_memory, bva, 0x1000).error, Error::AccessDenied);
+      ASSERT_EQ(sys(srv(), Syscall::destroy_server, handle).error, Error::Ok);
+    } else {
+      const Ret m = take();
+      ASSERT_EQ(m.error, Error::Ok);
+      ASSERT_EQ(m.r[3], bva);
+      EXPECT_EQ(sys(srv(), Syscall::unmap_memory, bva, 0x1000).error, Error::AccessDenied);
+      EXPECT_EQ(sys(srv(), Syscall::update_memory_flags, bva, 0x1000, kRw).error,
+                Error::AccessDenied);
+      EXPECT_EQ(sys(srv(), Syscall::map_physical, 0x10001000, bva, 0x1000, kRw).error,
+                Error::AlreadyExists);
+      if (variant == 0) {
+        ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+      } else {
+        ASSERT_EQ(sys(srv(), Syscall::destroy_server, handle).error, Error::Ok);
+      }
+    }
+    EXPECT_NE(cli().state, ThreadState::Lending);
+    EXPECT_FALSE(at(server_pid, bva).has_value());
+    if (variant != 0) {  // a new server under the same SID for the next round
+      handle = sys(srv(), Syscall::create_server, 7, 7, 7, 7).r[0];
+      ASSERT_EQ(sys(cli(), Syscall::disconnect, cid).error, Error::Ok);
+      cid = sys(cli(), Syscall::connect, 7, 7, 7, 7).r[0];
+    }
+  }
+  EXPECT_EQ(k_->frames().free_count(), free0 - 1);  // the lend window's table stays
+}
+
+// The same within one process, as the reproducers were written (pid 1 lends to its own server).
+TEST_F(LendTest, Issue12_SameProcessCopyLendIsSettledByItsRecordOnly) {
+  const uint32_t free0 = k_->frames().free_count();
+  const Ret own = sys(cli(), Syscall::create_server, 9, 9, 9, 9);
+  const uint32_t self = sys(cli(), Syscall::connect, 9, 9, 9, 9).r[0];
+  ASSERT_EQ(own.error, Error::Ok);
+  auto second = k_->create_thread(client_pid, 0x10000, 0x7ffe0000, 0, abi::kDefaultPriority);
+  ASSERT_TRUE(second.is_ok());
+  Thread& lender = k_->thread(second.value());
+  for (uint32_t kind : {kBorrow, kMutable, kBorrow | abi::kLendByCopy, kMutable | abi::kLendByCopy}) {
+    lend(lender, kind, kBuf, 0x2000, 0, 0, self);
+    const Ret m = sys(cli(), Syscall::try_receive, own.r[0]);
+    ASSERT_EQ(m.error, Error::Ok);
+    EXPECT_EQ(sys(cli(), Syscall::unmap_memory, m.r[3], 0x2000).error, Error::AccessDenied);
+    EXPECT_EQ(sys(cli(), Syscall::ring_setup, m.r[3]).error, Error::BadAddress);
+    EXPECT_EQ(lend(cli(), kMutable, m.r[3], 0x2000).error, Error::AccessDenied);
+    ASSERT_EQ(sys(cli(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+    EXPECT_EQ(lender.state, ThreadState::Ready);
+  }
+  ASSERT_EQ(sys(cli(), Syscall::destroy_server, own.r[0]).error, Error::Ok);
+  EXPECT_EQ(k_->frames().free_count(), free0 - 1);  // the lender thread's stack is not mapped,
+                                                     // only the lend window's table stays
+}
+
+// 3: a lend's copies cannot become a batch ring (the drain would write into freed frames).
+TEST_F(LendTest, Issue12_LentCopiesCannotBeRegisteredAsARing) {
+  lend(cli(), kMutable | abi::kLendByCopy, kBuf, 0x2000);
+  const Ret m = take();
+  ASSERT_EQ(m.error, Error::Ok);
+  EXPECT_EQ(sys(srv(), Syscall::ring_setup, m.r[3]).error, Error::BadAddress);
+  ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+  EXPECT_EQ(srv().ring_va, 0u);
+}
+
+// 4: received copies (and remapped pages) cannot be re-lent: the first return would free
+// frames a second borrower still maps.
+TEST_F(LendTest, Issue12_ReceivedPagesCannotBeLentOn) {
+  const Ret second = sys(srv(), Syscall::create_server, 8, 8, 8, 8);
+  const uint32_t to_second = sys(srv(), Syscall::connect, 8, 8, 8, 8).r[0];
+  for (uint32_t kind : {kMutable | abi::kLendByCopy, kMutable, kBorrow}) {
+    lend(cli(), kind, kBuf, 0x2000);
+    const Ret m = take();
+    ASSERT_EQ(m.error, Error::Ok);
+    for (uint32_t again : {kMutable, kBorrow, kMove, kBorrow | abi::kLendByCopy}) {
+      EXPECT_EQ(lend(srv(), again, m.r[3], 0x2000, 0, 0, to_second).error, Error::AccessDenied);
+    }
+    EXPECT_EQ(sys(srv(), Syscall::try_receive, second.r[0]).error, Error::WouldBlock);
+    ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+  }
+  EXPECT_EQ(k_->frames().free_count(), free_before - 1);  // the lend window's table stays
+}
+
+// 5: a dead lender's frames become the borrower's, but stay under the record: no protect,
+// re-lend or unmap until return_memory, which frees them.
+TEST_F(LendTest, Issue12_AdoptedPagesStayUnderTheirRecordUntilReturned) {
+  const Ret second = sys(srv(), Syscall::create_server, 8, 8, 8, 8);
+  const uint32_t to_second = sys(srv(), Syscall::connect, 8, 8, 8, 8).r[0];
+  lend(cli(), kBorrow, kBuf, 0x1000);
+  const Ret m = take();
+  ASSERT_EQ(m.error, Error::Ok);
+  const uint32_t owned0 = owned_by(server_pid);
+  ASSERT_EQ(sys(cli(), Syscall::terminate_process, 0).error, Error::Ok);
+  ASSERT_EQ(k_->process(client_pid).state, ProcessState::Free);
+  EXPECT_EQ(owned_by(server_pid), owned0 + 1);  // adopted
+  EXPECT_TRUE(at(server_pid, m.r[3])->borrowed);
+  EXPECT_EQ(sys(srv(), Syscall::update_memory_flags, m.r[3], 0x1000, abi::kMemRead | abi::kMemWrite | abi::kMemExec)
+                .error,
+            Error::AccessDenied);
+  EXPECT_EQ(lend(srv(), kMutable, m.r[3], 0x1000, 0, 0, to_second).error, Error::AccessDenied);
+  EXPECT_EQ(sys(srv(), Syscall::unmap_memory, m.r[3], 0x1000).error, Error::AccessDenied);
+  EXPECT_EQ(sys(srv(), Syscall::ring_setup, m.r[3]).error, Error::BadAddress);
+  EXPECT_EQ(sys(srv(), Syscall::try_receive, second.r[0]).error, Error::WouldBlock);
+  ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+  EXPECT_EQ(owned_by(server_pid), owned0);  // freed on return
+  EXPECT_FALSE(at(server_pid, m.r[3]).has_value());
+}
+
+// 8: device memory is never executable, whichever call asks.
+TEST_F(LendTest, Issue12_MmioCannotBeMadeExecutable) {
+  constexpr uint32_t kRwx = abi::kMemRead | abi::kMemWrite | abi::kMemExec;
+  ASSERT_EQ(sys(cli(), Syscall::map_physical, 0x10001000, 0x50000000, 0x1000, kRw).error,
+            Error::Ok);
+  EXPECT_EQ(sys(cli(), Syscall::map_physical, 0x10002000, 0x50001000, 0x1000, kRwx).error,
+            Error::InvalidArgument);
+  EXPECT_EQ(sys(cli(), Syscall::update_memory_flags, 0x50000000, 0x1000, kRwx).error,
+            Error::AccessDenied);
+  EXPECT_EQ(sys(cli(), Syscall::update_memory_flags, 0x50000000, 0x1000, abi::kMemExec).error,
+            Error::AccessDenied);
+  EXPECT_EQ(at(client_pid, 0x50000000)->flags, kMemR | kMemW);
+  EXPECT_EQ(sys(cli(), Syscall::update_memory_flags, 0x50000000, 0x1000, abi::kMemRead).error,
+            Error::Ok);
+}
+
+// 9: a range over a mapped page is AlreadyExists whatever its size, before the quota.
+TEST_F(LendTest, Issue12_OverlapIsReportedBeforeTheQuota) {
+  const uint32_t huge = (kMaxPagesPerProcess + 1) * 0x1000;
+  EXPECT_EQ(sys(cli(), Syscall::map_memory, kBuf, huge, kRw).error, Error::AlreadyExists);
+  EXPECT_EQ(sys(cli(), Syscall::map_memory, kBuf + 0x4000, huge, kRw).error, Error::OutOfMemory);
+  EXPECT_EQ(sys(cli(), Syscall::map_memory, kBuf - 0x1000, 0x2000, kRw).error,
+            Error::AlreadyExists);  // overlaps at its end
+  EXPECT_EQ(k_->frames().free_count(), free_before);
 }
 
 }  // namespace

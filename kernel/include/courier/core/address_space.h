@@ -64,6 +64,9 @@ class AddressSpace {
   bool protect(kstd::VirtAddr va, uint32_t flags);
   kstd::Optional<Mapping> lookup(kstd::VirtAddr va) const;
 
+  // True if any page of [va, va + pages) is mapped (or lent out). Empty 4 MiB slots are
+  // skipped whole, so the cost is bounded by the tables that exist, not by the range.
+  bool any_mapped(kstd::VirtAddr va, uint32_t pages) const;
   // First address of `pages` consecutive unmapped user pages at or above `hint`.
   kstd::Optional<kstd::VirtAddr> find_free(uint32_t pages, uint32_t hint) const;
 

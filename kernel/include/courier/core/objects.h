@@ -135,11 +135,21 @@ inline constexpr uint32_t kMaxLendPages = 256;            // 1 MiB per message
 inline constexpr uint32_t kLendWindowBase = 0x6000'0000;  // borrowers see lent pages here
 inline constexpr uint32_t kLendWindowTop = 0x7000'0000;
 
+//
+// Invariants (check_invariants() verifies each against the page tables):
+//  - the borrower maps exactly [borrower_va, borrower_va + pages) for this record, every entry
+//    marked kBorrowed, so no user call (unmap, protect, lend, ring_setup) can touch them: only
+//    return_memory, the server's destruction or a death ends them;
+//  - `copy` or `adopted`: the frames are the borrower's own (copies made for this lend, or the
+//    lender's frames it took over when the lender died); unmap_lend frees them;
+//  - otherwise the frames are the lender's, mapped at [lender_va, ...) marked kLent, and the
+//    borrower's entries name the very same frames.
 struct Lend {
   bool active;
   bool copy;         // delivered by the copy path: the borrower holds copies, not the pages
   bool received;     // the borrower has received the message (it holds the handle)
-  bool lender_dead;  // the lender died after delivery: the pages are the borrower's to free
+  bool lender_dead;  // the lender died after delivery: nobody waits for the answer
+  bool adopted;      // remap, lender dead: its frames became the borrower's (freed on return)
   abi::MessageKind kind;
   Pid lender, borrower;
   Tid lender_tid;

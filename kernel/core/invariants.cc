@@ -1,0 +1,232 @@
+// invariants.cc — the kernel's one source of truth for pages, checked against the hardware's.
+//
+// check_invariants() holds the page tables — what the MMU would actually let user code reach —
+// against the ownership table and every record that will later free or restore a frame. It is
+// the statement seL4 proves about its kernel, checked here instead: host tests run it after
+// every step, and a debug build of the rv32 kernel runs it after every syscall
+// (COURIER_CHECK_INVARIANTS). It panics on the first mismatch, naming the broken rule.
+//
+// The rules, for every live process P and every entry of P's page tables:
+//  1. Root: the kernel's slots hold exactly the kernel's global entries (never U); a user slot
+//     is empty or names a second-level table; every table frame is owned by PageTable(P) and
+//     named once, and P owns no other table frames.
+//  2. A second-level entry is zero or a present user page (a leaf with U, or a page lent out
+//     with access withdrawn); no entry is global, none maps below kUserBase.
+//  3. An entry naming a frame outside RAM is an MMIO page P claimed through map_physical, not
+//     executable, not lent or borrowed; each claim is mapped exactly once.
+//  4. An entry naming RAM names a frame owned by a process: never a free frame, a kernel frame
+//     or a page table. Exactly one of these explains it:
+//     - P's own page: owned by P, neither lent nor borrowed;
+//     - lent (kLent): owned by P, and an active remap lend of P's names it, whose borrower maps
+//       the very same frame, marked borrowed, at the matching window address;
+//     - borrowed (kBorrowed): an active lend to P covers the address; for a copy or an adopted
+//       lend the frame is P's own, otherwise it is the lender's frame lent at the matching
+//       address of the lender.
+//     Every process-owned frame is named by exactly one owning entry (own, lent, copy,
+//     adopted), and at most once more, by the borrower of its remap lend.
+//  5. P's page_count is the number of owning entries plus MMIO entries; its lent and borrowed
+//     entries number exactly the pages of its active lends.
+//  6. A registered batch ring names the two frames mapped at its address: P's own read-write
+//     RAM, neither lent nor borrowed; P's ring count matches.
+//  7. A lend record names a live borrower (and, unless copy or adopted, a live lender), a range
+//     inside the lend window; a queued memory message names an active, undelivered lend.
+//  8. Thread counts agree with the thread table; the free list agrees with the owners.
+#include "courier/abi/ring.h"
+#include "courier/core/kernel.h"
+#include "courier/core/phys.h"
+#include "courier/kstd/assert.h"
+
+extern "C" void* memset(void*, int, size_t);
+
+namespace courier {
+
+namespace {
+
+// Per frame: owning entries (low nibble) and borrowing entries (high nibble), saturating.
+uint8_t g_refs[FrameTable::kMaxFrames];
+
+void count_ref(uint8_t& r, bool borrowing) {
+  const uint8_t shift = borrowing ? 4 : 0;
+  if (((r >> shift) & 0xf) != 0xf) r = static_cast<uint8_t>(r + (1u << shift));
+}
+
+const sv32::Pte* table_at(kstd::Pfn pfn) {
+  // Safe: callers checked that pfn is a page-table frame in RAM.
+  return reinterpret_cast<const sv32::Pte*>(frame_ptr(pfn));
+}
+
+}  // namespace
+
+void Kernel::check_invariants() {
+  frames_.check_invariants();
+  memset(g_refs, 0, sizeof g_refs);
+  const uint32_t user_slots = kUserTop >> 22;
+
+  for (Pid pid = 0; pid < kMaxProcesses; ++pid) {
+    const Process& proc = processes_[pid];
+    if (proc.state != ProcessState::Alive) {
+      KASSERT(frames_.count_owned_by(Owner::process(pid)) == 0);
+      KASSERT(frames_.count_owned_by(Owner::page_table(pid)) == 0);
+      continue;
+    }
+    // Rule 1: the root and its tables.
+    const kstd::Pfn root = proc.space.root();
+    KASSERT(frames_.contains(root) && frames_.owner(root) == Owner::page_table(pid));
+    const sv32::Pte* rt = table_at(root);
+    for (uint32_t i = user_slots; i < sv32::kEntries; ++i) {
+      sv32::Pte expected = 0;
+      for (uint32_t k = 0; k < g_kernel_entries.count; ++k) {
+        if (g_kernel_entries.index[k] == i) expected = g_kernel_entries.pte[k];
+      }
+      KASSERT(rt[i] == expected && !(rt[i] & sv32::kU));
+    }
+    uint32_t tables = 1, counted = 0, own_ram = 0, lent = 0, borrowed = 0, mmio = 0;
+    for (uint32_t i = 0; i < user_slots; ++i) {
+      if (rt[i] == 0) continue;
+      KASSERT(sv32::is_table(rt[i]));  // no user megapages
+      const kstd::Pfn tpfn = sv32::pfn_of(rt[i]);
+      KASSERT(frames_.contains(tpfn) && frames_.owner(tpfn) == Owner::page_table(pid));
+      count_ref(g_refs[tpfn.raw() - frames_.base().raw()], false);
+      ++tables;
+      const sv32::Pte* table = table_at(tpfn);
+      for (uint32_t j = 0; j < sv32::kEntries; ++j) {
+        const sv32::Pte p = table[j];
+        if (p == 0) continue;
+        // Rule 2.
+        const uint32_t va = (i << 22) | (j << 12);
+        KASSERT(sv32::is_present(p) && (p & sv32::kU) && !(p & sv32::kG) && va >= kUserBase);
+        const Mapping m = mapping_of(p);
+        KASSERT(!(m.lent && m.borrowed));
+        if (!frames_.contains(m.pfn)) {
+          // Rule 3.
+          KASSERT(!m.lent && !m.borrowed && !(p & sv32::kX));
+          uint32_t claims = 0;
+          for (const MmioClaim& c : mmio_) claims += c.pid == pid && c.pfn == m.pfn.raw();
+          KASSERT(claims == 1);
+          ++mmio;
+          ++counted;
+          continue;
+        }
+        // Rule 4.
+        const Owner owner = frames_.owner(m.pfn);
+        KASSERT(owner.kind == OwnerKind::Process);
+        uint8_t& refs = g_refs[m.pfn.raw() - frames_.base().raw()];
+        if (!m.lent && !m.borrowed) {
+          KASSERT(owner == Owner::process(pid));
+          count_ref(refs, false);
+          ++own_ram;
+          ++counted;
+          continue;
+        }
+        // A lent or borrowed entry: the record that explains it.
+        const Lend* rec = nullptr;
+        uint32_t page = 0;
+        for (const Lend& l : lends_) {
+          if (!l.active) continue;
+          const uint32_t base = m.lent ? l.lender_va : l.borrower_va;
+          const Pid who = m.lent ? l.lender : l.borrower;
+          if (who != pid || va < base || va - base >= l.pages * kstd::kPageSize) continue;
+          if (m.lent && (l.copy || l.adopted)) continue;  // such lends leave the lender alone
+          KASSERT(rec == nullptr);  // one record per entry
+          rec = &l;
+          page = (va - base) / kstd::kPageSize;
+        }
+        KASSERT(rec != nullptr);
+        if (m.lent) {
+          KASSERT(owner == Owner::process(pid));
+          const auto b = processes_[rec->borrower].space.lookup(
+              kstd::VirtAddr(rec->borrower_va + page * kstd::kPageSize));
+          KASSERT(b.has_value() && b->borrowed && b->pfn == m.pfn);
+          count_ref(refs, false);
+          ++own_ram;
+          ++counted;
+          ++lent;
+        } else if (rec->copy || rec->adopted) {
+          KASSERT(owner == Owner::process(pid));
+          count_ref(refs, false);
+          ++own_ram;
+          ++counted;
+          ++borrowed;
+        } else {
+          KASSERT(owner == Owner::process(rec->lender));
+          const auto l = processes_[rec->lender].space.lookup(
+              kstd::VirtAddr(rec->lender_va + page * kstd::kPageSize));
+          KASSERT(l.has_value() && l->lent && l->pfn == m.pfn);
+          count_ref(refs, true);
+          ++borrowed;
+        }
+      }
+    }
+    KASSERT(tables == frames_.count_owned_by(Owner::page_table(pid)));
+    // Rule 5.
+    KASSERT(counted == proc.page_count);
+    KASSERT(own_ram == frames_.count_owned_by(Owner::process(pid)));
+    uint32_t lent_pages = 0, borrowed_pages = 0, claims = 0;
+    for (const Lend& l : lends_) {
+      if (!l.active) continue;
+      if (l.borrower == pid) borrowed_pages += l.pages;
+      if (l.lender == pid && !l.copy && !l.adopted) lent_pages += l.pages;
+    }
+    KASSERT(lent == lent_pages && borrowed == borrowed_pages);
+    for (const MmioClaim& c : mmio_) claims += c.pid == pid;
+    KASSERT(claims == mmio);
+    // Rule 6.
+    uint32_t rings = 0;
+    for (const Thread& t : threads_) {
+      if (t.state == ThreadState::Free || t.pid != pid || t.ring_va == 0) continue;
+      ++rings;
+      for (uint32_t k = 0; k < 2; ++k) {
+        const auto m = proc.space.lookup(kstd::VirtAddr(t.ring_va + k * kstd::kPageSize));
+        KASSERT(m.has_value() && m->pfn == t.ring_pfn[k] && !m->lent && !m->borrowed);
+        KASSERT(frames_.contains(m->pfn) && frames_.owner(m->pfn) == Owner::process(pid));
+        KASSERT((m->flags & (kMemR | kMemW)) == (kMemR | kMemW));
+      }
+    }
+    KASSERT(rings == proc.rings);
+  }
+  // Rule 4's counts: one owning entry per process frame, at most one borrowing entry; table
+  // frames named once (roots by no slot); free and kernel frames by nothing.
+  for (uint32_t i = 0; i < frames_.total(); ++i) {
+    const Owner o = frames_.owner(frames_.base() + i);
+    const uint8_t owning = g_refs[i] & 0xf, borrowing = g_refs[i] >> 4;
+    switch (o.kind) {
+      case OwnerKind::Process:
+        KASSERT(owning == 1 && borrowing <= 1);
+        break;
+      case OwnerKind::PageTable: {
+        const bool is_root = processes_[o.pid].space.root() == frames_.base() + i;
+        KASSERT(borrowing == 0 && owning == (is_root ? 0 : 1));
+        break;
+      }
+      default:
+        KASSERT(g_refs[i] == 0);
+    }
+  }
+  // Rule 7.
+  for (const Lend& l : lends_) {
+    if (!l.active) continue;
+    KASSERT(processes_[l.borrower].state == ProcessState::Alive);
+    KASSERT(l.copy || l.adopted || processes_[l.lender].state == ProcessState::Alive);
+    KASSERT(l.pages >= 1 && l.pages <= kMaxLendPages && l.borrower_va >= kLendWindowBase &&
+            l.borrower_va + l.pages * kstd::kPageSize <= kLendWindowTop);
+  }
+  for (const Server& s : servers_) {
+    if (s.state != ServerState::Alive) continue;
+    for (uint8_t i = 0; i < s.count; ++i) {
+      const Message& m = s.queue[(s.head + i) % kQueueDepth];
+      if (m.lend == kNoLend) continue;
+      const Lend& l = lends_[m.lend];
+      KASSERT(l.active && !l.received && l.server == static_cast<uint16_t>(&s - servers_));
+    }
+  }
+  // Rule 8.
+  for (Pid pid = 1; pid < kMaxProcesses; ++pid) {
+    uint32_t n = 0;
+    for (const Thread& t : threads_) n += t.state != ThreadState::Free && t.pid == pid;
+    const Process& proc = processes_[pid];
+    const bool irq_context = proc.state == ProcessState::Alive && proc.irq_thread != kNone;
+    KASSERT(n == proc.thread_count + (irq_context ? 1u : 0u));
+  }
+}
+
+}  // namespace courier
