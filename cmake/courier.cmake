@@ -1,22 +1,43 @@
 # courier.cmake — the build's vocabulary for rv32 images and their tests.
 #
 #   courier_user_program(NAME SOURCES ...)        a user ELF linked against libcourier
-#   courier_image(NAME PROGRAMS ... [SOURCES ...]) a bootable kernel image: the kernel, any extra
+#   courier_image(NAME PROGRAMS ... [SOURCES ...] [RESERVE PROGRAM=SID ...] [CHECKED] [SPAWN])
+#                                                  a bootable kernel image: the kernel, any extra
 #                                                  kernel-side sources, and a boot archive of the
 #                                                  named user programs (first one starts first),
 #                                                  then the log server (services/log), which owns
-#                                                  the console: every image has it
-#   courier_target_test(NAME IMAGE [EXPECT re...] [REJECT re...] [EXIT code] [TIMEOUT s] [SIM_SLOW])
+#                                                  the console: every image has it, and the log's
+#                                                  SID is reserved for it. RESERVE reserves more
+#                                                  SIDs, each for one of the programs (SID syntax:
+#                                                  scripts/lib/mkarchive.py; abi/boot_archive.h).
+#                                                  CHECKED: the
+#                                                  debug kernel that runs check_invariants() at
+#                                                  the end of every kernel entry. SPAWN: the
+#                                                  kernel keeps the boot archive and the first
+#                                                  program may spawn its programs again
+#                                                  (kernel/core/spawn.cc)
+#   courier_target_test(NAME IMAGE [EXPECT re...] [REJECT re...] [EXIT code] [TIMEOUT s] [SIM_SLOW]
+#                       [CHECKED])
 #                                                  two CTests that run the image on QEMU
 #                                                  (qemu/NAME) and on Courier's RTL core under
 #                                                  Verilator (sim/NAME, when sim/ is present),
 #                                                  each checking console and exit status; SIM_SLOW
-#                                                  puts the sim twin under the sim-slow label
+#                                                  puts the sim twin under the sim-slow label;
+#                                                  CHECKED adds invariants/NAME: the same image on
+#                                                  the checked kernel, on QEMU, same checks
 #
 # Running an image is scripts/run-image's job (the one place that knows QEMU's command line).
 
 set(COURIER_SCRIPTS ${CMAKE_SOURCE_DIR}/scripts)
 set(COURIER_USER_LD ${CMAKE_SOURCE_DIR}/ipc/user/user.ld)
+# The log server's well-known SID (abi/log.h kLogSid: "courier.log" zero-padded; the packer's
+# tests check that the two agree).
+set(COURIER_LOG_SID "text:courier.log")
+# Boot entropy (abi/boot_archive.h): empty, every archive packed gets 256 fresh bits from the
+# build host's /dev/urandom; 64 hex digits, every image's seed is derived from them and its
+# name, so the images' bytes are reproducible. The environment variable gives the default.
+set(COURIER_BOOT_SEED "$ENV{COURIER_BOOT_SEED}" CACHE STRING
+    "64 hex digits for reproducible boot seeds; empty: fresh from /dev/urandom per archive")
 
 function(courier_user_program name)
   cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
@@ -27,7 +48,15 @@ function(courier_user_program name)
 endfunction()
 
 function(courier_image name)
-  cmake_parse_arguments(ARG "" "" "PROGRAMS;SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "CHECKED;SPAWN" "" "PROGRAMS;SOURCES;RESERVE" ${ARGN})
+  if(ARG_SPAWN)
+    # The kernel keeps the boot archive, and init may spawn its processes (core/spawn.cc).
+    list(APPEND ARG_SOURCES ${CMAKE_SOURCE_DIR}/kernel/dispatch/keep_archive.cc)
+  endif()
+  set(kernel courier_kernel)
+  if(ARG_CHECKED)
+    set(kernel courier_kernel_checked)
+  endif()
   set(bin ${CMAKE_CURRENT_BINARY_DIR}/${name}.archive.bin)
   set(asm ${CMAKE_CURRENT_BINARY_DIR}/${name}.archive.S)
   set(specs "")
@@ -36,16 +65,28 @@ function(courier_image name)
     list(APPEND specs "${prog}=$<TARGET_FILE:${prog}>")
     list(APPEND deps ${prog})
   endforeach()
+  set(options --reserve "log=${COURIER_LOG_SID}")
+  foreach(reservation ${ARG_RESERVE})
+    list(APPEND options --reserve "${reservation}")
+  endforeach()
+  if(NOT COURIER_BOOT_SEED STREQUAL "")
+    list(APPEND options --seed ${COURIER_BOOT_SEED} --label ${name})
+  endif()
   add_custom_command(
     OUTPUT ${bin} ${asm}
-    COMMAND ${Python3_EXECUTABLE} ${COURIER_SCRIPTS}/lib/mkarchive.py --bin ${bin} --asm ${asm} ${specs}
+    COMMAND ${Python3_EXECUTABLE} ${COURIER_SCRIPTS}/lib/mkarchive.py --bin ${bin} --asm ${asm}
+            ${options} ${specs}
     DEPENDS ${deps} ${COURIER_SCRIPTS}/lib/mkarchive.py
     COMMENT "Packing boot archive for ${name}")
   set_source_files_properties(${asm} PROPERTIES OBJECT_DEPENDS ${bin})
   add_executable(${name} ${asm} ${ARG_SOURCES})
   set_target_properties(${name} PROPERTIES SUFFIX ".elf" LINK_DEPENDS ${COURIER_KERNEL_LD})
-  target_link_libraries(${name} PRIVATE courier_kernel)
+  target_link_libraries(${name} PRIVATE ${kernel})
   target_link_options(${name} PRIVATE -T ${COURIER_KERNEL_LD})
+  # Kept so courier_target_test(... CHECKED) can build the same image on the checked kernel.
+  set_target_properties(${name} PROPERTIES COURIER_PROGRAMS "${ARG_PROGRAMS}"
+                                           COURIER_SOURCES "${ARG_SOURCES}"
+                                           COURIER_RESERVE "${ARG_RESERVE}")
   add_custom_command(TARGET ${name} POST_BUILD
     COMMAND ${Python3_EXECUTABLE} ${COURIER_SCRIPTS}/lib/kernel_size.py --size ${CMAKE_SIZE}
             --config ${COURIER_CONFIG} $<TARGET_FILE:${name}>
@@ -58,7 +99,7 @@ function(courier_target_test name)
   if(NOT COURIER_CONFIG STREQUAL "full")
     return()
   endif()
-  cmake_parse_arguments(ARG "SIM_SLOW" "IMAGE;EXIT;TIMEOUT" "EXPECT;REJECT" ${ARGN})
+  cmake_parse_arguments(ARG "SIM_SLOW;CHECKED" "IMAGE;EXIT;TIMEOUT" "EXPECT;REJECT" ${ARGN})
   if(NOT DEFINED ARG_EXIT)
     set(ARG_EXIT 0)
   endif()
@@ -78,6 +119,22 @@ function(courier_target_test name)
   # CTest's own timeout is a backstop above run-image's.
   math(EXPR backstop "${ARG_TIMEOUT} + 15")
   set_tests_properties(qemu/${name} PROPERTIES LABELS "target;qemu" TIMEOUT ${backstop})
+  if(ARG_CHECKED)
+    # The checked kernel walks every page table at every kernel entry: QEMU only, more time.
+    get_target_property(progs ${ARG_IMAGE} COURIER_PROGRAMS)
+    get_target_property(srcs ${ARG_IMAGE} COURIER_SOURCES)
+    get_target_property(reserve ${ARG_IMAGE} COURIER_RESERVE)
+    if(NOT TARGET ${ARG_IMAGE}_checked)
+      courier_image(${ARG_IMAGE}_checked PROGRAMS ${progs} SOURCES ${srcs} RESERVE ${reserve}
+                    CHECKED)
+    endif()
+    math(EXPR checked_timeout "${ARG_TIMEOUT} * 3")
+    add_test(NAME invariants/${name}
+             COMMAND ${COURIER_SCRIPTS}/run-image --platform qemu --timeout ${checked_timeout}
+                     ${checks} $<TARGET_FILE:${ARG_IMAGE}_checked>)
+    set_tests_properties(invariants/${name} PROPERTIES LABELS "target;qemu;invariants"
+                         TIMEOUT ${checked_timeout})
+  endif()
   if(EXISTS ${CMAKE_SOURCE_DIR}/sim/CMakeLists.txt)
     # The simulator runs a few million cycles per second: give it four times as long.
     math(EXPR sim_timeout "${ARG_TIMEOUT} * 4")

@@ -28,11 +28,10 @@ void send(Kernel& k, const lend::Args& a) {
   for (uint32_t i = 0; i < c.pages; ++i) {
     const kstd::VirtAddr dst(bva + i * kstd::kPageSize);
     auto frame = k.frames().alloc(Owner::process(bpid));
-    // A lend's copies are marked borrowed like lent frames, so the server can neither unmap,
-    // protect, re-lend nor pin them while the record refers to them; a Move's are its own.
+    // The copies are marked borrowed like lent frames, so the server can neither unmap,
+    // protect, re-lend nor pin them while a record or an undelivered Move refers to them.
     kstd::Result<void, Error> mapped =
-        frame.is_ok() ? borrower.space.map(k.frames(), dst, frame.value(), bflags,
-                                           kind != MessageKind::Move)
+        frame.is_ok() ? borrower.space.map(k.frames(), dst, frame.value(), bflags, true)
                       : kstd::Result<void, Error>(kstd::err(frame.error()));
     if (mapped.is_err()) {
       if (frame.is_ok()) k.frames().free(frame.value());

@@ -118,11 +118,11 @@ void send(Kernel& k, const Args& a) {
   }
   Message m = memory_message(a, bva);
   if (kind == MessageKind::Move) {
-    // The pages leave the lender for good and become the borrower's own.
+    // The pages leave the lender for good and become the borrower's own; they stay marked
+    // borrowed (untouchable) until a thread of the server receives the message (on_received).
     for (uint32_t i = 0; i < c.pages; ++i) {
       const auto gone = lender.unmap(kstd::VirtAddr(a.va + i * kstd::kPageSize));
       k.frames().transfer(gone->pfn, Owner::process(bpid));
-      borrower.space.adopt_page(kstd::VirtAddr(bva + i * kstd::kPageSize));
     }
     k.process(pid).page_count -= c.pages;
     borrower.page_count += c.pages;

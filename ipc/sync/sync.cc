@@ -38,7 +38,7 @@ bool take_queued(Kernel& k, Thread& receiver, uint16_t index) {
     sender.call_received = 1;
     handle = message_handle(m.sender_tid, m.sender_gen);
   }
-  k.on_received(m);
+  k.on_received(index, m);
   deliver(receiver, m, handle);
   k.queue_space(index);
   return true;

@@ -18,6 +18,10 @@ bool range_fits(uint32_t offset, uint32_t len, uint32_t total) {
   return kstd::checked_add(offset, len, &end) && end <= total;
 }
 
+bool same_sid(const uint32_t (&a)[4], const uint32_t (&b)[4]) {
+  return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+}
+
 bool name_terminated(const char (&name)[abi::kArchiveNameLen]) {
   for (char c : name) {
     if (c == '\0') return true;
@@ -40,7 +44,8 @@ kstd::Result<BootArchive, Error> BootArchive::parse(kstd::Span<const uint8_t> by
   const abi::ArchiveHeader& h = *a.header_;
   if (h.magic != abi::kArchiveMagic || h.version != abi::kArchiveVersion ||
       h.total_size > bytes.size() || h.total_size < sizeof(abi::ArchiveHeader) ||
-      h.process_count == 0 || h.process_count > kMaxProcesses || h.segment_count > kMaxSegments) {
+      h.process_count == 0 || h.process_count > kMaxProcesses || h.segment_count > kMaxSegments ||
+      h.reserved_sid_count > abi::kArchiveMaxReservedSids) {
     return kstd::err(Error::InvalidArgument);
   }
   a.bytes_ = bytes.first(h.total_size);
@@ -49,7 +54,10 @@ kstd::Result<BootArchive, Error> BootArchive::parse(kstd::Span<const uint8_t> by
   const uint32_t procs_len = h.process_count * sizeof(abi::ArchiveProcess);
   const uint32_t segs_off = procs_off + procs_len;
   const uint32_t segs_len = h.segment_count * sizeof(abi::ArchiveSegment);
-  if (!range_fits(procs_off, procs_len + segs_len, h.total_size)) {
+  const uint32_t sids_off = segs_off + segs_len;
+  const uint32_t sids_len = h.reserved_sid_count * sizeof(abi::ArchiveReservedSid);
+  // The counts are bounded above, so these sums cannot wrap.
+  if (!range_fits(procs_off, procs_len + segs_len + sids_len, h.total_size)) {
     return kstd::err(Error::InvalidArgument);
   }
   // Safe: both tables lie inside the archive (checked above) at word-aligned offsets.
@@ -57,6 +65,9 @@ kstd::Result<BootArchive, Error> BootArchive::parse(kstd::Span<const uint8_t> by
       reinterpret_cast<const abi::ArchiveProcess*>(bytes.data() + procs_off), h.process_count);
   a.segs_ = kstd::Span<const abi::ArchiveSegment>(
       reinterpret_cast<const abi::ArchiveSegment*>(bytes.data() + segs_off), h.segment_count);
+  a.reserved_ = kstd::Span<const abi::ArchiveReservedSid>(
+      reinterpret_cast<const abi::ArchiveReservedSid*>(bytes.data() + sids_off),
+      h.reserved_sid_count);
 
   for (const abi::ArchiveSegment& s : a.segs_) {
     uint32_t end;
@@ -79,6 +90,17 @@ kstd::Result<BootArchive, Error> BootArchive::parse(kstd::Span<const uint8_t> by
       }
     }
     if (!entry_ok) return kstd::err(Error::InvalidArgument);
+  }
+  // A reserved SID names a process of this archive, is not the all-zero "random" request, and
+  // is reserved once (two owners for one name would make the rule depend on record order).
+  for (uint32_t i = 0; i < a.reserved_.size(); ++i) {
+    const abi::ArchiveReservedSid& r = a.reserved_[i];
+    if (r.process >= h.process_count || (r.sid[0] | r.sid[1] | r.sid[2] | r.sid[3]) == 0) {
+      return kstd::err(Error::InvalidArgument);
+    }
+    for (uint32_t j = 0; j < i; ++j) {
+      if (same_sid(a.reserved_[j].sid, r.sid)) return kstd::err(Error::InvalidArgument);
+    }
   }
   return a;
 }

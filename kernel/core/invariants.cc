@@ -21,11 +21,12 @@
 //       the very same frame, marked borrowed, at the matching window address;
 //     - borrowed (kBorrowed): an active lend to P covers the address; for a copy or an adopted
 //       lend the frame is P's own, otherwise it is the lender's frame lent at the matching
-//       address of the lender.
+//       address of the lender. Or a Move queued at one of P's servers carries it: P's own
+//       frame, which P may touch only once it receives the message.
 //     Every process-owned frame is named by exactly one owning entry (own, lent, copy,
 //     adopted), and at most once more, by the borrower of its remap lend.
 //  5. P's page_count is the number of owning entries plus MMIO entries; its lent and borrowed
-//     entries number exactly the pages of its active lends.
+//     entries number exactly the pages of its active lends and queued Moves.
 //  6. A registered batch ring names the two frames mapped at its address: P's own read-write
 //     RAM, neither lent nor borrowed; P's ring count matches.
 //  7. A lend record names a live borrower (and, unless copy or adopted, a live lender), a range
@@ -48,6 +49,19 @@ uint8_t g_refs[FrameTable::kMaxFrames];
 void count_ref(uint8_t& r, bool borrowing) {
   const uint8_t shift = borrowing ? 4 : 0;
   if (((r >> shift) & 0xf) != 0xf) r = static_cast<uint8_t>(r + (1u << shift));
+}
+
+// True if a Move queued at one of `pid`'s servers (not yet received) carries page `va`.
+bool queued_move_covers(const Server* servers, Pid pid, uint32_t va) {
+  for (uint32_t k = 0; k < kMaxServers; ++k) {
+    const Server& s = servers[k];
+    if (s.state != ServerState::Alive || s.owner != pid) continue;
+    for (uint8_t i = 0; i < s.count; ++i) {
+      const Message& m = s.queue[(s.head + i) % kQueueDepth];
+      if (m.kind == abi::MessageKind::Move && va >= m.w[0] && va - m.w[0] < m.w[1]) return true;
+    }
+  }
+  return false;
 }
 
 const sv32::Pte* table_at(kstd::Pfn pfn) {
@@ -80,7 +94,7 @@ void Kernel::check_invariants() {
       }
       KASSERT(rt[i] == expected && !(rt[i] & sv32::kU));
     }
-    uint32_t tables = 1, counted = 0, own_ram = 0, lent = 0, borrowed = 0, mmio = 0;
+    uint32_t tables = 1, counted = 0, own_ram = 0, lent = 0, borrowed = 0, mmio = 0, moving = 0;
     for (uint32_t i = 0; i < user_slots; ++i) {
       if (rt[i] == 0) continue;
       KASSERT(sv32::is_table(rt[i]));  // no user megapages
@@ -131,6 +145,15 @@ void Kernel::check_invariants() {
           rec = &l;
           page = (va - base) / kstd::kPageSize;
         }
+        if (rec == nullptr && m.borrowed && queued_move_covers(servers_, pid, va)) {
+          // An undelivered Move: the server's own frame, untouchable until received.
+          KASSERT(owner == Owner::process(pid));
+          count_ref(refs, false);
+          ++own_ram;
+          ++counted;
+          ++moving;
+          continue;
+        }
         KASSERT(rec != nullptr);
         if (m.lent) {
           KASSERT(owner == Owner::process(pid));
@@ -168,6 +191,15 @@ void Kernel::check_invariants() {
       if (l.lender == pid && !l.copy && !l.adopted) lent_pages += l.pages;
     }
     KASSERT(lent == lent_pages && borrowed == borrowed_pages);
+    uint32_t moving_pages = 0;
+    for (const Server& s : servers_) {
+      if (s.state != ServerState::Alive || s.owner != pid) continue;
+      for (uint8_t i = 0; i < s.count; ++i) {
+        const Message& q = s.queue[(s.head + i) % kQueueDepth];
+        if (q.kind == abi::MessageKind::Move) moving_pages += q.w[1] / kstd::kPageSize;
+      }
+    }
+    KASSERT(moving == moving_pages);
     for (const MmioClaim& c : mmio_) claims += c.pid == pid;
     KASSERT(claims == mmio);
     // Rule 6.

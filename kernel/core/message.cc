@@ -30,15 +30,34 @@ Thread* Kernel::take_receiver(uint16_t index) {
   return &r;
 }
 
-void Kernel::on_received(const Message& m) {
+void Kernel::on_received(uint16_t server, const Message& m) {
   if (m.lend != kNoLend) lends_[m.lend].received = true;
   if (m.async != kNoAsync) asyncs_[m.async].received = true;
+  if (m.kind == abi::MessageKind::Move) [[unlikely]] {
+    // Its pages were the server's from the send, but untouchable until now (borrowed marks).
+    AddressSpace& space = processes_[servers_[server].owner].space;
+    for (uint32_t off = 0; off < m.w[1]; off += kstd::kPageSize) {
+      const bool ok = space.adopt_page(kstd::VirtAddr(m.w[0] + off));
+      KASSERT(ok);
+    }
+  }
+}
+
+void Kernel::drop_message(uint16_t server, const Message& m) {
+  if (m.kind != abi::MessageKind::Move) return;  // lends are settled by their records
+  Process& owner = processes_[servers_[server].owner];
+  for (uint32_t off = 0; off < m.w[1]; off += kstd::kPageSize) {
+    const auto gone = owner.space.unmap(kstd::VirtAddr(m.w[0] + off));
+    KASSERT(gone.has_value() && gone->borrowed);
+    frames_.free(gone->pfn);
+    --owner.page_count;
+  }
 }
 
 void Kernel::post(uint16_t index, const Message& m) {
   if (Thread* r = take_receiver(index)) {
     deliver(*r, m, handle_for(m));
-    on_received(m);
+    on_received(index, m);
     make_ready(*r);
     return;
   }
@@ -59,7 +78,7 @@ void Kernel::post_call(uint16_t index, Message& m) {
   const ThreadState waiting = m.lend != kNoLend ? ThreadState::Lending : ThreadState::Calling;
   if (Thread* r = take_receiver(index)) {
     deliver(*r, m, message_handle(caller.tid, caller.generation));
-    on_received(m);
+    on_received(index, m);
     caller.call_received = 1;
     if (may_run_directly(*r)) {
       switch_to_and_block(*r, waiting);

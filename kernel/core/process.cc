@@ -180,7 +180,11 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
     Message tmp[kQueueDepth];
     for (uint8_t i = 0; i < s.count; ++i) {
       const Message& m = s.queue[(s.head + i) % kQueueDepth];
-      if (m.sender_pid != pid) tmp[kept++] = m;
+      if (m.sender_pid != pid) {
+        tmp[kept++] = m;
+      } else {
+        drop_message(static_cast<uint16_t>(&s - servers_), m);
+      }
     }
     for (uint8_t i = 0; i < kept; ++i) s.queue[i] = tmp[i];
     s.head = 0;

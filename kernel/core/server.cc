@@ -4,7 +4,8 @@
 // a list of its threads blocked in receive. A connection is a slot in the client's table naming
 // a server and the server's generation at connect time: when a server dies its generation
 // moves on, so every old connection to it answers ServerNotFound for good, even if the slot is
-// reused by a new server.
+// reused by a new server. Which SIDs a process may register, and where random SIDs come from,
+// is names.cc's business.
 #include "courier/core/kernel.h"
 #include "courier/kstd/assert.h"
 
@@ -18,25 +19,13 @@ bool same_sid(const uint32_t a[4], const uint32_t b[4]) {
 }
 }  // namespace
 
-uint64_t Kernel::random64() {
-  // xorshift64*: not cryptographic. SIDs chosen by the kernel only need to be unguessable
-  // enough not to collide by accident; secret SIDs are the creator's to choose.
-  rng_ ^= rng_ >> 12;
-  rng_ ^= rng_ << 25;
-  rng_ ^= rng_ >> 27;
-  rng_ += now_;
-  return rng_ * 0x2545f4914f6cdd1dull;
-}
-
 kstd::Result<uint16_t, Error> Kernel::create_server(Pid pid, const uint32_t sid_in[4]) {
   Process& proc = processes_[pid];
   uint32_t sid[4] = {sid_in[0], sid_in[1], sid_in[2], sid_in[3]};
   if ((sid[0] | sid[1] | sid[2] | sid[3]) == 0) {
-    const uint64_t a = random64(), b = random64();
-    sid[0] = static_cast<uint32_t>(a);
-    sid[1] = static_cast<uint32_t>(a >> 32);
-    sid[2] = static_cast<uint32_t>(b);
-    sid[3] = static_cast<uint32_t>(b >> 32) | 1;  // never all zero
+    random_sid(sid);
+  } else if (!may_register(pid, sid)) {
+    return kstd::err(Error::AccessDenied);  // the boot image reserved it for another process
   }
   if (proc.server_count >= kMaxServersPerProcess) return kstd::err(Error::LimitReached);
   uint16_t slot = kNone;
@@ -113,6 +102,7 @@ void Kernel::kill_server(uint16_t index) {
       wake_with(t, Error::ServerNotFound);
     }
   }
+  for (uint8_t i = 0; i < s.count; ++i) drop_message(index, s.queue[(s.head + i) % kQueueDepth]);
   s.state = ServerState::Free;
   s.count = 0;
   s.head = 0;

@@ -1,9 +1,12 @@
 // main.cc — kernel_main: the first C++ the kernel runs, in S-mode (rv32 images only).
 //
 // Turns paging on with the kernel's own mappings, prints the banner, takes RAM, starts every
-// process of the boot archive the build linked in, gives the archive's pages back, and leaves
-// for U-mode. boot_hook() is a weak seam for target tests (the panic-path test links a strong
-// one); a normal image has the empty default.
+// process of the boot archive the build linked in (keying the random-SID generator with the
+// archive's seed and the timer, and reserving the SIDs it names), wipes the seed, gives the
+// archive's pages back, and leaves for U-mode. boot_hook() is a weak seam for target tests
+// (the panic-path test links a strong one); a normal image has the empty default.
+// boot_keeps_archive() is the other: an image whose init spawns processes keeps the archive
+// instead of freeing it.
 #include "board.h"
 #include "courier/arch/csr.h"
 #include "courier/core/boot_archive.h"
@@ -13,11 +16,13 @@
 #include "courier/core/platform.h"
 #include "courier/kstd/assert.h"
 
-extern "C" const uint8_t __boot_archive_start[];
+extern "C" uint8_t __boot_archive_start[];  // writable: the seed is wiped after boot
 extern "C" const uint8_t __boot_archive_end[];
 extern "C" uint8_t __kernel_end[];
 extern "C" [[noreturn]] void trap_return(courier::arch::TrapFrame* frame);
 extern "C" __attribute__((weak)) void boot_hook() {}
+// Images that spawn (courier_image SPAWN) link kernel/dispatch/keep_archive.cc's strong one.
+extern "C" __attribute__((weak)) bool boot_keeps_archive() { return false; }
 
 namespace courier {
 
@@ -51,11 +56,23 @@ extern "C" [[noreturn]] void kernel_main() {
       __boot_archive_start, static_cast<size_t>(__boot_archive_end - __boot_archive_start));
   auto archive = BootArchive::parse(bytes);
   if (archive.is_err()) KPANIC("boot archive is corrupt");
-  if (g_kernel.load(archive.value()).is_err()) KPANIC("not enough memory for the boot processes");
-  // The archive's pages were copied into the processes: they are free RAM from now on.
-  const auto first = kstd::PhysAddr(reinterpret_cast<uintptr_t>(__boot_archive_start)).pfn();
-  for (kstd::Pfn p = first; p < kstd::PhysAddr(kernel_end).pfn(); p = p + 1)
-    g_kernel.frames().release_kernel(p);
+  // The timer adds little (it is deterministic on QEMU with -icount and on the simulator); the
+  // archive's per-image seed is the entropy (abi/boot_archive.h).
+  if (g_kernel.boot(archive.value(), platform::now()).is_err())
+    KPANIC("not enough memory for the boot processes");
+  // Safe: the archive is parsed (its header lies inside it), and the kernel maps its own image
+  // read-write. The seed must not outlive the generator's first rekeying.
+  volatile uint32_t* seed = reinterpret_cast<abi::ArchiveHeader*>(__boot_archive_start)->seed;
+  for (uint32_t i = 0; i < abi::kArchiveSeedWords; ++i) seed[i] = 0;
+  // The archive's pages were copied into the processes: they are free RAM from now on, unless
+  // the image's init may spawn its processes again (core/spawn.cc).
+  if (boot_keeps_archive()) {
+    g_kernel.keep_archive(archive.value().bytes());
+  } else {
+    const auto first = kstd::PhysAddr(reinterpret_cast<uintptr_t>(__boot_archive_start)).pfn();
+    for (kstd::Pfn p = first; p < kstd::PhysAddr(kernel_end).pfn(); p = p + 1)
+      g_kernel.frames().release_kernel(p);
+  }
   kprintf("[kernel] %u processes, %u free pages, %u ASID bits\n", g_kernel.live_processes(),
           g_kernel.frames().free_count(), mmu::asid_bits());
   // Every entry to U-mode is an sret: previous privilege U, supervisor interrupts on after it.

@@ -401,6 +401,11 @@ void sys_kernel_log(Kernel& k, Thread& t, const SysArgs& a) {
   set_result(t, Error::Ok, done, lost);
 }
 
+// Init (pid 1) starts a boot archive process again (core/spawn.cc).
+void sys_spawn(Kernel& k, Thread& t, const SysArgs& a) {
+  answer(t, k.spawn(t.pid, a.a[0], a.a[1]));
+}
+
 void sys_process_info(Kernel& k, Thread& t, const SysArgs&) {
   set_result(t, Error::Ok, t.pid, k.tid_of(t));
   t.frame.a(3) = k.frames().free_count();

@@ -6,14 +6,30 @@ writes fixed little-endian records plus the segment data, each segment's data pl
 archive offset congruent to its virtual address modulo 4096. It also writes a one-line
 assembly file that pulls the archive into the kernel image's .boot_archive section.
 
-usage: mkarchive.py --bin OUT.bin --asm OUT.S [--stack BYTES] NAME=PROGRAM.elf ...
+Reserved SIDs (--reserve NAME=SID, repeatable) say which process alone may register a SID; SID
+is four words "w0,w1,w2,w3" (each decimal or 0x-hex) or "text:STRING", the string's bytes
+(at most 16) zero-padded, read as four little-endian words ("text:courier.log" is the log's).
+
+The boot seed (256 bits) comes from os.urandom for every archive written, unless --seed gives
+64 hex digits: the image's seed is then SHA-256(seed || label), so a reproducible build still
+gives every image (--label, its name) a seed of its own.
+
+usage: mkarchive.py --bin OUT.bin --asm OUT.S [--stack BYTES] [--seed HEX64 --label NAME]
+                    [--reserve NAME=SID ...] NAME=PROGRAM.elf ...
 """
 import argparse
+import hashlib
+import os
 import struct
 import sys
 
 MAGIC = 0x41425243
-VERSION = 1
+VERSION = 2
+HEADER_FMT = "<6I8I"  # magic, version, total, processes, segments, reserved SIDs, seed[8]
+HEADER_LEN = struct.calcsize(HEADER_FMT)
+PROC_LEN, SEG_LEN, RESERVED_LEN = 32, 20, 20
+MAX_RESERVED = 16
+SEED_LEN = 32
 PAGE = 4096
 EM_RISCV = 243
 PT_LOAD = 1
@@ -59,7 +75,44 @@ def read_elf(path):
     return e_entry, segs
 
 
-def pack(programs, stack):
+def parse_sid(text):
+    """A SID as four 32-bit words, from "w0,w1,w2,w3" or "text:STRING"."""
+    if text.startswith("text:"):
+        raw = text[5:].encode()
+        if not raw or len(raw) > 16:
+            raise PackError(f"SID text '{text[5:]}' must be 1 to 16 bytes")
+        return list(struct.unpack("<4I", raw.ljust(16, b"\0")))
+    parts = text.split(",")
+    try:
+        words = [int(p, 0) for p in parts]
+    except ValueError:
+        words = []
+    if len(words) != 4 or any(w < 0 or w > 0xFFFFFFFF for w in words):
+        raise PackError(f"SID '{text}' is not four 32-bit words w0,w1,w2,w3 nor text:STRING")
+    if not any(words):
+        raise PackError("the all-zero SID asks for a random SID; it cannot be reserved")
+    return words
+
+
+def image_seed(seed_hex, label):
+    """The archive's 32 seed bytes: fresh from os.urandom, or derived from the build's seed."""
+    if seed_hex is None:
+        return os.urandom(SEED_LEN)
+    try:
+        seed = bytes.fromhex(seed_hex)
+    except ValueError:
+        seed = b""
+    if len(seed) != SEED_LEN:
+        raise PackError("--seed must be 64 hex digits (256 bits)")
+    return hashlib.sha256(seed + label.encode()).digest()
+
+
+def pack(programs, stack, reserved=(), seed=None):
+    """The archive's bytes. `reserved`: (process name, SID words) pairs; `seed`: 32 bytes."""
+    if seed is None:
+        seed = os.urandom(SEED_LEN)
+    if len(seed) != SEED_LEN:
+        raise PackError("the seed must be 32 bytes")
     procs, seg_records, datas = [], [], []
     for name, path in programs:
         entry, segs = read_elf(path)
@@ -69,7 +122,18 @@ def pack(programs, stack):
         procs.append((encoded, entry, len(seg_records), len(segs)))
         for seg in segs:
             seg_records.append(seg)
-    header_len = 20 + 32 * len(procs) + 20 * len(seg_records)
+    names = [name for name, _ in programs]
+    sid_records = []
+    for owner, sid in reserved:
+        if names.count(owner) != 1:
+            raise PackError(f"reserved SID for '{owner}': not exactly one process of that name")
+        if any(sid == other for other, _ in sid_records):
+            raise PackError(f"SID {','.join(hex(w) for w in sid)} reserved twice")
+        sid_records.append((sid, names.index(owner)))
+    if len(sid_records) > MAX_RESERVED:
+        raise PackError(f"more than {MAX_RESERVED} reserved SIDs")
+    header_len = (HEADER_LEN + PROC_LEN * len(procs) + SEG_LEN * len(seg_records) +
+                  RESERVED_LEN * len(sid_records))
     offset = header_len
     placed = []
     for vaddr, memsz, data, flags in seg_records:
@@ -80,14 +144,18 @@ def pack(programs, stack):
         offset += len(data)
     total = offset
     out = bytearray(total)
-    struct.pack_into("<5I", out, 0, MAGIC, VERSION, total, len(procs), len(seg_records))
-    pos = 20
+    struct.pack_into(HEADER_FMT, out, 0, MAGIC, VERSION, total, len(procs), len(seg_records),
+                     len(sid_records), *struct.unpack("<8I", seed))
+    pos = HEADER_LEN
     for encoded, entry, first, count in procs:
         struct.pack_into("<16s4I", out, pos, encoded, entry, first, count, stack)
-        pos += 32
+        pos += PROC_LEN
     for rec in placed:
         struct.pack_into("<5I", out, pos, *rec)
-        pos += 20
+        pos += SEG_LEN
+    for sid, process in sid_records:
+        struct.pack_into("<5I", out, pos, *sid, process)
+        pos += RESERVED_LEN
     for off, data in datas:
         out[off:off + len(data)] = data
     return bytes(out)
@@ -98,6 +166,9 @@ def main(argv):
     ap.add_argument("--bin", required=True)
     ap.add_argument("--asm", required=True)
     ap.add_argument("--stack", type=int, default=16384)
+    ap.add_argument("--seed", help="64 hex digits: derive the seed (reproducible builds)")
+    ap.add_argument("--label", default="", help="this image's name, mixed into a --seed")
+    ap.add_argument("--reserve", action="append", default=[], metavar="NAME=SID")
     ap.add_argument("programs", nargs="+", metavar="NAME=ELF")
     args = ap.parse_args(argv)
     programs = []
@@ -107,7 +178,13 @@ def main(argv):
             ap.error(f"expected NAME=ELF, got '{spec}'")
         programs.append((name, path))
     try:
-        blob = pack(programs, args.stack)
+        reserved = []
+        for spec in args.reserve:
+            name, sep, sid = spec.partition("=")
+            if not sep:
+                raise PackError(f"expected --reserve NAME=SID, got '{spec}'")
+            reserved.append((name, parse_sid(sid)))
+        blob = pack(programs, args.stack, reserved, image_seed(args.seed, args.label))
     except PackError as e:
         print(f"mkarchive: {e}", file=sys.stderr)
         return 1

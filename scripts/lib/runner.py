@@ -24,6 +24,11 @@ QEMU_ARGS = [
     "-nographic", "-monitor", "none", "-serial", "stdio",
 ]
 
+# For runs that take no counts and need speed, not determinism (the fuzzer): the same machine
+# without instruction counting, which lets QEMU translate and run code several times faster.
+# Guest time then follows the host's clock.
+QEMU_FAST_DROP = ["-icount", "shift=0,sleep=off"]
+
 TIMEOUT_EXIT = 124
 
 
@@ -36,9 +41,18 @@ def sim_binary():
     return os.environ.get("COURIER_SIM", SIM_DEFAULT)
 
 
-def platform_command(platform, image):
+def qemu_args(fast=False):
+    if not fast:
+        return list(QEMU_ARGS)
+    i = QEMU_ARGS.index(QEMU_FAST_DROP[0])
+    assert QEMU_ARGS[i:i + len(QEMU_FAST_DROP)] == QEMU_FAST_DROP
+    return QEMU_ARGS[:i] + QEMU_ARGS[i + len(QEMU_FAST_DROP):]
+
+
+def platform_command(platform, image, fast=False):
+    """The command that runs `image`; fast=True: QEMU without -icount (no effect on sim)."""
     if platform == "qemu":
-        return [QEMU, *QEMU_ARGS, "-kernel", image]
+        return [QEMU, *qemu_args(fast), "-kernel", image]
     if platform == "sim":
         sim = sim_binary()
         if not os.path.isfile(sim):
@@ -49,28 +63,39 @@ def platform_command(platform, image):
 
 
 class RunResult:
-    def __init__(self, status, output, timed_out, seconds):
+    def __init__(self, status, output, timed_out, seconds, stalled=False):
         self.status = status
         self.output = output
         self.timed_out = timed_out
         self.seconds = seconds
+        self.stalled = stalled  # killed because it printed nothing for idle_timeout seconds
 
 
-def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None):
-    """Runs `image`; returns a RunResult. on_line(str) sees each complete console line."""
+def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None, fast=False,
+              idle_timeout=None, keep_output=True):
+    """Runs `image`; returns a RunResult. on_line(str) sees each complete console line.
+
+    fast: see platform_command. idle_timeout: kill the run (timed_out and stalled) when it has
+    printed nothing for that many seconds. keep_output=False: RunResult.output stays empty
+    (for long runs whose lines on_line has seen)."""
     if not os.path.isfile(image):
         raise FileNotFoundError(f"image not found: {image}")
-    cmd = platform_command(platform, image)
+    cmd = platform_command(platform, image, fast)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
-    chunks, pending, timed_out = [], b"", False
+    chunks, pending, timed_out, stalled = [], b"", False, False
+    last_output = start
     while True:
-        left = timeout - (time.monotonic() - start)
+        now = time.monotonic()
+        left = timeout - (now - start)
         if left <= 0:
             timed_out = True
+            break
+        if idle_timeout is not None and now - last_output > idle_timeout:
+            timed_out = stalled = True
             break
         if not sel.select(timeout=min(left, 0.5)):
             if proc.poll() is not None:
@@ -79,7 +104,9 @@ def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None):
         data = os.read(proc.stdout.fileno(), 65536)
         if not data:
             break
-        chunks.append(data)
+        last_output = time.monotonic()
+        if keep_output:
+            chunks.append(data)
         if echo:
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
@@ -95,4 +122,4 @@ def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None):
         on_line(pending.decode("utf-8", "replace").rstrip("\r"))
     output = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
     return RunResult(TIMEOUT_EXIT if timed_out else status, output, timed_out,
-                     time.monotonic() - start)
+                     time.monotonic() - start, stalled)

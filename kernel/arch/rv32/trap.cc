@@ -89,9 +89,16 @@ void start_timer() {
 namespace courier {
 namespace {
 
+// Debug images (courier_kernel_checked) hold the page tables against every record at the end
+// of every kernel entry; the normal kernel compiles this away.
+inline void check_entry() {
+  if constexpr (COURIER_CHECK_INVARIANTS) g_kernel.check_invariants();
+}
+
 // After a syscall or interrupt: the thread to resume, switching address space if its process
 // is not the one whose tables are live.
 inline arch::TrapFrame* next_frame() {
+  check_entry();
   Thread* next = g_kernel.current();
   if (next != nullptr && !g_kernel.first_process_ended()) [[likely]] {
     arch::switch_space(next->satp);
@@ -118,6 +125,7 @@ extern "C" courier::arch::TrapFrame* syscall_entry(courier::arch::TrapFrame*) {
 // After a fast route: the thread it made current is certainly there (and nothing ended), so
 // it resumes without next_frame()'s checks.
 inline courier::arch::TrapFrame* resume_current() {
+  courier::check_entry();
   courier::Thread* next = courier::g_kernel.current();
   courier::arch::switch_space(next->satp);
   return &next->frame;

@@ -11,12 +11,14 @@ namespace {
 using courier::BootArchive;
 using courier::abi::ArchiveHeader;
 using courier::abi::ArchiveProcess;
+using courier::abi::ArchiveReservedSid;
 using courier::abi::ArchiveSegment;
 using courier::abi::Error;
 
-// A well-formed two-process archive; tests corrupt one field at a time.
+// A well-formed two-process archive with two reserved SIDs; tests corrupt one field at a time.
 struct Builder {
-  ArchiveHeader header{courier::abi::kArchiveMagic, courier::abi::kArchiveVersion, 0, 2, 3};
+  ArchiveHeader header{courier::abi::kArchiveMagic, courier::abi::kArchiveVersion, 0, 2, 3, 2,
+                       {1, 2, 3, 4, 5, 6, 7, 8}};
   ArchiveProcess procs[2] = {
       {"init", 0x10000, 0, 2, 8192},
       {"server", 0x20004, 2, 1, 4096},
@@ -25,6 +27,10 @@ struct Builder {
       {0x10000, 0x100, 0x80, 0x1000, courier::abi::kSegRead | courier::abi::kSegExec},
       {0x11000, 0x2000, 0x10, 0x1080, courier::abi::kSegRead | courier::abi::kSegWrite},
       {0x20000, 0x40, 0x40, 0x10c0, courier::abi::kSegRead | courier::abi::kSegExec},
+  };
+  ArchiveReservedSid sids[2] = {
+      {{0x72756f63, 0x2e726569, 0x00676f6c, 0}, 1},
+      {{0x11, 0x22, 0x33, 0x44}, 0},
   };
   uint32_t total = 0x2000;
 
@@ -35,6 +41,7 @@ struct Builder {
     std::memcpy(bytes, &header, sizeof header);
     std::memcpy(bytes + sizeof header, procs, sizeof procs);
     std::memcpy(bytes + sizeof header + sizeof procs, segs, sizeof segs);
+    std::memcpy(bytes + sizeof header + sizeof procs + sizeof segs, sids, sizeof sids);
     for (uint32_t i = 0x1000; i < 0x1100; ++i) bytes[i] = static_cast<uint8_t>(i);
     return words;
   }
@@ -63,6 +70,10 @@ TEST(BootArchive, ParsesAWellFormedArchive) {
   auto data = a.data(a.segments(a.process(0))[0]);
   ASSERT_EQ(data.size(), 0x80u);
   EXPECT_EQ(data[1], 0x01);  // byte 0x1001 of the archive
+  ASSERT_EQ(a.reserved_sids().size(), 2u);
+  EXPECT_EQ(a.reserved_sids()[0].process, 1u);
+  EXPECT_EQ(a.reserved_sids()[1].sid[3], 0x44u);
+  EXPECT_EQ(a.seed()[7], 8u);
 }
 
 TEST(BootArchive, RejectsTooShortOrMisalignedInput) {
@@ -79,7 +90,7 @@ TEST(BootArchive, RejectsBadHeader) {
   b1.header.magic = 0;
   EXPECT_EQ(parse_error(b1), Error::InvalidArgument);
   Builder b2;
-  b2.header.version = 2;
+  b2.header.version = 1;  // the format before reserved SIDs and the seed
   EXPECT_EQ(parse_error(b2), Error::InvalidArgument);
   Builder b3;
   b3.total = 0x2004;  // claims more bytes than there are
@@ -145,6 +156,37 @@ TEST(BootArchive, RejectsAnEntryPointOutsideExecutableMemory) {
   Builder b3;
   b3.procs[1].entry = 0x10000;  // another process's text
   EXPECT_EQ(parse_error(b3), Error::InvalidArgument);
+}
+
+// Reserved SIDs are authority over names: a record that names no process, the all-zero SID
+// (which asks for a random one), a SID reserved twice, or a table beyond the archive is refused.
+TEST(BootArchive, RejectsBadReservedSids) {
+  Builder b1;
+  b1.sids[1].process = 2;  // only processes 0 and 1 exist
+  EXPECT_EQ(parse_error(b1), Error::InvalidArgument);
+  Builder b2;
+  b2.sids[1].process = 0xffffffff;
+  EXPECT_EQ(parse_error(b2), Error::InvalidArgument);
+  Builder b3;
+  for (uint32_t& w : b3.sids[0].sid) w = 0;
+  EXPECT_EQ(parse_error(b3), Error::InvalidArgument);
+  Builder b4;
+  // The same SID twice, even for the same owner.
+  std::memcpy(b4.sids[1].sid, b4.sids[0].sid, sizeof b4.sids[0].sid);
+  b4.sids[1].process = 1;
+  EXPECT_EQ(parse_error(b4), Error::InvalidArgument);
+  Builder b5;
+  b5.header.reserved_sid_count = courier::abi::kArchiveMaxReservedSids + 1;
+  EXPECT_EQ(parse_error(b5), Error::InvalidArgument);
+  Builder b6;
+  b6.header.reserved_sid_count = 0xffffffff;  // table size would overflow 32 bits
+  EXPECT_EQ(parse_error(b6), Error::InvalidArgument);
+  Builder b7;
+  b7.total = 56 + 64 + 60 + 30;  // the table runs past the archive's end
+  EXPECT_EQ(parse_error(b7), Error::InvalidArgument);
+  Builder ok;
+  ok.header.reserved_sid_count = 1;  // a shorter table is fine: the second record is data
+  EXPECT_EQ(parse_error(ok), Error::Ok);
 }
 
 }  // namespace

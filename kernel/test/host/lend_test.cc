@@ -461,5 +461,37 @@ TEST_F(LendTest, Issue12_OverlapIsReportedBeforeTheQuota) {
   EXPECT_EQ(k_->frames().free_count(), free_before);
 }
 
+// A Move's pages are the server's from the send but untouchable until it receives them; if
+// the message is never received (its sender or the server ends) they are freed, never
+// stranded in the lend window (xous-core #985's class: pages moved but never delivered).
+TEST_F(LendTest, Issue12_UndeliveredMovesAreFreedNotStranded) {
+  const uint32_t self = sys(srv(), Syscall::connect, 7, 7, 7, 7).r[0];
+  const uint32_t owned0 = owned_by(server_pid);
+  for (bool by_copy : {false, true}) {
+    const Pid mover = spawn("mover");
+    Thread& mt = main_thread(mover);
+    const uint32_t to = sys(mt, Syscall::connect, 7, 7, 7, 7).r[0];
+    ASSERT_EQ(sys(mt, Syscall::map_memory, kBuf, 0x2000, kRw).error, Error::Ok);
+    ASSERT_EQ(lend(mt, kMove | (by_copy ? abi::kLendByCopy : 0), kBuf, 0x2000, 0, 0, to).error,
+              Error::Ok);
+    const uint32_t bva = kLendWindowBase;
+    ASSERT_TRUE(at(server_pid, bva)->borrowed);  // queued: not the server's to touch yet
+    EXPECT_EQ(sys(srv(), Syscall::unmap_memory, bva, 0x2000).error, Error::AccessDenied);
+    EXPECT_EQ(sys(srv(), Syscall::ring_setup, bva).error, Error::BadAddress);
+    EXPECT_EQ(lend(srv(), kMove, bva, 0x1000, 0, 0, self).error, Error::AccessDenied);
+    EXPECT_EQ(owned_by(server_pid), owned0 + 2);
+    k_->destroy_process(mover, 0);
+    EXPECT_EQ(k_->server(handle - 1).count, 0u);
+    EXPECT_FALSE(at(server_pid, bva).has_value());
+    EXPECT_EQ(owned_by(server_pid), owned0);
+  }
+  // Queued at a server that is destroyed: freed with it.
+  lend(cli(), kMove, kBuf, 0x1000);
+  EXPECT_EQ(owned_by(server_pid), owned0 + 1);
+  ASSERT_EQ(sys(srv(), Syscall::destroy_server, handle).error, Error::Ok);
+  EXPECT_EQ(owned_by(server_pid), owned0);
+  EXPECT_FALSE(at(server_pid, kLendWindowBase).has_value());
+}
+
 }  // namespace
 }  // namespace courier::test

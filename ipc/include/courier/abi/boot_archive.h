@@ -1,4 +1,5 @@
-// abi/boot_archive.h — the boot archive: the initial processes the kernel starts.
+// abi/boot_archive.h — the boot archive: the initial processes the kernel starts, the names
+// they alone may register, and the image's boot entropy.
 //
 // The build links user programs as ordinary ELF files; a host-side packer
 // (scripts/lib/mkarchive.py) turns them into this flat, little-endian archive, which is linked
@@ -6,9 +7,23 @@
 // records, which it validates like any other untrusted input before using them.
 //
 // Layout: ArchiveHeader, then `process_count` ArchiveProcess records, then `segment_count`
-// ArchiveSegment records, then segment data. Each segment's data starts at an archive offset
-// congruent to its virtual address modulo the page size, so whole pages can be handed over
-// instead of copied.
+// ArchiveSegment records, then `reserved_sid_count` ArchiveReservedSid records, then segment
+// data. Each segment's data starts at an archive offset congruent to its virtual address modulo
+// the page size, so whole pages can be handed over instead of copied.
+//
+// Reserved SIDs (DESIGN.md §8, "names are authority"): each record names a SID and the boot
+// process (an index into the process table) that alone may create_server it. Any other
+// process gets AccessDenied, before the owner registers it, while it serves, and after the
+// owner has died: a reserved name is never handed to anyone else. Every image reserves the log
+// server's SID (abi/log.h kLogSid) for its log server; an image may reserve more
+// (courier_image's RESERVE, cmake/courier.cmake). SIDs not reserved are first come, first
+// served, as before.
+//
+// Boot entropy: `seed` is 256 bits the packer draws from the build host's /dev/urandom for every
+// archive it writes (or derives from COURIER_BOOT_SEED for a reproducible build). The kernel keys
+// its random-SID generator with it, stirred with the platform timer at boot, then wipes it
+// from the archive. It sits at a fixed place in a fixed-size header, so no code or data moves
+// when it changes. (On the Precursor the TRNG will take its place.)
 #pragma once
 
 #include <stdint.h>
@@ -16,8 +31,10 @@
 namespace courier::abi {
 
 inline constexpr uint32_t kArchiveMagic = 0x41425243;  // "CRBA"
-inline constexpr uint32_t kArchiveVersion = 1;
+inline constexpr uint32_t kArchiveVersion = 2;         // 2: reserved SIDs and the boot seed
 inline constexpr uint32_t kArchiveNameLen = 16;
+inline constexpr uint32_t kArchiveSeedWords = 8;  // 256 bits
+inline constexpr uint32_t kArchiveMaxReservedSids = 16;
 
 enum SegmentFlags : uint32_t { kSegRead = 1, kSegWrite = 2, kSegExec = 4 };
 
@@ -27,6 +44,8 @@ struct ArchiveHeader {
   uint32_t total_size;  // bytes, including this header
   uint32_t process_count;
   uint32_t segment_count;
+  uint32_t reserved_sid_count;       // <= kArchiveMaxReservedSids
+  uint32_t seed[kArchiveSeedWords];  // boot entropy (see above)
 };
 
 struct ArchiveProcess {
@@ -45,8 +64,16 @@ struct ArchiveSegment {
   uint32_t flags;      // SegmentFlags
 };
 
-static_assert(sizeof(ArchiveHeader) == 20);
+// A SID only one boot process may register. Never all zero (that asks for a random SID), and
+// each SID appears at most once.
+struct ArchiveReservedSid {
+  uint32_t sid[4];
+  uint32_t process;  // index into the process table
+};
+
+static_assert(sizeof(ArchiveHeader) == 56);
 static_assert(sizeof(ArchiveProcess) == 32);
 static_assert(sizeof(ArchiveSegment) == 20);
+static_assert(sizeof(ArchiveReservedSid) == 20);
 
 }  // namespace courier::abi

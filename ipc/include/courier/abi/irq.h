@@ -9,7 +9,12 @@
 // in the owning process, in the process's interrupt context: its own thread, on its own stack
 // (kIrqStackTop, mapped by the first claim), with gp and tp as they were in the thread that
 // claimed, and with every other interrupt line masked until it returns. The interrupted thread
-// keeps its place and resumes afterwards.
+// keeps its place and resumes afterwards, every register as it left it.
+//
+// The handler's registers at entry: pc = handler, ra = kIrqReturnAddress, sp = kIrqStackTop,
+// gp and tp as above, a0 = line, a1 = arg; every other register holds what the interrupt
+// context held when its previous handler returned (zero before its first upcall): the
+// process's own values, never the interrupted thread's or another process's.
 //
 // Rules for the handler:
 //   - it returns by returning: the kernel sets ra to kIrqReturnAddress, an address no process

@@ -1,8 +1,28 @@
 // abi/syscall.h — syscall numbers and the register calling convention.
 //
-// Registers: a7 = syscall number; a0..a5 = arguments. The kernel answers in a0 with an Error
-// (0 = Ok) and in a1..a7 with up to seven result words (receive returns a whole message there).
-// a0..a7 are clobbered; every other register is preserved.
+// Registers: a7 = syscall number; a0..a5 = arguments (lend_memory also a6). The kernel answers
+// in a0 with an Error (0 = Ok) and in a1..a7 with up to seven result words (receive returns a
+// whole message there).
+//
+// What each register holds after a syscall returns (DESIGN.md §8: no register carries a value
+// across a protection boundary; kernel/test/target/regs_root.cc checks every one):
+//   a0       the Error.
+//   a1, a2   the results syscalls.def lists there; zero where the syscall has none, and zero
+//            whenever a0 is not Ok (except ring_enter's a1: the entries it consumed before
+//            the error).
+//   a3..a7   the results syscalls.def lists there, on Ok only (create_server: a3..a5 = SID;
+//            process_info: a3; receive, try_receive, reply_and_receive_next: a3..a7 = the
+//            message's kind and words); otherwise exactly what the caller put there (a7: the
+//            syscall number).
+//   pc       the instruction after the ecall.
+//   the rest (ra, sp, gp, tp, t0-t6, s0-s11): exactly what the caller put there.
+// A blocking syscall answers the same registers when it is woken, whoever woke it; a result
+// word is the syscall's defined answer (a reply's words, a message's words, a handle), never
+// a kernel temporary or another thread's register. The same holds for every other way into
+// the kernel and out: a thread interrupted by the timer or a device, or switched out for any
+// other thread, resumes with every register as it left it. A new thread (create_thread, and
+// each boot process's first thread) starts with pc = entry, sp and a0 as given (a0 = 0 for a
+// boot process) and every other register zero. An interrupt upcall's registers: abi/irq.h.
 #pragma once
 
 #include <stdint.h>

@@ -6,8 +6,9 @@
 //
 // Invariant after a successful parse(): every process's segment range lies inside the segment
 // table, every segment's [offset, offset + file_size) lies inside the archive, file_size <=
-// mem_size, [vaddr, vaddr + mem_size) does not wrap, and each entry point lies in an executable
-// segment of its process.
+// mem_size, [vaddr, vaddr + mem_size) does not wrap, each entry point lies in an executable
+// segment of its process, and every reserved SID is non-zero, unique, and names a process of
+// the table.
 #pragma once
 
 #include "courier/abi/boot_archive.h"
@@ -30,6 +31,8 @@ class BootArchive {
     return bytes_.subspan(s.offset, s.file_size);
   }
   kstd::Span<const uint8_t> bytes() const { return bytes_; }
+  kstd::Span<const abi::ArchiveReservedSid> reserved_sids() const { return reserved_; }
+  const uint32_t* seed() const { return header_->seed; }  // abi::kArchiveSeedWords words
 
  private:
   BootArchive() = default;
@@ -37,6 +40,7 @@ class BootArchive {
   const abi::ArchiveHeader* header_ = nullptr;
   kstd::Span<const abi::ArchiveProcess> procs_;
   kstd::Span<const abi::ArchiveSegment> segs_;
+  kstd::Span<const abi::ArchiveReservedSid> reserved_;
 };
 
 }  // namespace courier

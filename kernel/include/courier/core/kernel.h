@@ -15,6 +15,7 @@
 #include "courier/core/console.h"
 #include "courier/core/frames.h"
 #include "courier/core/objects.h"
+#include "courier/kstd/chacha20.h"
 #include "courier/kstd/result.h"
 #include "courier/kstd/span.h"
 
@@ -26,6 +27,11 @@ class Kernel {
   void init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free);
   // Creates every process in the archive (the first becomes pid 1), each with one thread.
   kstd::Result<void, abi::Error> load(const BootArchive& archive);
+  // Starts an image (core/names.cc): keys the random-SID generator with the archive's seed
+  // stirred with `stir` (the platform timer at boot), creates its processes (load), then
+  // reserves its SIDs for the processes it names. AlreadyExists, before anything is created,
+  // if one of those SIDs is reserved already; LimitReached if the reservations do not fit.
+  kstd::Result<void, abi::Error> boot(const BootArchive& archive, uint64_t stir);
 
   // --- threads and scheduling --------------------------------------------------------------
   Thread* current() { return current_; }
@@ -68,6 +74,11 @@ class Kernel {
   // code (the other processes are servers it started; tests and benchmarks rely on this).
   bool first_process_ended() const { return first_ended_; }
   uint32_t first_exit_code() const { return first_exit_code_; }
+  // Keeps the boot archive (which must stay in place, unchanged, for the life of the system)
+  // so that init can spawn its processes again (core/spawn.cc); without it spawn is NotSupported.
+  void keep_archive(kstd::Span<const uint8_t> bytes) { archive_ = bytes; }
+  // Starts archive process `index` anew, its first thread's a0 = `arg`; `caller` must be pid 1.
+  kstd::Result<Pid, abi::Error> spawn(Pid caller, uint32_t index, uint32_t arg);
 
   // --- memory --------------------------------------------------------------------------------
   kstd::Result<uint32_t, abi::Error> map_memory(Pid pid, uint32_t va, uint32_t bytes,
@@ -108,7 +119,18 @@ class Kernel {
   void block_on_full_queue(uint16_t server);
   // A message arrived for `server`'s process: wake its wait_event threads.
   void notify_arrival(uint16_t server);
-  uint64_t random64();
+
+  // --- names (DESIGN.md §8: names are authority; core/names.cc) -----------------------------
+  // False if `sid` is reserved for a process other than `pid` (or for a process that is gone).
+  bool may_register(Pid pid, const uint32_t sid[4]) const;
+  // A new process in slot `pid`: reservations its previous occupant held stay reserved, for
+  // nobody (a name never passes to whoever reuses the slot).
+  void orphan_names(Pid pid);
+  // 128 unpredictable bits from the CSPRNG (kstd/chacha20.h), never all zero.
+  void random_sid(uint32_t sid[4]);
+  void seed_random(const uint32_t seed[kstd::kChaChaKeyWords], uint64_t stir) {
+    rng_.seed(seed, stir);
+  }
 
   // --- messages (shared by the IPC paths) ------------------------------------------------------
   // The first thread waiting in receive on `server`, taken off the list; nullptr if none.
@@ -122,8 +144,12 @@ class Kernel {
   void post_call(uint16_t server, Message& m);
   // Sends `m` without waiting (Scalar, Move). Requires queue_has_room().
   void post(uint16_t server, const Message& m);
-  // The receiver took message `m`: mark what it carries as received.
-  void on_received(const Message& m);
+  // A receiver of `server` took message `m`: mark what it carries as received (a Move's pages
+  // become the server's to touch).
+  void on_received(uint16_t server, const Message& m);
+  // Message `m` queued at `server` will never be received (its sender or the server ended): a
+  // Move's pages, the server's but never handed to it, are freed.
+  void drop_message(uint16_t server, const Message& m);
 
   // --- batch rings (the ring format is ABI: abi/ring.h) -----------------------------------------
   // Fills one of `t`'s reserved completion slots; wakes it if it waits in ring_enter.
@@ -268,8 +294,15 @@ class Kernel {
   uint32_t irq_ticks_ = 0;   // timer ticks seen while it runs
   uint32_t irq_started_ = 0;  // when the kernel took it (platform timer, low word)
   uint32_t irq_budget_ = 50'000;  // per line per tick (set_irq_budget)
-  uint64_t rng_ = 0x9e3779b97f4a7c15ull;
-  uint64_t now_ = 0;
+  kstd::ChaChaRng rng_;  // keyed by boot(); host tests seed it with seed_random()
+  // SIDs the boot image reserved, and the process each belongs to (0: its owner is gone).
+  struct ReservedSid {
+    uint32_t sid[4];
+    Pid owner;
+  };
+  static constexpr uint32_t kMaxReservedSids = abi::kArchiveMaxReservedSids;
+  ReservedSid reserved_sids_[kMaxReservedSids] = {};
+  uint32_t reserved_sid_count_ = 0;
   // MMIO claimed through map_physical: which process owns each claimed page.
   struct MmioClaim {
     uint32_t pfn;
@@ -277,6 +310,7 @@ class Kernel {
   };
   static constexpr uint32_t kMaxMmio = 32;
   MmioClaim mmio_[kMaxMmio] = {};
+  kstd::Span<const uint8_t> archive_{};  // the boot archive, if kept (keep_archive)
   // Last: it is large, and the hot tables above then sit at small offsets from the object.
   FrameTable frames_{};
 

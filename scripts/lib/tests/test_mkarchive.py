@@ -1,0 +1,130 @@
+"""Tests of scripts/lib/mkarchive.py: the version-2 records (reserved SIDs, the boot seed) as
+abi/boot_archive.h lays them out, the SID syntax, the log's SID as the build spells it, and the
+packer's refusals."""
+import contextlib
+import io
+import os
+import re
+import struct
+import tempfile
+import unittest
+
+import fixtures  # first: it puts scripts/lib on the path
+import mkarchive  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(fixtures.HERE)))
+
+
+def tiny_elf(entry=0x10000, data=b"\x13\x00\x00\x00"):
+    """A 32-bit little-endian RISC-V executable with one R+X PT_LOAD of `data` at `entry`."""
+    phoff, ehsize, phentsize = 52, 52, 32
+    offset = phoff + phentsize
+    header = b"\x7fELF" + bytes([1, 1, 1]) + bytes(9)
+    header += struct.pack("<HHIIIIIHHHHHH", 2, mkarchive.EM_RISCV, 1, entry, phoff, 0, 0, ehsize,
+                          phentsize, 1, 40, 0, 0)
+    phdr = struct.pack("<8I", mkarchive.PT_LOAD, offset, entry, entry, len(data), len(data),
+                       mkarchive.PF_R | mkarchive.PF_X, 4096)
+    return header + phdr + data
+
+
+def log_sid_from_header():
+    """abi/log.h's kLogSid, read from the header itself."""
+    with open(os.path.join(ROOT, "ipc/include/courier/abi/log.h")) as f:
+        m = re.search(r"kLogSid\[4\] = \{([^}]*)\}", f.read())
+    return [int(w.strip(), 0) for w in m.group(1).split(",")]
+
+
+class Pack(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.elfs = {}
+        for name in ("init", "log"):
+            path = os.path.join(self.tmp.name, name + ".elf")
+            with open(path, "wb") as f:
+                f.write(tiny_elf())
+            self.elfs[name] = path
+        self.programs = [("init", self.elfs["init"]), ("log", self.elfs["log"])]
+
+    def header(self, blob):
+        return struct.unpack_from(mkarchive.HEADER_FMT, blob, 0)
+
+    def test_header_reserved_sids_and_seed_are_where_the_kernel_reads_them(self):
+        seed = bytes(range(32))
+        log_sid = mkarchive.parse_sid("text:courier.log")
+        blob = mkarchive.pack(self.programs, 8192, [("log", log_sid), ("init", [1, 2, 3, 4])], seed)
+        h = self.header(blob)
+        self.assertEqual(mkarchive.HEADER_LEN, 56)  # sizeof(ArchiveHeader)
+        self.assertEqual(h[:6], (mkarchive.MAGIC, 2, len(blob), 2, 2, 2))
+        self.assertEqual(struct.pack("<8I", *h[6:]), seed)
+        sids_at = mkarchive.HEADER_LEN + 2 * mkarchive.PROC_LEN + 2 * mkarchive.SEG_LEN
+        self.assertEqual(struct.unpack_from("<5I", blob, sids_at), (*log_sid, 1))
+        self.assertEqual(struct.unpack_from("<5I", blob, sids_at + 20), (1, 2, 3, 4, 0))
+        # Segment data still lands congruent to its address modulo a page.
+        seg = struct.unpack_from("<5I", blob, mkarchive.HEADER_LEN + 2 * mkarchive.PROC_LEN)
+        self.assertEqual(seg[3] % 4096, 0x10000 % 4096)
+
+    def test_the_builds_log_sid_is_abi_log_h_kLogSid(self):
+        with open(os.path.join(ROOT, "cmake/courier.cmake")) as f:
+            spelled = re.search(r'set\(COURIER_LOG_SID "([^"]*)"\)', f.read()).group(1)
+        self.assertEqual(mkarchive.parse_sid(spelled), log_sid_from_header())
+
+    def test_sid_syntax(self):
+        self.assertEqual(mkarchive.parse_sid("0x10,2,0x30,4"), [0x10, 2, 0x30, 4])
+        self.assertEqual(mkarchive.parse_sid("text:ab"), [0x6261, 0, 0, 0])
+        for bad in ("1,2,3", "1,2,3,x", "0,0,0,0", "text:", "text:" + "x" * 17,
+                    "0x100000000,0,0,1", "-1,0,0,1"):
+            with self.assertRaises(mkarchive.PackError, msg=bad):
+                mkarchive.parse_sid(bad)
+
+    def test_refuses_reservations_that_name_no_single_process_or_repeat(self):
+        with self.assertRaises(mkarchive.PackError):
+            mkarchive.pack(self.programs, 8192, [("nobody", [1, 2, 3, 4])], bytes(32))
+        twice = self.programs + [("init", self.elfs["init"])]
+        with self.assertRaises(mkarchive.PackError):
+            mkarchive.pack(twice, 8192, [("init", [1, 2, 3, 4])], bytes(32))
+        with self.assertRaises(mkarchive.PackError):
+            mkarchive.pack(self.programs, 8192, [("init", [1, 2, 3, 4]), ("log", [1, 2, 3, 4])],
+                           bytes(32))
+        many = [("init", [i + 1, 0, 0, 1]) for i in range(mkarchive.MAX_RESERVED + 1)]
+        with self.assertRaises(mkarchive.PackError):
+            mkarchive.pack(self.programs, 8192, many, bytes(32))
+
+    def test_seeds_fresh_per_archive_or_derived_per_image(self):
+        fresh = {mkarchive.image_seed(None, "x") for _ in range(4)}
+        self.assertEqual(len(fresh), 4)
+        build = "ab" * 32
+        self.assertEqual(mkarchive.image_seed(build, "image_a"), mkarchive.image_seed(build, "image_a"))
+        self.assertNotEqual(mkarchive.image_seed(build, "image_a"),
+                            mkarchive.image_seed(build, "image_b"))
+        for bad in ("ab" * 31, "zz" * 32):
+            with self.assertRaises(mkarchive.PackError):
+                mkarchive.image_seed(bad, "x")
+
+    def run_main(self, *args):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = mkarchive.main(list(args))
+        return code, err.getvalue()
+
+    def test_command_line(self):
+        out = os.path.join(self.tmp.name, "a.bin")
+        asm = os.path.join(self.tmp.name, "a.S")
+        specs = [f"init={self.elfs['init']}", f"log={self.elfs['log']}"]
+        code, _ = self.run_main("--bin", out, "--asm", asm, "--seed", "01" * 32, "--label", "img",
+                                "--reserve", "log=text:courier.log", *specs)
+        self.assertEqual(code, 0)
+        with open(out, "rb") as f:
+            first = f.read()
+        self.assertEqual(self.header(first)[5], 1)
+        code, _ = self.run_main("--bin", out, "--asm", asm, "--seed", "01" * 32, "--label", "img",
+                                "--reserve", "log=text:courier.log", *specs)
+        with open(out, "rb") as f:
+            self.assertEqual(f.read(), first)  # reproducible with a build seed
+        code, err = self.run_main("--bin", out, "--asm", asm, "--reserve", "log", *specs)
+        self.assertEqual(code, 1)
+        self.assertIn("NAME=SID", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
