@@ -103,7 +103,8 @@ void Kernel::reclaim_lends(Pid pid) {
       finish_lend(l, Error::ServerNotFound, 0, 0);
       continue;
     }
-    if (l.lender != pid) continue;
+    // A lender already dead is not this process, even if its pid has been reused since.
+    if (l.lender != pid || l.lender_dead) continue;
     if (!l.received) {
       // Never delivered (its message is dropped with the lender): undo it in the borrower. The
       // lender's entries come back and then go with its space.

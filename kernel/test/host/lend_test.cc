@@ -493,5 +493,24 @@ TEST_F(LendTest, Issue12_UndeliveredMovesAreFreedNotStranded) {
   EXPECT_FALSE(at(server_pid, kLendWindowBase).has_value());
 }
 
+// Found by the generator (shrunk from a libFuzzer input): the lender dies holding a received
+// remap lend, its pid is reused, and the new process's death adopted the same frames again,
+// counting them twice. A dead lender's records are never the new process's.
+TEST_F(LendTest, Gen_ReusedPidOfADeadLenderDoesNotAdoptAgain) {
+  lend(cli(), kMutable, kBuf, 0x2000);
+  const Ret m = take();
+  ASSERT_EQ(m.error, Error::Ok);
+  const uint32_t owned0 = owned_by(server_pid);
+  k_->destroy_process(client_pid, 0);
+  EXPECT_EQ(owned_by(server_pid), owned0 + 2);  // adopted
+  const Pid again = spawn("again");
+  ASSERT_EQ(again, client_pid);  // the dead lender's pid, reused
+  k_->destroy_process(again, 0);
+  k_->check_invariants();
+  EXPECT_EQ(owned_by(server_pid), owned0 + 2);
+  ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+  EXPECT_EQ(owned_by(server_pid), owned0);
+}
+
 }  // namespace
 }  // namespace courier::test
