@@ -24,9 +24,9 @@ QEMU_ARGS = [
     "-nographic", "-monitor", "none", "-serial", "stdio",
 ]
 
-# For runs that take no counts and need speed, not determinism (the fuzzer): the same machine
-# without instruction counting, which lets QEMU translate and run code several times faster.
-# Guest time then follows the host's clock.
+# For runs that count nothing and need no determinism (run-image --fast, scripts/fuzz --fast):
+# the same machine without instruction counting. Busy code may run faster; guest time then
+# follows the host's clock, so an idle guest waits in real time (with sleep=off it does not).
 QEMU_FAST_DROP = ["-icount", "shift=0,sleep=off"]
 
 TIMEOUT_EXIT = 124

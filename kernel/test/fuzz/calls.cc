@@ -40,18 +40,25 @@ Region& add_region(uint32_t va, uint32_t bytes, uint32_t kind, uint32_t flags) {
   return r;
 }
 
-// update_memory_flags succeeded: the regions that start inside the range have the new flags.
+bool overlaps(const Region& r, uint32_t va, uint32_t bytes) {
+  return uint64_t{r.va} < uint64_t{va} + bytes && uint64_t{va} < uint64_t{r.va} + r.bytes;
+}
+
+// update_memory_flags (perhaps) changed some pages: a region that overlaps the range keeps only
+// the permissions both had, so that touches stay clear of pages that may have lost theirs.
 void reflag(uint32_t va, uint32_t bytes, uint32_t flags) {
   for (Region& r : g.regions) {
-    if (r.va - va < bytes) r.flags = static_cast<uint8_t>(flags);
+    if (overlaps(r, va, bytes)) r.flags &= static_cast<uint8_t>(flags);
   }
 }
 
-// The range was unmapped or moved away: the regions starting in it are stale now.
+// The range was (perhaps) unmapped or moved away: regions that overlap it are stale now.
 void forget(uint32_t va, uint32_t bytes) {
+  __atomic_fetch_add(&g.forgets, 1, __ATOMIC_RELAXED);
   for (Region& r : g.regions) {
-    if (r.va - va < bytes) r.live = 0;
+    if (overlaps(r, va, bytes)) r.live = 0;
   }
+  if (g.rtc != 0 && g.rtc - va < bytes) g.rtc = 0;
 }
 
 void forget_received(uint32_t handle) {
@@ -69,34 +76,30 @@ bool pick_region(Ctx& c, Region* out) {
 }
 
 // A region the child may touch with `flag` (kMemRead or kMemWrite) without faulting, as far
-// as it knows: live, RAM (or the RTC), allowing the access.
+// as it knows: live RAM allowing the access (devices only through do_alarm).
 bool pick_touchable(Ctx& c, uint32_t flag, Region* out) {
   for (int tries = 0; tries < 8; ++tries) {
     if (!pick_region(c, out)) return false;
-    const bool device_ok = out->kind != kMmio || (g.rtc != 0 && out->va == g.rtc);
-    if (out->live && (out->flags & flag) && device_ok && out->bytes >= 4) return true;
+    if (out->live && (out->flags & flag) && out->kind != kMmio && out->bytes >= 4) return true;
   }
   return false;
 }
 
-// A page of the program itself (text, data, stacks, trace): touching these is self-harm.
+// A page of the program itself (text, the first thread's stack, trace, scratch and interrupt
+// stacks): unmapping, protecting or lending these is self-harm, and often death. Its data and
+// the stack pool stay out of it: they hold the watchdog's stack and state, and a child that
+// overwrote those could outlive its life and hold up the round.
 uint32_t image_addr(Ctx& c) {
-  const uint32_t where[] = {kText,
-                            kText + kPage,
-                            addr_of(&g) & ~(kPage - 1),
-                            kStackTop - kPage,
-                            kStackTop - 3 * kPage,
-                            kTraceVa,
-                            kTraceVa + kPage,
-                            kStackPool + 0x1000 + kStackStride * c.rng.below(kMaxStacks),
-                            kWildStack,
-                            abi::kIrqStackTop - abi::kIrqStackSize};
+  const uint32_t where[] = {
+      kText,    kText + kPage,    kStackTop - kPage, kStackTop - 3 * kPage,
+      kTraceVa, kTraceVa + kPage, kWildStack,        abi::kIrqStackTop - abi::kIrqStackSize};
   return c.rng.pick(where);
 }
 
 uint32_t pick_addr(Ctx& c) {
-  static constexpr uint32_t kSpecial[] = {0, kPage, 0xffff'f000, 0xffff'ffff, 0x7fff'f000,
-                                          kKernelBase - kPage, 0xf000'0000, 0x0001'0000};
+  static constexpr uint32_t kSpecial[] = {0,           kPage,       0xffff'f000,
+                                          0xffff'ffff, 0x7fff'f000, kKernelBase - kPage,
+                                          0xf000'0000, 0x0001'0000};
   static constexpr uint32_t kOdd[] = {1, 2, 3, 0x800, 0xfff, 0xffc};
   const uint32_t k = c.rng.below(100);
   uint32_t a;
@@ -128,8 +131,8 @@ uint32_t pick_addr(Ctx& c) {
 
 uint32_t pick_size(Ctx& c, uint32_t va) {
   static constexpr uint32_t kOdd[] = {1, 3, 4095, 4097, 0x1800, 0x10};
-  static constexpr uint32_t kHuge[] = {0x1000'0000, 0x8000'0000, 0xffff'f000, 0xffff'ffff,
-                                       0x40'0000,   0x30'0000};
+  static constexpr uint32_t kHuge[] = {0x1000'0000, 0x8000'0000, 0xffff'f000,
+                                       0xffff'ffff, 0x40'0000,   0x30'0000};
   const uint32_t k = c.rng.below(100);
   if (k < 55) return kPage * (1 + c.rng.below(4));
   if (k < 65) return kPage * (5 + c.rng.below(64));
@@ -264,9 +267,11 @@ bool may_block(Syscall n) {
 abi::SysRet checked(Ctx& c, Syscall n, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0,
                     uint32_t a3 = 0, uint32_t a4 = 0, uint32_t a5 = 0, uint32_t a6 = 0) {
   const abi::SysRet r = call(c, n, a0, a1, a2, a3, a4, a5, a6);
-  if (c.handler && may_block(n) && r.error != abi::kErrorInHandler) {
-    violation(c, "blocking call in an interrupt handler not refused, syscall",
-              static_cast<uint32_t>(n));
+  const bool upcall =
+      stack_pointer() - (abi::kIrqStackTop - abi::kIrqStackSize) < abi::kIrqStackSize;
+  if (c.handler && upcall && may_block(n) && r.error != abi::kErrorInHandler) {
+    violation(c, "blocking call in an interrupt handler not refused: (syscall << 16) | error",
+              (static_cast<uint32_t>(n) << 16) | static_cast<uint32_t>(r.error));
   }
   return r;
 }
@@ -328,15 +333,22 @@ void pick_range(Ctx& c, uint32_t* va, uint32_t* bytes) {
 void do_unmap(Ctx& c) {
   uint32_t va, bytes;
   pick_range(c, &va, &bytes);
-  if (checked(c, Syscall::unmap_memory, va, bytes).error == Error::Ok) forget(va, bytes);
+  forget(va, bytes);  // even if refused: part of the range may be gone
+  (void)checked(c, Syscall::unmap_memory, va, bytes);
 }
 
 void do_protect(Ctx& c) {
   uint32_t va, bytes;
   pick_range(c, &va, &bytes);
   const uint32_t flags = pick_flags(c);
-  if (checked(c, Syscall::update_memory_flags, va, bytes, flags).error == Error::Ok) {
-    reflag(va, bytes, flags);
+  // A device mapping never becomes executable (map_physical refuses that too, issue 12 #8).
+  bool device = false;
+  for (const Region& r : g.regions)
+    device = device || (r.live && r.kind == kMmio && overlaps(r, va, bytes));
+  reflag(va, bytes, flags);  // even if refused: part of the range may have changed
+  const abi::SysRet r = checked(c, Syscall::update_memory_flags, va, bytes, flags);
+  if (r.error == Error::Ok && device && (flags & abi::kMemExec)) {
+    violation(c, "update_memory_flags made a device mapping executable at", va);
   }
 }
 
@@ -371,6 +383,7 @@ void do_map_physical(Ctx& c) {
   const abi::SysRet r = checked(c, Syscall::map_physical, pa, va, bytes, flags);
   if (r.error != Error::Ok) return;
   if (forbidden) violation(c, "map_physical granted", pa);
+  if (flags & abi::kMemExec) violation(c, "map_physical granted an executable mapping of", pa);
   if (pa == kUart) violation(c, "map_physical granted the log server's UART", pa);
   if (pa == kRtc) g.rtc = r.r[0];
   add_region(r.r[0], bytes < kPage ? kPage : bytes, kMmio, flags);
@@ -379,7 +392,8 @@ void do_map_physical(Ctx& c) {
 void do_create_thread(Ctx& c) {
   const uint32_t k = c.rng.below(100);
   if (k < 55) {
-    (void)start_thread(c, abi::kDefaultPriority + c.rng.below(abi::kPriorities - abi::kDefaultPriority));
+    (void)start_thread(
+        c, abi::kDefaultPriority + c.rng.below(abi::kPriorities - abi::kDefaultPriority));
   } else if (k < 65) {
     (void)start_thread(c, c.rng.one_in(2) ? abi::kPriorities : abi::kPriorities + c.rng.next() / 2);
   } else {
@@ -389,7 +403,8 @@ void do_create_thread(Ctx& c) {
     const bool text = k < 72;
     const uint32_t entry = text ? kText + 4 * c.rng.below(0x3000 / 4) : pick_addr(c);
     const uint32_t sp = text ? kWildStack + kPage : pick_addr(c);
-    const uint32_t prio = c.rng.one_in(4) ? abi::kPriorities + c.rng.below(4) : abi::kPriorities - 1;
+    const uint32_t prio =
+        c.rng.one_in(4) ? abi::kPriorities + c.rng.below(4) : abi::kPriorities - 1;
     if (checked(c, Syscall::create_thread, entry, sp, c.rng.next(), prio).error == Error::Ok) {
       g.wild = 1;
     }
@@ -413,13 +428,19 @@ void do_create_server(Ctx& c) {
   for (int i = 0; i < 4; ++i) keep[i] = r.r[1 + i];
 }
 
-void do_destroy_server(Ctx& c) { (void)checked(c, Syscall::destroy_server, pick_server(c)); }
+void do_destroy_server(Ctx& c) {
+  if (checked(c, Syscall::destroy_server, pick_server(c)).error != Error::Ok) return;
+  // Memory lent to that server goes back to its lenders: perhaps some of what we received.
+  for (Region& r : g.regions) {
+    if (r.kind != kNotReceived && r.kind != kMmio) r.live = 0;
+  }
+}
 
 void do_connect(Ctx& c, bool wait) {
   uint32_t sid[4];
   pick_sid(c, wait ? SidUse::Connect : SidUse::TryConnect, sid);
-  const abi::SysRet r = checked(c, wait ? Syscall::connect : Syscall::try_connect, sid[0], sid[1],
-                                sid[2], sid[3]);
+  const abi::SysRet r =
+      checked(c, wait ? Syscall::connect : Syscall::try_connect, sid[0], sid[1], sid[2], sid[3]);
   if (r.error == Error::Ok) g.cids.add(r.r[0]);
 }
 void do_connect(Ctx& c) { do_connect(c, true); }
@@ -437,9 +458,7 @@ void do_call_scalar(Ctx& c) { do_send(c, Syscall::call_scalar); }
 
 void do_receive(Ctx& c) { took(c, checked(c, Syscall::receive, pick_server(c))); }
 void do_try_receive(Ctx& c) { took(c, checked(c, Syscall::try_receive, pick_server(c))); }
-void do_reply(Ctx& c) {
-  (void)checked(c, Syscall::reply, pick_msg(c), c.rng.next(), c.rng.next());
-}
+void do_reply(Ctx& c) { (void)checked(c, Syscall::reply, pick_msg(c), c.rng.next(), c.rng.next()); }
 void do_reply_and_receive(Ctx& c) {
   const uint32_t msg = c.rng.one_in(3) ? 0 : pick_msg(c);
   took(c, checked(c, Syscall::reply_and_receive_next, pick_server(c), msg, c.rng.next(),
@@ -462,10 +481,27 @@ void do_lend(Ctx& c) {
   const bool hints = c.rng.below(10) < 6;
   const uint32_t offset = hints ? 0 : c.rng.next() % (bytes + 2);
   const uint32_t valid = hints ? bytes : c.rng.next();
+  // While lent the pages may be out of reach (other threads must not touch them); after a
+  // Move they are the server's for good.
+  uint32_t lent = 0;
+  const uint32_t mark = __atomic_add_fetch(&g.forgets, 1, __ATOMIC_RELAXED);
+  for (uint32_t i = 0; i < 24; ++i) {
+    Region& reg = g.regions[i];
+    if (reg.live && overlaps(reg, va, bytes)) {
+      reg.live = 0;
+      lent |= 1u << i;
+    }
+  }
   const abi::SysRet r =
       checked(c, Syscall::lend_memory, pick_cid(c), c.rng.next(), kind, va, bytes, offset, valid);
-  if (r.error == Error::Ok && (kind & abi::kLendKindMask) == static_cast<uint32_t>(MessageKind::Move)) {
-    forget(va, bytes);  // the pages are the server's now
+  if (r.error == Error::Ok &&
+      (kind & abi::kLendKindMask) == static_cast<uint32_t>(MessageKind::Move)) {
+    return;
+  }
+  // Meanwhile another thread may have unmapped some of it, or lent it: then it stays hidden.
+  if (__atomic_load_n(&g.forgets, __ATOMIC_RELAXED) != mark) return;
+  for (uint32_t i = 0; i < 24; ++i) {
+    if (lent & (1u << i)) g.regions[i].live = 1;
   }
 }
 
@@ -500,14 +536,19 @@ void do_ring_setup(Ctx& c) {
 
 // A ring entry: one of the calls rings take (abi/ring.h), or anything else.
 void fill_entry(Ctx& c, volatile abi::RingEntry& e) {
-  static constexpr Syscall kRingCalls[] = {
-      Syscall::null,         Syscall::send_scalar,         Syscall::try_send_scalar,
-      Syscall::call_scalar,  Syscall::map_memory,          Syscall::unmap_memory,
-      Syscall::update_memory_flags, Syscall::reply,        Syscall::return_memory};
+  static constexpr Syscall kRingCalls[] = {Syscall::null,
+                                           Syscall::send_scalar,
+                                           Syscall::try_send_scalar,
+                                           Syscall::call_scalar,
+                                           Syscall::map_memory,
+                                           Syscall::unmap_memory,
+                                           Syscall::update_memory_flags,
+                                           Syscall::reply,
+                                           Syscall::return_memory};
   const uint32_t k = c.rng.below(10);
   const Syscall n = k < 8 ? c.rng.pick(kRingCalls) : static_cast<Syscall>(c.rng.below(40));
-  uint32_t a[6] = {c.rng.next(), c.rng.next(), c.rng.next(), c.rng.next(), c.rng.next(),
-                   c.rng.next()};
+  uint32_t a[6] = {c.rng.next(), c.rng.next(), c.rng.next(),
+                   c.rng.next(), c.rng.next(), c.rng.next()};
   switch (n) {
     case Syscall::send_scalar:
     case Syscall::try_send_scalar:
@@ -521,6 +562,9 @@ void fill_entry(Ctx& c, volatile abi::RingEntry& e) {
     case Syscall::update_memory_flags:
       pick_range(c, &a[0], &a[1]);
       a[2] = pick_flags(c);
+      // Whether it worked is known only later: assume it did (so touches keep off).
+      if (n == Syscall::unmap_memory) forget(a[0], a[1]);
+      if (n == Syscall::update_memory_flags) reflag(a[0], a[1], a[2]);
       break;
     case Syscall::reply:
     case Syscall::return_memory: a[0] = pick_msg(c); break;
@@ -557,15 +601,17 @@ void do_ring_enter(Ctx& c) {
 void do_claim_interrupt(Ctx& c) {
   const uint32_t k = c.rng.below(10);
   const uint32_t line = k < 4 ? 11 : k < 5 ? 10 : c.rng.below(40);
-  const uint32_t handler =
-      c.rng.below(10) < 7 ? addr_of(reinterpret_cast<const void*>(&fuzz_irq_handler)) : pick_addr(c);
+  const uint32_t handler = c.rng.below(10) < 7
+                               ? addr_of(reinterpret_cast<const void*>(&fuzz_irq_handler))
+                               : pick_addr(c);
   if (checked(c, Syscall::claim_interrupt, line, handler, c.rng.next()).error == Error::Ok) {
     g.lines.add(line);
   }
 }
 
 void do_free_interrupt(Ctx& c) {
-  const uint32_t line = c.rng.below(10) < 7 && !g.lines.empty() ? c.rng.pick(g.lines.v) : c.rng.below(40);
+  const uint32_t line =
+      c.rng.below(10) < 7 && !g.lines.empty() ? c.rng.pick(g.lines.v) : c.rng.below(40);
   (void)checked(c, Syscall::free_interrupt, line);
 }
 
@@ -580,7 +626,8 @@ void do_kernel_log(Ctx& c) {
 void do_spawn(Ctx& c) {
   const uint32_t index = c.rng.one_in(2) ? c.rng.below(4) : c.rng.next();
   const abi::SysRet r = call(c, Syscall::spawn, index, c.rng.next());
-  if (r.error != Error::AccessDenied) violation(c, "spawn by a child answered", static_cast<uint32_t>(r.error));
+  if (r.error != Error::AccessDenied)
+    violation(c, "spawn by a child answered", static_cast<uint32_t>(r.error));
 }
 
 // Reads memory: mostly what the child has, rarely what it must not (a fault ends it).
@@ -616,7 +663,8 @@ void do_store(Ctx& c) {
     return;
   }
   const uint32_t va = r.va + (c.rng.below(r.bytes) & ~3u);
-  const uint32_t value = c.rng.one_in(2) ? c.rng.next() : 0x0000'00ff | (c.rng.next() & 0x3ffc'0000);
+  const uint32_t value =
+      c.rng.one_in(2) ? c.rng.next() : 0x0000'00ff | (c.rng.next() & 0x3ffc'0000);
   note(c, kActStore, va, value);
   *reinterpret_cast<volatile uint32_t*>(static_cast<uintptr_t>(va)) = value;
 }
@@ -643,19 +691,87 @@ struct Choice {
 // How often each step is taken (out of the sum). Blocking calls are rare: a thread stuck in
 // one waits for another thread, or another child, or the watchdog.
 constexpr Choice kChoices[] = {
-    {10, do_null},           {6, do_debug_write},     {15, do_yield},
-    {90, do_map},            {55, do_unmap},          {40, do_protect},
-    {25, do_map_physical},   {12, do_create_thread},  {6, do_wait_event},
-    {30, do_create_server},  {12, do_destroy_server}, {3, do_connect},
-    {40, do_try_connect},    {12, do_disconnect},     {12, do_send_scalar},
-    {50, do_try_send_scalar}, {10, do_call_scalar},   {6, do_receive},
-    {80, do_try_receive},    {45, do_reply},          {5, do_reply_and_receive},
-    {8, do_process_info},    {80, do_lend},           {55, do_return},
-    {15, do_ring_setup},     {35, do_ring_enter},     {10, do_claim_interrupt},
-    {8, do_free_interrupt},  {4, do_kernel_log},      {3, do_spawn},
-    {4, do_bad_number},      {30, do_load},           {30, do_store},
+    {10, do_null},
+    {6, do_debug_write},
+    {15, do_yield},
+    {90, do_map},
+    {55, do_unmap},
+    {40, do_protect},
+    {25, do_map_physical},
+    {12, do_create_thread},
+    {6, do_wait_event},
+    {30, do_create_server},
+    {12, do_destroy_server},
+    {3, do_connect},
+    {40, do_try_connect},
+    {12, do_disconnect},
+    {12, do_send_scalar},
+    {50, do_try_send_scalar},
+    {10, do_call_scalar},
+    {6, do_receive},
+    {80, do_try_receive},
+    {45, do_reply},
+    {5, do_reply_and_receive},
+    {8, do_process_info},
+    {80, do_lend},
+    {55, do_return},
+    {15, do_ring_setup},
+    {35, do_ring_enter},
+    {10, do_claim_interrupt},
+    {8, do_free_interrupt},
+    {4, do_kernel_log},
+    {3, do_spawn},
+    {4, do_bad_number},
+    {30, do_load},
+    {30, do_store},
     {4, do_alarm},
 };
+
+// Every syscall of abi/syscalls.def, and where it is made (a syscall appended there fails the
+// build here until the fuzzer makes it too). terminate_process and exit_thread: die().
+constexpr Syscall kCovered[] = {
+    Syscall::null,
+    Syscall::debug_write,
+    Syscall::yield,
+    Syscall::terminate_process,
+    Syscall::map_memory,
+    Syscall::unmap_memory,
+    Syscall::update_memory_flags,
+    Syscall::map_physical,
+    Syscall::create_thread,
+    Syscall::exit_thread,
+    Syscall::wait_event,
+    Syscall::create_server,
+    Syscall::destroy_server,
+    Syscall::connect,
+    Syscall::try_connect,
+    Syscall::disconnect,
+    Syscall::send_scalar,
+    Syscall::try_send_scalar,
+    Syscall::call_scalar,
+    Syscall::receive,
+    Syscall::try_receive,
+    Syscall::reply,
+    Syscall::reply_and_receive_next,
+    Syscall::process_info,
+    Syscall::lend_memory,
+    Syscall::return_memory,
+    Syscall::ring_setup,
+    Syscall::ring_enter,
+    Syscall::claim_interrupt,
+    Syscall::free_interrupt,
+    Syscall::kernel_log,
+    Syscall::spawn,
+};
+constexpr bool covers_every_syscall() {
+  for (uint32_t n = 0; n < abi::kSyscallCount; ++n) {
+    bool found = false;
+    for (Syscall s : kCovered) found = found || static_cast<uint32_t>(s) == n;
+    if (!found) return false;
+  }
+  return sizeof kCovered / sizeof kCovered[0] == abi::kSyscallCount;
+}
+static_assert(covers_every_syscall(), "a syscall the fuzzer does not make: add a step for it");
 
 constexpr uint32_t total_weight() {
   uint32_t n = 0;

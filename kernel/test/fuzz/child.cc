@@ -14,6 +14,7 @@
 // answers the supervisor's lifeline call with the child's progress every tick.
 #include "child.h"
 
+#include "courier/abi/irq.h"
 #include "courier/kstd/format.h"
 #include "courier/user/cycles.h"
 #include "courier/user/syscall.h"
@@ -27,14 +28,15 @@ namespace {
 using abi::Error;
 using abi::Syscall;
 
-constexpr uint32_t kTickUs = 10'000;          // the watchdog's period (the kernel's tick)
-constexpr uint64_t kStuckMs = 40;             // no call returned for this long: stuck
-constexpr uint32_t kDeathOdds = 6000;         // a death on purpose, per call
-constexpr uint32_t kStuckExit = 0x57;         // exit codes, so the console says which end it was
-constexpr uint32_t kReportEvery = 256;        // calls between reports by a fuzzing thread
-constexpr uint32_t kHelpers = 2;              // fuzzing threads the main thread starts
+constexpr uint32_t kTickUs = 10'000;    // the watchdog's period (the kernel's tick)
+constexpr uint64_t kStuckMs = 40;       // no call returned for this long: stuck
+constexpr uint32_t kDeathOdds = 6000;   // a death on purpose, per call
+constexpr uint32_t kStuckExit = 0x57;   // exit codes, so the console says which end it was
+constexpr uint32_t kReportEvery = 256;  // calls between reports by a fuzzing thread
+constexpr uint32_t kHelpers = 2;        // fuzzing threads the main thread starts
 
 bool g_traced = false;
+bool g_watchdog_stack = false;
 
 TraceHeader* header() { return reinterpret_cast<TraceHeader*>(kTraceVa); }
 
@@ -92,11 +94,12 @@ void fuzz(Ctx& c, uint32_t budget) {
   }
 }
 
-// Leaves this thread: its trace ring and stack slot go back first. The last two steps touch no
-// stack, so a thread that takes the slot at once cannot be hurt by this one's last moments.
+// Leaves this thread: its trace ring and stack slot (if it has one: a thread of ours) go back
+// first. The last two steps touch no stack, so a thread that takes the slot at once cannot be
+// hurt by this one's last moments.
 [[noreturn]] void leave_thread(TraceRing* ring, uint32_t slot) {
   give_trace(ring);
-  __atomic_fetch_sub(&g.threads, 1, __ATOMIC_ACQ_REL);
+  if (slot < kMaxStacks) __atomic_fetch_sub(&g.threads, 1, __ATOMIC_ACQ_REL);
   uint32_t* stacks = &g.stacks;
   const uint32_t mask = slot < kMaxStacks ? ~(1u << slot) : ~0u;
   register uint32_t a7 asm("a7") = static_cast<uint32_t>(Syscall::exit_thread);
@@ -108,13 +111,17 @@ void fuzz(Ctx& c, uint32_t budget) {
 // life is over and every fuzzing thread has left, by leaving itself: the last thread's exit).
 [[noreturn]] void watchdog() {
   uint32_t last = g.calls;
-  uint64_t moved = now_ms();
+  uint64_t moved = now_ms(), reported = moved;
   for (;;) {
-    (void)sys::wait_event(kTickUs);
+    (void)sys::wait_event(kTickUs);  // or earlier: a message came (the supervisor's next call)
     take_lifeline();
     const uint64_t now = now_ms();
     const uint32_t calls = __atomic_load_n(&g.calls, __ATOMIC_RELAXED);
-    if (calls != g.reported) report();
+    // At most once a tick: the supervisor calls again at once, which wakes us again.
+    if (calls != g.reported && now - reported >= kTickUs / 1000) {
+      reported = now;
+      report();
+    }
     const bool over = __atomic_load_n(&g.stop, __ATOMIC_ACQUIRE) != 0;
     if (over && __atomic_load_n(&g.threads, __ATOMIC_ACQUIRE) == 0) {
       report();
@@ -146,6 +153,7 @@ void map_own_memory() {
     }
   }
   (void)sys::map_memory(kWildStack, 0x1000, kRw);
+  g_watchdog_stack = sys::map_memory(kWatchdogStack, kStackBytes, kRw).error == Error::Ok;
 }
 
 // The lifeline (fuzz_abi.h), then the supervisor's first call: seed, life, flags.
@@ -176,6 +184,43 @@ void meet_supervisor() {
   }
 }
 
+uint32_t take_stack() {
+  for (uint32_t i = 0; i < kMaxStacks; ++i) {
+    const uint32_t bit = 1u << i;
+    if (!(__atomic_fetch_or(&g.stacks, bit, __ATOMIC_ACQ_REL) & bit)) return i;
+  }
+  return kMaxStacks;
+}
+
+uint32_t stack_top(uint32_t slot) {
+  return kStackPool + slot * kStackStride + 0x1000 + kStackBytes;
+}
+
+void give_stack(uint32_t slot) {
+  if (slot < kMaxStacks) __atomic_fetch_and(&g.stacks, ~(1u << slot), __ATOMIC_ACQ_REL);
+}
+
+// The ways a child dies on purpose. Those that should not return fall through to the next.
+enum class Death : uint32_t {
+  Terminate,
+  ExitThread,
+  LoadNull,
+  LoadKernel,
+  StoreText,
+  JumpWild,
+  Illegal,
+  Breakpoint,
+  StackOverflow,
+  Count
+};
+
+__attribute__((noinline)) uint32_t overflow(uint32_t depth) {
+  volatile uint32_t frame[256];
+  frame[0] = depth;
+  if (depth == ~0u) return frame[0];  // never: the stack ends long before
+  return overflow(depth + 1) + frame[0];
+}
+
 }  // namespace
 
 void Rng::seed(uint64_t x) {
@@ -201,8 +246,8 @@ uint32_t Rng::next() {
   return r;
 }
 
-abi::SysRet call(Ctx& c, Syscall n, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3,
-                 uint32_t a4, uint32_t a5, uint32_t a6) {
+abi::SysRet call(Ctx& c, Syscall n, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4,
+                 uint32_t a5, uint32_t a6) {
   ++c.calls;
   TraceEntry* e = nullptr;
   if (c.trace != nullptr) {
@@ -236,46 +281,17 @@ void report() {
 }
 
 void violation(Ctx& c, const char* what, uint32_t value) {
+  if (stack_pointer() - kWildStack < 0x1000) return;
   char line[160];
-  const size_t n = kstd::sformat(line, sizeof line,
-                                 "FUZZ VIOLATION: %s %08x (child tag %x seed %08x%08x, call %u)\n",
-                                 what, value, g.tag, static_cast<uint32_t>(g.seed >> 32),
-                                 static_cast<uint32_t>(g.seed), c.calls);
+  const size_t n = kstd::sformat(
+      line, sizeof line, "FUZZ VIOLATION: %s %08x (child tag %x seed %08x%08x, call %u)\n", what,
+      value, g.tag, static_cast<uint32_t>(g.seed >> 32), static_cast<uint32_t>(g.seed), c.calls);
   ++g.violations;
   (void)sys::debug_write(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(line)),
                          static_cast<uint32_t>(n < sizeof line ? n : sizeof line - 1));
 }
 
 extern "C" [[noreturn]] void watchdog_entry(uint32_t) { watchdog(); }
-
-uint32_t take_stack() {
-  for (uint32_t i = 0; i < kMaxStacks; ++i) {
-    const uint32_t bit = 1u << i;
-    if (!(__atomic_fetch_or(&g.stacks, bit, __ATOMIC_ACQ_REL) & bit)) return i;
-  }
-  return kMaxStacks;
-}
-
-uint32_t stack_top(uint32_t slot) { return kStackPool + slot * kStackStride + 0x1000 + kStackBytes; }
-
-void give_stack(uint32_t slot) {
-  if (slot < kMaxStacks) __atomic_fetch_and(&g.stacks, ~(1u << slot), __ATOMIC_ACQ_REL);
-}
-
-// The ways a child dies on purpose. Those that should not return fall through to the next.
-enum class Death : uint32_t {
-  Terminate, ExitThread, LoadNull, LoadKernel, StoreText, JumpWild, Illegal, Breakpoint,
-  StackOverflow, Count
-};
-
-namespace {
-__attribute__((noinline)) uint32_t overflow(uint32_t depth) {
-  volatile uint32_t frame[256];
-  frame[0] = depth;
-  if (depth == ~0u) return frame[0];  // never: the stack ends long before
-  return overflow(depth + 1) + frame[0];
-}
-}  // namespace
 
 void die(Ctx& c) {
   report();
@@ -287,6 +303,7 @@ void die(Ctx& c) {
       if (c.stack != kMaxStacks) leave_thread(c.trace, c.stack);
       // The main thread's exit ends the life (the watchdog then ends the process).
       __atomic_store_n(&g.stop, 1, __ATOMIC_RELEASE);
+      __atomic_fetch_sub(&g.threads, 1, __ATOMIC_ACQ_REL);
       (void)call(c, Syscall::exit_thread);
       break;
     case Death::LoadNull: (void)*reinterpret_cast<volatile uint32_t*>(uintptr_t{0}); break;
@@ -309,11 +326,17 @@ void die(Ctx& c) {
 }
 
 extern "C" [[noreturn]] void fuzz_thread_entry(uint32_t arg) {
-  __atomic_fetch_add(&g.threads, 1, __ATOMIC_ACQ_REL);
+  // Its stack slot is where its stack is (arg only seeds it): a thread that wandered in here
+  // from elsewhere owns no slot, and gives none back.
+  const auto sp = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(__builtin_frame_address(0)));
+  const uint32_t slot = (sp - kStackPool - 0x1000) / kStackStride;
+  const bool ours = sp > kStackPool && slot < kMaxStacks;
+  if (!ours) g.wild = 1;
+  __atomic_fetch_add(&g.threads, ours ? 1 : 0, __ATOMIC_ACQ_REL);
   Ctx c{};
   c.rng.seed(g.seed ^ (uint64_t{arg} << 17) ^ arg);
   c.trace = take_trace(1);
-  c.stack = arg % 16;
+  c.stack = ours ? slot : kMaxStacks + 1;
   fuzz(c, 200 + c.rng.below(8000));
   leave_thread(c.trace, c.stack);
 }
@@ -323,21 +346,25 @@ Error start_thread(Ctx& c, uint32_t priority) {
   const uint32_t slot = take_stack();
   if (slot == kMaxStacks) return Error::LimitReached;
   const uint32_t arg = (c.rng.next() & ~0xfu) | slot;
-  const auto r =
-      call(c, Syscall::create_thread, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&fuzz_thread_entry)),
-           stack_top(slot), arg, priority);
+  const auto r = call(c, Syscall::create_thread,
+                      static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&fuzz_thread_entry)),
+                      stack_top(slot), arg, priority);
   if (r.error != Error::Ok) give_stack(slot);
   return r.error;
 }
 
 extern "C" void fuzz_irq_handler(uint32_t line, uint32_t arg) {
   static uint32_t upcalls = 0;
+  // Only an upcall returns to kIrqReturnAddress (abi/irq.h); a thread started somewhere in our
+  // text may have wandered in here instead, and is no handler.
+  const bool upcall =
+      __builtin_return_address(0) == reinterpret_cast<void*>(abi::kIrqReturnAddress);
   if (g.rtc != 0) {
     // The RTC's interrupt is a level: quieten it (a stale mapping faults: one more way to die).
     reinterpret_cast<volatile uint32_t*>(static_cast<uintptr_t>(g.rtc))[7] = 1;
   }
   Ctx c{};
-  c.handler = true;
+  c.handler = upcall;
   c.rng.seed(g.seed ^ (uint64_t{++upcalls} << 32) ^ line ^ arg);
   if (g_traced) {
     c.trace = reinterpret_cast<TraceRing*>(kTraceVa + trace_ring_offset(kHandlerRing));
@@ -357,6 +384,7 @@ using namespace courier::fuzz;
 int main(int tag, char**) {
   if (tag == 0) return 0;  // the instance the kernel starts at boot: the supervisor spawns us
   g.tag = static_cast<uint32_t>(tag);
+  g.threads = 1;  // this one
   g.pid = courier::sys::process_info().r[0];
   map_own_memory();
   meet_supervisor();
@@ -364,11 +392,10 @@ int main(int tag, char**) {
   c.rng.seed(g.seed);
   c.trace = take_trace(0);
   c.stack = kMaxStacks;
-  const uint32_t wd = take_stack();
-  if (wd == kMaxStacks ||
-      courier::sys::create_thread(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&watchdog_entry)),
-                                  stack_top(wd), 0, courier::abi::kDefaultPriority)
-              .error != courier::abi::Error::Ok) {
+  if (!g_watchdog_stack || courier::sys::create_thread(
+                               static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&watchdog_entry)),
+                               kWatchdogStack + kStackBytes, 0, courier::abi::kDefaultPriority)
+                                   .error != courier::abi::Error::Ok) {
     report();
     return 1;  // no watchdog, no fuzzing: a stuck child would hold up the round
   }

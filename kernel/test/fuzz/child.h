@@ -50,21 +50,22 @@ struct State {
   uint32_t life;   // calls before the child ends itself
   uint32_t flags;  // Config::flags
   uint32_t pid;
-  uint32_t lifeline;       // our lifeline server: never a fuzzed argument
-  uint32_t held;           // the supervisor's lifeline call, while we hold it (0: none)
-  uint32_t calls;          // made by every thread together
-  uint32_t reported;       // calls the supervisor has been told of
-  uint32_t threads;        // our own fuzzing threads alive (not wild ones)
-  uint32_t wild;           // threads were started at arbitrary code addresses
-  uint32_t stop;           // the life is over: fuzzing threads leave
-  uint32_t stacks;         // bitmap of stack slots in use (kStackPool)
-  uint32_t trace_slots;    // bitmap of trace rings in use
-  uint32_t rtc;            // our mapping of the RTC, if we have one
+  uint32_t lifeline;     // our lifeline server: never a fuzzed argument
+  uint32_t held;         // the supervisor's lifeline call, while we hold it (0: none)
+  uint32_t calls;        // made by every thread together
+  uint32_t reported;     // calls the supervisor has been told of
+  uint32_t threads;      // our own fuzzing threads alive, the main one too (not wild ones)
+  uint32_t wild;         // threads were started at arbitrary code addresses
+  uint32_t stop;         // the life is over: fuzzing threads leave
+  uint32_t stacks;       // bitmap of stack slots in use (kStackPool)
+  uint32_t trace_slots;  // bitmap of trace rings in use
+  uint32_t rtc;          // our mapping of the RTC, if we have one
   uint32_t violations;
   Region regions[24];  // mapped or received; newest replace oldest
   uint32_t region_n;
-  Recent<16> msgs;      // message handles received
-  Recent<8> servers;    // server handles created
+  uint32_t forgets;   // forget() calls so far (a lend restores what it hid only if none came)
+  Recent<16> msgs;    // message handles received
+  Recent<8> servers;  // server handles created
   Recent<16> cids;
   Recent<8> lines;      // interrupt lines claimed
   uint32_t sids[8][4];  // SIDs registered (kernel-random ones too)
@@ -80,6 +81,10 @@ inline constexpr uint32_t kStackStride = 0x3000;
 inline constexpr uint32_t kMaxStacks = 6;
 // One page of scratch stack for threads started at arbitrary code addresses.
 inline constexpr uint32_t kWildStack = 0x4010'0000;
+// The watchdog's own stack (kStackBytes): outside the pool, which its bitmap in State governs,
+// and outside every address the calls pick on purpose, so that nothing the child does to
+// itself short of a wild thread can stop the watchdog.
+inline constexpr uint32_t kWatchdogStack = 0x4020'0000;
 
 // One fuzzing thread (or the interrupt handler) and its own random stream and trace ring.
 struct Ctx {
@@ -99,8 +104,16 @@ void note(Ctx& c, Action a, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0);
 
 // One random step: a system call, a memory access, or a ring filled and entered.
 void step(Ctx& c);
-// The kernel answered something it must never answer: printed through the kernel log.
+// The kernel answered something it must never answer: printed through the kernel log. Not
+// from a thread started at an arbitrary address (on kWildStack): its Ctx is garbage.
 void violation(Ctx& c, const char* what, uint32_t value);
+// The stack pointer, to tell a genuine upcall (on the interrupt stack) from a thread that
+// wandered into the handler's code.
+inline uint32_t stack_pointer() {
+  uint32_t sp;
+  asm volatile("mv %0, sp" : "=r"(sp));
+  return sp;
+}
 // Ends the process, or this thread, in one of the ways a process can (Death in child.cc).
 [[noreturn]] void die(Ctx& c);
 // Tells the supervisor how far we are, if we hold its call.

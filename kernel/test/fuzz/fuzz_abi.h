@@ -27,7 +27,7 @@ struct Config {
   uint32_t flags;        // kFlag*
 };
 static_assert(sizeof(Config) == 44);
-inline constexpr uint32_t kMaxChildren = 6;  // the supervisor's thread budget
+inline constexpr uint32_t kMaxChildren = 6;   // the supervisor's thread budget
 inline constexpr uint32_t kFlagNoDeaths = 1;  // children never die on purpose before their end
 
 // --- the lifeline ---------------------------------------------------------------------------

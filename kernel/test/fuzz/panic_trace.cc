@@ -25,7 +25,8 @@ constexpr uint32_t kShown = 12;  // the last calls of each thread that are print
 const char* call_name(uint32_t n) {
   switch (n) {
 #define COURIER_SYSCALL(num, name, summary) \
-  case num: return #name;
+  case num:                                 \
+    return #name;
 #include "courier/abi/syscalls.def"
 #undef COURIER_SYSCALL
     case fuzz::kActLoad: return "(load)";
@@ -58,8 +59,8 @@ void print_ring(const fuzz::TraceRing& r, uint32_t index) {
   const uint32_t shown = next < kShown ? next : kShown;
   for (uint32_t i = next - shown; i != next; ++i) {
     const fuzz::TraceEntry& e = r.e[i % fuzz::kTraceEntries];
-    kprintf("fuzz trace:   thread %u (tid %u) #%u %s(%x, %x, %x, %x, %x, %x) -> %s\n", index,
-            r.tid, e.index, call_name(e.number), e.a[0], e.a[1], e.a[2], e.a[3], e.a[4], e.a[5],
+    kprintf("fuzz trace:   thread %u (tid %u) #%u %s(%x, %x, %x, %x, %x, %x) -> %s\n", index, r.tid,
+            e.index, call_name(e.number), e.a[0], e.a[1], e.a[2], e.a[3], e.a[4], e.a[5],
             e.done ? abi::error_name(static_cast<abi::Error>(e.error)) : "(in flight)");
   }
   klog::flush_to_console();  // the log ring is small: out with each thread's lines

@@ -30,10 +30,12 @@ __attribute__((used)) volatile Config fuzz_config = {
     COURIER_FUZZ_CONFIG_MAGIC, 1, 0, 20'000, 4, 8'000, 0, 0};
 }
 
+extern "C" [[noreturn]] void watch(uint32_t index);
+
 namespace {
 
 constexpr uint32_t kRw = abi::kMemRead | abi::kMemWrite;
-constexpr uint32_t kStacks = 0x4000'0000;  // the slot threads' stacks, 8 KiB apart
+constexpr uint32_t kStacks = 0x4000'0000;  // the watchers' stacks, 16 KiB each
 constexpr uint32_t kStackBytes = 0x2000;
 constexpr uint32_t kDone = 0x646f'6e65;
 // How long the pages may take to come back after the last death notice: a child that lost
@@ -53,8 +55,6 @@ Slot g_slots[kMaxChildren];
 // The supervisor's own server, where watchers post their child's end. One connection for all:
 // the kernel gives a process one CID per server.
 Connection g_done;
-
-extern "C" [[noreturn]] void watch(uint32_t index);
 
 uint64_t mix(uint64_t x) {  // splitmix64's finaliser
   x += 0x9e3779b97f4a7c15ull;
@@ -82,8 +82,8 @@ bool start_child(uint32_t round, uint32_t i, uint32_t life) {
     return false;
   }
   const uint32_t top = kStacks + (i + 1) * 2 * kStackBytes;
-  const auto t = sys::create_thread(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&watch)),
-                                    top, i, abi::kDefaultPriority);
+  const auto t = sys::create_thread(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&watch)), top,
+                                    i, abi::kDefaultPriority);
   if (t.error != Error::Ok) {
     print("fuzz: cannot start the watcher of child %u: %s\n", i, abi::error_name(t.error));
     return false;
@@ -140,10 +140,12 @@ extern "C" [[noreturn]] void watch(uint32_t index) {
 
 int main() {
   for (uint32_t i = 0; i < sizeof(Config) / 4; ++i) {
-    reinterpret_cast<uint32_t*>(&g_cfg)[i] = reinterpret_cast<const volatile uint32_t*>(&fuzz_config)[i];
+    reinterpret_cast<uint32_t*>(&g_cfg)[i] =
+        reinterpret_cast<const volatile uint32_t*>(&fuzz_config)[i];
   }
-  const uint32_t children =
-      g_cfg.children == 0 ? 1 : g_cfg.children > kMaxChildren ? kMaxChildren : g_cfg.children;
+  const uint32_t children = g_cfg.children == 0             ? 1
+                            : g_cfg.children > kMaxChildren ? kMaxChildren
+                                                            : g_cfg.children;
   const uint32_t life = g_cfg.life < 16 ? 16 : g_cfg.life;
   print("fuzz: start seed %08x%08x calls %u children %u life %u first_round %u\n", g_cfg.seed_hi,
         g_cfg.seed_lo, g_cfg.calls, children, life, g_cfg.first_round);
@@ -173,7 +175,8 @@ int main() {
     for (uint32_t i = 0; i < children; ++i) {
       // Each child's own life: between a quarter of the most and the most.
       const uint64_t x = mix(g_cfg.seed_lo ^ (uint64_t{round} << 20) ^ i);
-      const uint32_t l = round_life / 4 + static_cast<uint32_t>(x % (round_life - round_life / 4 + 1));
+      const uint32_t l =
+          round_life / 4 + static_cast<uint32_t>(x % (round_life - round_life / 4 + 1));
       if (!start_child(round, i, l)) break;
       ++started;
     }
@@ -184,8 +187,13 @@ int main() {
         return 2;
       }
       if (m.id != kDone || m.w[0] >= children) continue;
-      calls += g_slots[m.w[0]].calls;
+      const Slot& s = g_slots[m.w[0]];
+      calls += s.calls;
       ++ended;
+      if (s.end != Error::ServerNotFound) {  // not a death notice: say so (the run goes on)
+        print("fuzz: round %u: child %u: the lifeline call ended with %s\n", round, m.w[0],
+              abi::error_name(s.end));
+      }
     }
     spawned += started;
     const uint32_t now = pages_back(baseline);
@@ -206,8 +214,9 @@ int main() {
     print("fuzz: done: %u calls, %u children, %u rounds, pages balanced\n", calls, spawned, rounds);
     return 0;
   }
-  print("fuzz: done: %u calls, %u children, %u rounds, pages not balanced in %u rounds (first %u): "
-        "lowest free %u, baseline %u\n",
-        calls, spawned, rounds, unbalanced, first_bad, worst, baseline);
+  print(
+      "fuzz: done: %u calls, %u children, %u rounds, pages not balanced in %u rounds (first %u): "
+      "lowest free %u, baseline %u\n",
+      calls, spawned, rounds, unbalanced, first_bad, worst, baseline);
   return 1;
 }

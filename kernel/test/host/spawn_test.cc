@@ -236,8 +236,7 @@ TEST_F(SpawnTest, ASpawnedCopyDoesNotInheritReservedNames) {
   ASSERT_EQ(in_slot.error, Error::Ok);
   EXPECT_EQ(in_slot.r[0], 2u);
   Thread& reborn = main_thread(2);
-  EXPECT_EQ(sys(reborn, Syscall::create_server, s[0], s[1], s[2], s[3]).error,
-            Error::AccessDenied);
+  EXPECT_EQ(sys(reborn, Syscall::create_server, s[0], s[1], s[2], s[3]).error, Error::AccessDenied);
   const uint32_t* log = abi::kLogSid;
   EXPECT_EQ(sys(reborn, Syscall::create_server, log[0], log[1], log[2], log[3]).error,
             Error::Ok);  // not reserved in this archive

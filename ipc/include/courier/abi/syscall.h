@@ -21,8 +21,9 @@
 // a kernel temporary or another thread's register. The same holds for every other way into
 // the kernel and out: a thread interrupted by the timer or a device, or switched out for any
 // other thread, resumes with every register as it left it. A new thread (create_thread, and
-// each boot process's first thread) starts with pc = entry, sp and a0 as given (a0 = 0 for a
-// boot process) and every other register zero. An interrupt upcall's registers: abi/irq.h.
+// each boot or spawned process's first thread) starts with pc = entry, sp and a0 as given (a0
+// = 0 for a boot process, spawn's argument for a spawned one) and every other register zero.
+// An interrupt upcall's registers: abi/irq.h.
 #pragma once
 
 #include <stdint.h>
@@ -62,6 +63,11 @@ enum class MessageKind : uint32_t {
 enum MemFlag : uint32_t { kMemRead = 1, kMemWrite = 2, kMemExec = 4 };
 
 // Thread priorities: 0 is the most urgent; new threads default to kDefaultPriority.
+// Scheduling is strict, as in seL4: a ready thread always runs before every thread of a less
+// urgent priority, and threads of one priority share the hart round-robin, one timer slice
+// (10 ms) each. A thread that never blocks therefore starves every less urgent thread for as
+// long as it runs; nothing ages priorities. (Which priorities a process may use is not yet
+// bounded: any process may create threads at any priority.)
 inline constexpr uint32_t kPriorities = 8;
 inline constexpr uint32_t kDefaultPriority = 4;
 

@@ -25,10 +25,12 @@
 // any detail. It finds states the kernel must never reach, not wrong error codes.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernel_fixture.h"
@@ -57,6 +59,8 @@ struct Step {
   // `tid` stands as it is.
   uint32_t id = 0;
   uint32_t actor = 0;
+  // a[i] was an earlier call's answer: ((that step's id + 1) << 3) | the register (a0..a7).
+  uint32_t ref[7] = {};
   bool operator==(const Step&) const = default;
 };
 
@@ -175,22 +179,40 @@ class World : public test::KernelTest {
 // Who is who when a run is replayed with steps removed: a thread is named after the step that
 // created it, a process after the step that spawned it, not by their table slots, which shift
 // when an earlier spawn or create_thread is removed. So a shrunk replay still has the same
-// thread make the same call, and a step whose thread was never created is dropped.
+// thread make the same call, and a step whose thread was never created is dropped. Likewise an
+// argument the generator took from an earlier answer (a handle, a CID, a SID, an address) names
+// that answer (Step::ref), and a replay passes whatever that answer is this time.
 class Cast {
  public:
-  // After the step whose id is `id` has run: what appeared is named after it, what died is
-  // forgotten (a step only ever creates or ends things, never both).
-  void observe(World& w, uint32_t id);
-  uint32_t thread_name(Tid tid) const { return thread_[tid]; }
-  uint32_t process_name(Pid pid) const { return process_[pid]; }
-  // The step as it applies now: `tid` resolved from `actor`; false if the actor is gone.
-  bool resolve(const Step& s, Step* out) const;
+  // A call's answer, once its thread can run again: a0..a7.
+  struct Answer {
+    Step step;
+    Pid pid;
+    uint32_t r[8];
+  };
+
+  // After `ran` (as resolved) has run: what appeared is named after it, what died is forgotten
+  // (a step only ever creates or ends things, never both), and calls that have been answered
+  // since are in answered().
+  void observe(World& w, const Step& ran);
+  const std::vector<Answer>& answered() const { return answered_; }
   // `actor` filled in from `tid` (as the generator chose it).
   Step named(const Step& s, uint32_t id) const;
+  // The step as it applies now: `tid` from `actor`, arguments from the answers they name;
+  // false if the actor is gone.
+  bool resolve(const Step& s, Step* out) const;
 
  private:
   uint32_t thread_[kMaxThreads] = {};  // 0: no thread, or not named
   uint32_t process_[kMaxProcesses] = {};
+  // Each thread's call still to be answered (valid when its name matches).
+  struct Pending {
+    uint32_t name;
+    Step step;
+  };
+  Pending pending_[kMaxThreads] = {};
+  std::vector<std::pair<uint32_t, std::array<uint32_t, 8>>> results_;  // by step id, ascending
+  std::vector<Answer> answered_;
 };
 
 // Chooses steps for a World. Learns handles, SIDs and addresses from the answers the kernel
@@ -200,53 +222,60 @@ class Generator {
   Generator(World& w, Choices& c) : w_(w), c_(c) {}
   // The next step for the world as it is now; false when the choices have run out.
   bool next(Step* out);
-  // Called after `s` has run.
-  void ran(const Step& s);
+  // Called after `s` has run, with the answers that came in (Cast::answered).
+  void ran(const Step& s, const std::vector<Cast::Answer>& answers);
 
   static constexpr uint32_t kMaxLive = 4;  // processes the generator keeps alive
 
  private:
+  // A value and, if it came from an answer, which (Step::ref's encoding; 0: a literal).
+  struct Arg {
+    uint32_t v;
+    uint32_t ref = 0;
+  };
   struct Known {
-    uint32_t value;
-    Pid pid;         // who learnt it
-    uint32_t extra;  // regions: bytes; messages: kind
+    Arg value;
+    Pid pid;    // who learnt it (0: a process that has died)
+    Arg extra;  // regions: bytes; messages: kind
   };
   struct Sid {
-    uint32_t w[4];
+    Arg w[4];
   };
   using Pool = std::vector<Known>;
 
-  void learn(Tid tid, uint32_t number);
-  void learn_message(Pid pid, const Thread& t);
+  void learn(const Cast::Answer& a);
   static void remember(Pool& pool, Known k);
   // A remembered value, `own` percent of the time one that `pid` learnt itself.
   bool recall(const Pool& pool, Pid pid, uint32_t own, Known* out);
+  // The remembered entry for a value read from the kernel's tables, for its ref.
+  Arg known_as(const Pool& pool, Pid pid, uint32_t v) const;
   void forget_the_dead();
   // One of `pid`'s regions of two pages or more (a ring fits), else any region.
   bool recall_large(Pid pid, Known* out);
 
   bool thread_step(Tid tid, Step* s);
   void fill_ring_entry(Pid pid, Step* s);
+  static void put(Step* s, int i, Arg a) {
+    s->a[i] = a.v;
+    s->ref[i] = a.ref;
+  }
 
   // Biased arguments.
-  uint32_t address(Pid pid);
+  Arg address(Pid pid);
   uint32_t own_page(Pid pid, bool writable = false);
-  uint32_t size();
+  Arg size();
   uint32_t flags();
   uint32_t lend_kind();
-  uint32_t cid(Pid pid);
-  uint32_t server_handle(Pid pid);
-  uint32_t message(Pid pid);
-  void sid(uint32_t out[4]);
+  Arg cid(Pid pid);
+  Arg server_handle(Pid pid);
+  Arg message(Pid pid);
+  void sid(Step* s);  // a[0..3]
   uint32_t stack_top(Pid pid);
 
   World& w_;
   Choices& c_;
   Pool servers_, cids_, messages_, regions_, unmapped_;
   std::vector<Sid> sids_;
-  // The syscall each thread last issued whose answer has not been read yet (0xff: none).
-  uint8_t pending_[kMaxThreads] = {};
-  bool pending_init_ = false;
 };
 
 // Generates and runs up to `max_steps` steps on `w` (fresh, or reset()); `record` (if any) sees

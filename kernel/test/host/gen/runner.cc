@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -150,7 +151,7 @@ Outcome replay(const std::vector<Step>& steps, bool trace) {
           if (!cast.resolve(s, &now)) continue;  // its thread was never created this time
           write_step(now, &fd);
           w.run(now);
-          cast.observe(w, s.id);
+          cast.observe(w, now);
         }
       },
       trace);
@@ -185,16 +186,61 @@ std::vector<Step> minimise(const std::vector<Step>& steps,
   return cur;
 }
 
+namespace {
+
+// A traced step that most likely changed nothing: refused with an error, or skipped.
+bool inert(const std::string& line) {
+  const size_t at = line.rfind("  // ");
+  if (at == std::string::npos) return false;
+  const std::string outcome = line.substr(at + 5);
+  if (outcome.rfind("skipped", 0) == 0) return true;
+  for (uint32_t e = 1; e <= static_cast<uint32_t>(abi::Error::Interrupted); ++e) {
+    const std::string name = abi::error_name(static_cast<abi::Error>(e));
+    if (outcome == name || outcome.rfind(name + " ", 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Shrunk shrink(const Outcome& failure, const std::string& name, const std::string& origin,
-              uint32_t budget) {
+              uint32_t budget, double seconds) {
   Shrunk r;
+  const auto start = std::chrono::steady_clock::now();
   auto fails = [&](std::vector<Step>& candidate) {
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > seconds)
+      return false;  // out of time: keep what we have
     Outcome o = replay(candidate, false);
     if (!o.failed || o.signature != failure.signature) return false;
     candidate = std::move(o.steps);  // it may fail the same way before its end
     return true;
   };
-  const std::vector<Step> steps = minimise(failure.steps, fails, budget, &r.replays);
+  // First, in one go, every step that was refused or skipped: usually they changed nothing (a
+  // refused call may still matter, e.g. by moving a thread's generation, so it is a guess).
+  std::vector<Step> steps = failure.steps;
+  {
+    const Outcome traced = replay(steps, true);
+    std::vector<uint32_t> inert_ids;
+    size_t line_start = 0, i = 0;
+    while (line_start < traced.trace.size() && i < traced.steps.size()) {
+      size_t end = traced.trace.find('\n', line_start);
+      if (end == std::string::npos) end = traced.trace.size();
+      if (inert(traced.trace.substr(line_start, end - line_start)))
+        inert_ids.push_back(traced.steps[i].id);
+      line_start = end + 1;
+      ++i;
+    }
+    std::vector<Step> active;
+    for (const Step& st : steps) {
+      if (std::find(inert_ids.begin(), inert_ids.end(), st.id) == inert_ids.end())
+        active.push_back(st);
+    }
+    ++r.replays;
+    if (active.size() < steps.size() && fails(active)) steps = active;
+  }
+  uint32_t tests = 0;
+  steps = minimise(steps, fails, budget, &tests);
+  r.replays += tests;
   r.steps = steps;
   const Outcome traced = replay(steps, true);
   std::string body = traced.trace;

@@ -41,14 +41,15 @@ std::vector<Step> minimise(const std::vector<Step>& steps,
                            const std::function<bool(std::vector<Step>&)>& fails,
                            uint32_t budget, uint32_t* tests);
 
-// The shortest sequence minimise() finds that fails as `failure` did, printed as a GoogleTest
-// test named `name`, with `origin` (how to regenerate the failure) in its opening comment.
+// The shortest sequence minimise() finds, within `budget` replays and `seconds`, that fails as
+// `failure` did, printed as a GoogleTest test named `name`, with `origin` (how to regenerate
+// the failure) in its opening comment.
 struct Shrunk {
   std::vector<Step> steps;
   uint32_t replays = 0;
   std::string cpp;
 };
 Shrunk shrink(const Outcome& failure, const std::string& name, const std::string& origin,
-              uint32_t budget = 800);
+              uint32_t budget = 2000, double seconds = 120);
 
 }  // namespace courier::gen
