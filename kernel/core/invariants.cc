@@ -75,12 +75,19 @@ void Kernel::check_invariants() {
   frames_.check_invariants();
   memset(g_refs, 0, sizeof g_refs);
   const uint32_t user_slots = kUserTop >> 22;
+  // Frames each process owns, as pages and as page tables: one pass over the owners.
+  uint32_t owned[kMaxProcesses] = {}, owned_tables[kMaxProcesses] = {};
+  for (uint32_t i = 0; i < frames_.total(); ++i) {
+    const Owner o = frames_.owner(frames_.base() + i);
+    if (o.kind != OwnerKind::Process && o.kind != OwnerKind::PageTable) continue;
+    KASSERT(o.pid < kMaxProcesses);
+    ++(o.kind == OwnerKind::Process ? owned : owned_tables)[o.pid];
+  }
 
   for (Pid pid = 0; pid < kMaxProcesses; ++pid) {
     const Process& proc = processes_[pid];
     if (proc.state != ProcessState::Alive) {
-      KASSERT(frames_.count_owned_by(Owner::process(pid)) == 0);
-      KASSERT(frames_.count_owned_by(Owner::page_table(pid)) == 0);
+      KASSERT(owned[pid] == 0 && owned_tables[pid] == 0);
       continue;
     }
     // Rule 1: the root and its tables.
@@ -180,10 +187,10 @@ void Kernel::check_invariants() {
         }
       }
     }
-    KASSERT(tables == frames_.count_owned_by(Owner::page_table(pid)));
+    KASSERT(tables == owned_tables[pid]);
     // Rule 5.
     KASSERT(counted == proc.page_count);
-    KASSERT(own_ram == frames_.count_owned_by(Owner::process(pid)));
+    KASSERT(own_ram == owned[pid]);
     uint32_t lent_pages = 0, borrowed_pages = 0, claims = 0;
     for (const Lend& l : lends_) {
       if (!l.active) continue;

@@ -246,9 +246,34 @@ uint32_t Rng::next() {
   return r;
 }
 
+namespace {
+
+// Whether a syscall may change the caller's own mappings (directly, or through what it
+// receives, returns, destroys or drains from its ring).
+bool remaps(Syscall n) {
+  switch (n) {
+    case Syscall::map_memory:
+    case Syscall::unmap_memory:
+    case Syscall::update_memory_flags:
+    case Syscall::map_physical:
+    case Syscall::destroy_server:
+    case Syscall::receive:
+    case Syscall::try_receive:
+    case Syscall::reply_and_receive_next:
+    case Syscall::lend_memory:
+    case Syscall::return_memory:
+    case Syscall::ring_enter:
+    case Syscall::claim_interrupt: return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
 abi::SysRet call(Ctx& c, Syscall n, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4,
                  uint32_t a5, uint32_t a6) {
   ++c.calls;
+  if (remaps(n)) __atomic_add_fetch(&g.epoch, 1, __ATOMIC_ACQ_REL);
   TraceEntry* e = nullptr;
   if (c.trace != nullptr) {
     e = &c.trace->e[c.trace->next % kTraceEntries];

@@ -64,6 +64,7 @@ struct State {
   Region regions[24];  // mapped or received; newest replace oldest
   uint32_t region_n;
   uint32_t forgets;   // forget() calls so far (a lend restores what it hid only if none came)
+  uint32_t epoch;     // calls so far that may change this child's mappings (call() counts)
   Recent<16> msgs;    // message handles received
   Recent<8> servers;  // server handles created
   Recent<16> cids;

@@ -8,11 +8,12 @@
 // COURIER_GEN_SEED picks the first seed (default 1); COURIER_GEN_SHRINK=0 reports failures
 // without shrinking them, COURIER_GEN_SHRINK_SECONDS=S gives each failure S seconds of shrinking
 // (default 30); COURIER_GEN_TRACE=1 prints every seed's steps as World calls.
+#include "gen/gen.h"
+
 #include <chrono>
 #include <cstdlib>
 #include <map>
 
-#include "gen/gen.h"
 #include "courier/core/sv32.h"
 #include "gen/runner.h"
 
@@ -47,8 +48,9 @@ TEST(Gen, SeededRunsKeepEveryInvariant) {
   for (uint64_t seed = first; seed < first + seeds; ++seed) {
     Outcome o = run_seed(seed, steps);
     ran += o.steps.size();
-    if (tracing) std::printf("// seed %llu\n%s", static_cast<unsigned long long>(seed),
-                             replay(o.steps, true).trace.c_str());
+    if (tracing)
+      std::printf("// seed %llu\n%s", static_cast<unsigned long long>(seed),
+                  replay(o.steps, true).trace.c_str());
     if (!o.failed) continue;
     ++failures;
     Kind& k = kinds[o.signature];
@@ -60,12 +62,12 @@ TEST(Gen, SeededRunsKeepEveryInvariant) {
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("courier-gen: seeds %llu..%llu, %u steps each: %llu steps run, %llu failed "
-              "(%zu distinct), %.1f s\n",
-              static_cast<unsigned long long>(first),
-              static_cast<unsigned long long>(first + seeds - 1), steps,
-              static_cast<unsigned long long>(ran), static_cast<unsigned long long>(failures),
-              kinds.size(), secs);
+  std::printf(
+      "courier-gen: seeds %llu..%llu, %u steps each: %llu steps run, %llu failed "
+      "(%zu distinct), %.1f s\n",
+      static_cast<unsigned long long>(first), static_cast<unsigned long long>(first + seeds - 1),
+      steps, static_cast<unsigned long long>(ran), static_cast<unsigned long long>(failures),
+      kinds.size(), secs);
   for (const auto& [signature, k] : kinds) {
     std::string also;
     for (uint64_t s : k.seeds) also += " " + std::to_string(s);
@@ -75,7 +77,8 @@ TEST(Gen, SeededRunsKeepEveryInvariant) {
                                "; seeds failing so:" + also + ")";
     if (!shrinking) {
       ADD_FAILURE() << origin << ", step " << k.first.steps.size() << ": " << k.first.headline
-                    << "\n" << k.first.report;
+                    << "\n"
+                    << k.first.report;
       continue;
     }
     const Shrunk s =
@@ -121,7 +124,10 @@ TEST(Gen, MinimiseKeepsOnlyWhatTheFailureNeeds) {
 
 TEST(Gen, AReplayPrintsItsStepsAsCalls) {
   std::vector<Step> steps = {Step{Op::Spawn, false, 0, 0, {}},
-                             Step{Op::Sys, false, 0, static_cast<uint32_t>(Syscall::map_memory),
+                             Step{Op::Sys,
+                                  false,
+                                  0,
+                                  static_cast<uint32_t>(Syscall::map_memory),
                                   {0x3000'0000, 0x2000, kRw}},
                              Step{Op::Kill, false, 1, 0, {}}, Step{Op::Kill, false, 1, 0, {}}};
   const Outcome o = replay(steps, true);
@@ -139,12 +145,12 @@ TEST(Gen, TheReachCheckRefusesAUserEntryForKernelRam) {
   World w;
   w.spawn();
   w.sys(0, Syscall::map_memory, {0x3000'0000, 0x1000, kRw});
-  const auto* root =
-      reinterpret_cast<sv32::Pte*>(frame_ptr(w.kernel().process(1).space.root()));
+  const auto* root = reinterpret_cast<sv32::Pte*>(frame_ptr(w.kernel().process(1).space.root()));
   auto* table = reinterpret_cast<sv32::Pte*>(frame_ptr(sv32::pfn_of(root[0x3000'0000 >> 22])));
   table[0] = sv32::leaf(kstd::Pfn(kRamBase >> 12), sv32::kR | sv32::kW | sv32::kU);
-  EXPECT_DEATH(w.check_reach(1),
-               "GEN CHECK FAILED: pid 1 va 0x30000000 \\(rw\\) reaches frame 0x80000, a kernel frame");
+  EXPECT_DEATH(
+      w.check_reach(1),
+      "GEN CHECK FAILED: pid 1 va 0x30000000 \\(rw\\) reaches frame 0x80000, a kernel frame");
 }
 
 }  // namespace

@@ -90,6 +90,11 @@ TEST_F(SpawnTest, InitStartsAnArchiveProcessAgainWithItsArgument) {
   EXPECT_EQ(t.frame.pc, kEntry);
   EXPECT_EQ(t.frame.a(0), 0xa5a5'0001u);  // boot processes start with 0
   EXPECT_EQ(main_thread(2).frame.a(0), 0u);
+  for (unsigned i = 1; i < 32; ++i) {  // nothing else: no register of init's leaks into it
+    if (i != 2 && i != 10) {
+      EXPECT_EQ(t.frame.x[i], 0u) << "x" << i;
+    }
+  }
   EXPECT_EQ(word_at(pid, kData), 0x600df00du);
   EXPECT_EQ(word_at(pid, kEntry) & 0xff, 0x5au);
   // Its own fresh frames, not the boot child's.

@@ -42,10 +42,12 @@ enum class Op : uint8_t {
   Sys,    // thread `tid` issues syscall `number` with a0..a6 = a[0..6]
   Store,  // thread `tid` stores the word a[1] at a[0] through its own page tables
   Ring,   // thread `tid` writes entry {number, tag a[6], a[0..5]} into its ring, bumps sq_tail
-  Fault,  // thread `tid` executes an illegal instruction
+  Fault,  // thread `tid` faults: cause a[0] at pc a[1] (0, 0: an illegal instruction where it
+          // is); an interrupt handler returns by faulting at abi::kIrqReturnAddress
   Timer,  // the timer ticks, a[0] platform ticks later
   Idle,   // nothing can run: the hart drains every ring (skipped if something can run)
   Kill,   // process `tid` (a pid here) ends: how the generator gets out of a deadlock
+  Irq,    // interrupt line a[0] is raised at the controller and taken (an upcall if claimed)
 };
 
 struct Step {
@@ -129,7 +131,10 @@ class World : public test::KernelTest {
     run(Step{Op::Store, false, tid, 0, {va, value}});
   }
   void ring(Tid tid, abi::Syscall n, uint32_t tag, std::initializer_list<uint32_t> args);
-  void fault(Tid tid) { run(Step{Op::Fault, false, tid, 0, {}}); }
+  void fault(Tid tid, uint32_t cause = 0, uint32_t pc = 0) {
+    run(Step{Op::Fault, false, tid, 0, {cause, pc}});
+  }
+  void irq(uint32_t line) { run(Step{Op::Irq, false, 0, 0, {line}}); }
   void timer(uint32_t ticks) { run(Step{Op::Timer, false, 0, 0, {ticks}}); }
   void idle() { run(Step{Op::Idle, false, 0, 0, {}}); }
   void kill(Pid pid) { run(Step{Op::Kill, false, static_cast<uint16_t>(pid), 0, {}}); }
@@ -139,7 +144,8 @@ class World : public test::KernelTest {
 
   // --- what the generator may look at ----------------------------------------------------
   Kernel& kernel() { return *k_; }
-  // Thread `tid` exists, is runnable (Ready or Running) and is not an interrupt context.
+  // Thread `tid` may run now: runnable (Ready or Running) and not an interrupt context, or,
+  // while an interrupt handler runs, that handler and nothing else.
   bool can_act(Tid tid) const;
   // Thread `tid` was woken to re-issue the ecall it blocked in (its pc points at it again).
   bool rewound(Tid tid) const;

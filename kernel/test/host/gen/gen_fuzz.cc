@@ -78,8 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!o.failed) {
       std::printf("courier-gen: %zu steps, no failure\n", o.steps.size());
     } else {
-      const Shrunk s = shrink(o, "FuzzInput", "courier_gen_fuzz input of " +
-                                                  std::to_string(size) + " bytes");
+      const Shrunk s =
+          shrink(o, "FuzzInput", "courier_gen_fuzz input of " + std::to_string(size) + " bytes");
       std::printf("%s\n%s", o.headline.c_str(), s.cpp.c_str());
     }
     std::fflush(stdout);

@@ -14,6 +14,7 @@
 #include "courier/abi/lend.h"
 #include "courier/abi/log.h"
 #include "courier/abi/ring.h"
+#include "courier/core/cause.h"
 #include "gen.h"
 
 namespace courier::gen {
@@ -155,8 +156,9 @@ Generator::Arg Generator::address(Pid pid) {
     }
   }
   if (r < 67) {
-    const uint32_t kernel[] = {0x8000'0000, 0x8000'1000, 0x8010'0000, 0xffff'f000, 0x7fff'f000,
-                               abi::kIrqStackTop - abi::kIrqStackSize, 0xfffe'0000};
+    const uint32_t kernel[] = {0x8000'0000, 0x8000'1000, 0x8010'0000,
+                               0xffff'f000, 0x7fff'f000, abi::kIrqStackTop - abi::kIrqStackSize,
+                               0xfffe'0000};
     return Arg{c_.pick(kernel)};
   }
   if (r < 80) return Arg{c_.pick({0x3000'0000u, 0x4000'0000u}) + c_.below(16) * kPage};
@@ -346,12 +348,12 @@ void Generator::ran(const Step& s, const std::vector<Cast::Answer>& answers) {
 // --- choosing steps -------------------------------------------------------------------------
 
 void Generator::fill_ring_entry(Pid pid, Step* s) {
-  const Syscall entries[] = {Syscall::null,           Syscall::map_memory,
-                             Syscall::unmap_memory,   Syscall::update_memory_flags,
-                             Syscall::send_scalar,    Syscall::try_send_scalar,
-                             Syscall::call_scalar,    Syscall::reply,
-                             Syscall::return_memory,  Syscall::lend_memory,
-                             Syscall::ring_setup,     Syscall::receive};
+  const Syscall entries[] = {Syscall::null,          Syscall::map_memory,
+                             Syscall::unmap_memory,  Syscall::update_memory_flags,
+                             Syscall::send_scalar,   Syscall::try_send_scalar,
+                             Syscall::call_scalar,   Syscall::reply,
+                             Syscall::return_memory, Syscall::lend_memory,
+                             Syscall::ring_setup,    Syscall::receive};
   const Syscall e = c_.percent(97) ? c_.pick(entries) : static_cast<Syscall>(c_.below(64));
   s->number = n(e);
   s->a[6] = c_.below(1000);  // the tag
@@ -394,10 +396,40 @@ bool Generator::thread_step(Tid tid, Step* s) {
   const Pid pid = t.pid;
   *s = Step{Op::Sys, c_.percent(15), tid, 0, {}};
   enum Action : uint8_t {
-    kMap, kUnmap, kProtect, kMapPhysical, kLend, kReceive, kTryReceive, kReturn, kReply,
-    kReplyReceive, kRingSetup, kRingPush, kRingEnter, kRingIndex, kCreateServer, kDestroyServer,
-    kConnect, kTryConnect, kDisconnect, kSend, kTrySend, kCall, kCreateThread, kExitThread,
-    kTerminate, kWaitEvent, kYield, kInfo, kStore, kFault, kDebugWrite, kKernelLog, kIrq, kJunk,
+    kMap,
+    kUnmap,
+    kProtect,
+    kMapPhysical,
+    kLend,
+    kReceive,
+    kTryReceive,
+    kReturn,
+    kReply,
+    kReplyReceive,
+    kRingSetup,
+    kRingPush,
+    kRingEnter,
+    kRingIndex,
+    kCreateServer,
+    kDestroyServer,
+    kConnect,
+    kTryConnect,
+    kDisconnect,
+    kSend,
+    kTrySend,
+    kCall,
+    kCreateThread,
+    kExitThread,
+    kTerminate,
+    kWaitEvent,
+    kYield,
+    kInfo,
+    kStore,
+    kFault,
+    kDebugWrite,
+    kKernelLog,
+    kIrq,
+    kJunk,
   };
   struct Weighted {
     Action action;
@@ -450,7 +482,7 @@ bool Generator::thread_step(Tid tid, Step* s) {
       {kFault, 1},
       {kDebugWrite, 1},
       {kKernelLog, 1},
-      {kIrq, 2},
+      {kIrq, 3},
       {kJunk, 1},
   };
   // Ways to die weigh a third of the rest, unit for unit.
@@ -574,8 +606,8 @@ bool Generator::thread_step(Tid tid, Step* s) {
       s->a[0] = t.ring_va + c_.pick({uint32_t{offsetof(abi::RingHeader, sq_tail)},
                                      uint32_t{offsetof(abi::RingHeader, cq_head)},
                                      uint32_t{offsetof(abi::RingHeader, sq_head)}});
-      s->a[1] = c_.pick({0u, 1u, abi::kRingEntries, abi::kRingEntries + 1, 0xffff'ffffu,
-                         0x8000'0000u});
+      s->a[1] =
+          c_.pick({0u, 1u, abi::kRingEntries, abi::kRingEntries + 1, 0xffff'ffffu, 0x8000'0000u});
       break;
     case kCreateServer:
       set(Syscall::create_server);
@@ -598,8 +630,9 @@ bool Generator::thread_step(Tid tid, Step* s) {
     case kSend:
     case kTrySend:
     case kCall:
-      set(action == kSend ? Syscall::send_scalar
-                          : action == kTrySend ? Syscall::try_send_scalar : Syscall::call_scalar);
+      set(action == kSend      ? Syscall::send_scalar
+          : action == kTrySend ? Syscall::try_send_scalar
+                               : Syscall::call_scalar);
       put(s, 0, cid(pid));
       for (int i = 1; i < 6; ++i) s->a[i] = c_.below(16);
       break;
@@ -663,7 +696,35 @@ bool Generator::next(Step* out) {
   for (Tid tid = 0; tid < kMaxThreads; ++tid) {
     if (w_.can_act(tid)) actors.push_back(tid);
   }
+  if (k.active_irq() != 0 && !actors.empty()) {
+    // The hart runs an interrupt handler until it returns: only it acts, or time passes.
+    if (c_.percent(5)) {
+      *out = Step{Op::Timer, false, 0, 0, {c_.pick({1000u, 1'000'000u})}};
+      return true;
+    }
+    if (c_.percent(35)) {
+      *out = Step{Op::Fault,
+                  false,
+                  actors[0],
+                  0,
+                  {static_cast<uint32_t>(Cause::InstrPageFault), abi::kIrqReturnAddress}};
+      return true;
+    }
+    return thread_step(actors[0], out);
+  }
   const uint32_t live = k.live_processes();
+  if (c_.percent(3)) {
+    // An interrupt: mostly on a line someone claimed.
+    std::vector<uint32_t> claimed;
+    for (uint32_t line = 1; line < kMaxIrqLines; ++line) {
+      if (k.irq_line(line).owner != 0) claimed.push_back(line);
+    }
+    const uint32_t line = !claimed.empty() && c_.percent(85)
+                              ? claimed[c_.below(static_cast<uint32_t>(claimed.size()))]
+                              : c_.below(kMaxIrqLines + 1);
+    *out = Step{Op::Irq, false, 0, 0, {line}};
+    return true;
+  }
   if (live == 0 || (live < 3 && c_.percent(30)) || (live < kMaxLive && c_.percent(2))) {
     *out = Step{Op::Spawn, false, 0, 0, {}};
     return true;

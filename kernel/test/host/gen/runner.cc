@@ -50,7 +50,7 @@ std::string signature_of(const std::string& err, int status, std::string* headli
       for (size_t i = 0; i < text.size();) {
         if (std::isdigit(static_cast<unsigned char>(text[i]))) {
           kind += '#';
-          while (i < text.size() && std::isxdigit(static_cast<unsigned char>(text[i])) ) ++i;
+          while (i < text.size() && std::isxdigit(static_cast<unsigned char>(text[i]))) ++i;
           if (i < text.size() && text[i] == 'x') ++i;
           while (i < text.size() && std::isxdigit(static_cast<unsigned char>(text[i]))) ++i;
           continue;
@@ -158,8 +158,8 @@ Outcome replay(const std::vector<Step>& steps, bool trace) {
 }
 
 std::vector<Step> minimise(const std::vector<Step>& steps,
-                           const std::function<bool(std::vector<Step>&)>& fails,
-                           uint32_t budget, uint32_t* tests) {
+                           const std::function<bool(std::vector<Step>&)>& fails, uint32_t budget,
+                           uint32_t* tests) {
   std::vector<Step> cur = steps;
   size_t parts = 2;
   *tests = 0;
@@ -246,8 +246,8 @@ Shrunk shrink(const Outcome& failure, const std::string& name, const std::string
   std::string body = traced.trace;
   if (!body.empty() && body.back() != '\n') body += "  // <- fails here\n";
   r.cpp = "// " + origin + ": failed at step " + std::to_string(failure.steps.size()) +
-          ", shrunk to " + std::to_string(steps.size()) + " steps in " +
-          std::to_string(r.replays) + " replays\n// " +
+          ", shrunk to " + std::to_string(steps.size()) + " steps in " + std::to_string(r.replays) +
+          " replays\n// " +
           (traced.failed ? traced.headline : failure.headline + " (did not reproduce!)") +
           "\nTEST(GenRegression, " + name + ") {\n  gen::World w;\n" + body + "}\n";
   return r;

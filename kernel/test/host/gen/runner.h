@@ -38,8 +38,8 @@ Outcome replay(const std::vector<Step>& steps, bool trace);
 // within `budget` tests, for which `fails` still holds. `fails` may cut its candidate down to
 // the prefix that ran (a replay stops where it fails). `tests` counts the calls of `fails`.
 std::vector<Step> minimise(const std::vector<Step>& steps,
-                           const std::function<bool(std::vector<Step>&)>& fails,
-                           uint32_t budget, uint32_t* tests);
+                           const std::function<bool(std::vector<Step>&)>& fails, uint32_t budget,
+                           uint32_t* tests);
 
 // The shortest sequence minimise() finds, within `budget` replays and `seconds`, that fails as
 // `failure` did, printed as a GoogleTest test named `name`, with `origin` (how to regenerate

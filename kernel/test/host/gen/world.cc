@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "courier/abi/irq.h"
 #include "courier/abi/ring.h"
 #include "courier/core/cause.h"
 #include "courier/core/console.h"
@@ -27,7 +28,8 @@ namespace {
 const char* syscall_name(uint32_t n) {
   switch (n) {
 #define COURIER_SYSCALL(num, name, summary) \
-  case num: return #name;
+  case num:                                 \
+    return #name;
 #include "courier/abi/syscalls.def"
 #undef COURIER_SYSCALL
   }
@@ -95,7 +97,10 @@ std::string to_cpp(const Step& s) {
     case Op::Ring:
       return "ring(" + std::to_string(s.tid) + ", " + number_cpp(s.number) + ", " + hex(s.a[6]) +
              ", " + args_cpp(s.a, 6) + ")";
-    case Op::Fault: return "fault(" + std::to_string(s.tid) + ")";
+    case Op::Fault:
+      if (s.a[0] == 0 && s.a[1] == 0) return "fault(" + std::to_string(s.tid) + ")";
+      return "fault(" + std::to_string(s.tid) + ", " + hex(s.a[0]) + ", " + hex(s.a[1]) + ")";
+    case Op::Irq: return "irq(" + hex(s.a[0]) + ")";
     case Op::Timer: return "timer(" + hex(s.a[0]) + ")";
     case Op::Idle: return "idle()";
     case Op::Kill: return "kill(" + std::to_string(s.tid) + ")";
@@ -140,6 +145,7 @@ void World::ring(Tid tid, Syscall n, uint32_t tag, std::initializer_list<uint32_
 bool World::can_act(Tid tid) const {
   if (tid >= kMaxThreads) return false;
   const Thread& t = k_->thread(tid);
+  if (k_->active_irq() != 0) return t.handler && k_->current() == &t;  // the hart is in it
   return (t.state == ThreadState::Ready || t.state == ThreadState::Running) && !t.handler &&
          k_->process(t.pid).state == ProcessState::Alive;
 }
@@ -172,6 +178,7 @@ std::string World::execute(const Step& s) {
     case Op::Spawn: {
       // Refused up front when it could not succeed, so the fixture's spawn never reports a
       // test failure: a root table, text, two stack pages and two second-level tables.
+      if (k_->active_irq() != 0) return "skipped: a handler runs";
       bool slot = false, thread = false;
       for (Pid p = 1; p < kMaxProcesses; ++p) slot |= k_->process(p).state == ProcessState::Free;
       for (Tid t = 0; t < kMaxThreads; ++t) thread |= k_->thread(t).state == ThreadState::Free;
@@ -196,8 +203,10 @@ std::string World::execute(const Step& s) {
       Thread& t = k_->thread(s.tid);
       KernelTestAccess::run(*k_, t);
       if (s.op == Op::Fault) {
-        dispatch::user_fault(*k_, static_cast<uint32_t>(Cause::IllegalInstr), t.frame.pc, 0);
-        return "process killed";
+        const bool returns = t.handler && s.a[1] == abi::kIrqReturnAddress;
+        dispatch::user_fault(*k_, s.a[0] ? s.a[0] : static_cast<uint32_t>(Cause::IllegalInstr),
+                             s.a[1] ? s.a[1] : t.frame.pc, 0);
+        return returns ? "the handler returned" : "process killed";
       }
       if (s.op == Op::Store) return user_store(t, s.a[0], s.a[1]) ? "stored" : "process killed";
       if (t.ring_va == 0) return "skipped: no ring";
@@ -221,7 +230,17 @@ std::string World::execute(const Step& s) {
       if (k_->current() != nullptr || k_->any_ready()) return "skipped: something can run";
       dispatch::drain_rings(*k_);
       return "rings drained";
+    case Op::Irq: {
+      // The controller latches the line; the hart takes it if the kernel enabled it.
+      const uint32_t line = s.a[0];
+      if (line == 0 || line >= test::FakeIrqController::kLines) return "skipped: no such line";
+      if (k_->active_irq() != 0) return "skipped: a handler runs (the hart masks interrupts)";
+      test::g_irq.pending[line] = true;
+      dispatch::external_interrupt(*k_);
+      return k_->active_irq() != 0 ? "upcall" : "taken, no upcall";
+    }
     case Op::Kill:
+      if (k_->active_irq() != 0) return "skipped: a handler runs";
       if (s.tid >= kMaxProcesses || k_->process(s.tid).state != ProcessState::Alive)
         return "skipped: not alive";
       k_->destroy_process(s.tid, 137);
@@ -267,8 +286,9 @@ std::string World::execute_sys(const Step& s) {
       if (pa == ~0u || !k_->frames().contains(kstd::Pfn(pa >> 12))) continue;
       const uint8_t* p = frame_ptr(kstd::Pfn(pa >> 12));
       for (uint32_t i = 0; i < kPage; ++i) {
-        if (p[i] != 0) fail("map_memory handed pid %u a page that is not zeroed (va %#x)", pid,
-                            t.frame.a(1) + off);
+        if (p[i] != 0)
+          fail("map_memory handed pid %u a page that is not zeroed (va %#x)", pid,
+               t.frame.a(1) + off);
       }
     }
   }
@@ -367,8 +387,7 @@ void World::check_reach(Pid pid) {
       fail("pid %u: a second-level table outside user space, slot %u", pid, i);
     const kstd::Pfn tpfn = sv32::pfn_of(top);
     if (!frames.contains(tpfn) || frames.owner(tpfn) != Owner::page_table(pid))
-      fail("pid %u: the table for %#x (frame %#x) is not its page table", pid, i << 22,
-           tpfn.raw());
+      fail("pid %u: the table for %#x (frame %#x) is not its page table", pid, i << 22, tpfn.raw());
     const auto* table = reinterpret_cast<const sv32::Pte*>(frame_ptr(tpfn));
     for (uint32_t j = 0; j < sv32::kEntries; ++j) {
       const sv32::Pte p = table[j];
@@ -382,15 +401,16 @@ void World::check_reach(Pid pid) {
           in_window |= pa >= k_->mmio_windows[w].base &&
                        pa < uint64_t{k_->mmio_windows[w].base} + k_->mmio_windows[w].size;
         }
-        if (!in_window) fail("pid %u va %#x reaches pa %#llx: neither RAM nor a device window",
-                             pid, va, static_cast<unsigned long long>(pfn.raw()) << 12);
+        if (!in_window)
+          fail("pid %u va %#x reaches pa %#llx: neither RAM nor a device window", pid, va,
+               static_cast<unsigned long long>(pfn.raw()) << 12);
         if (p & sv32::kX) fail("pid %u va %#x: a device page is executable", pid, va);
         continue;
       }
       const Owner o = frames.owner(pfn);
       if (o.kind != OwnerKind::Process)
-        fail("pid %u va %#x (%s) reaches frame %#x, a %s frame", pid, va,
-             p & sv32::kW ? "rw" : "r", pfn.raw(), owner_name(o.kind));
+        fail("pid %u va %#x (%s) reaches frame %#x, a %s frame", pid, va, p & sv32::kW ? "rw" : "r",
+             pfn.raw(), owner_name(o.kind));
       if (o == Owner::process(pid)) continue;
       // Another process's frame: only through a live lend to this process, marked borrowed.
       bool lent = false;
@@ -400,8 +420,8 @@ void World::check_reach(Pid pid) {
                 va >= l.borrower_va && va - l.borrower_va < l.pages * kPage;
       }
       if (!(p & sv32::kBorrowed) || !lent)
-        fail("pid %u va %#x reaches frame %#x of pid %u without a lend of it", pid, va,
-             pfn.raw(), o.pid);
+        fail("pid %u va %#x reaches frame %#x of pid %u without a lend of it", pid, va, pfn.raw(),
+             o.pid);
     }
   }
 }
