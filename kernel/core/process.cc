@@ -148,6 +148,9 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
 
   // Its interrupt lines are freed and masked first (and a handler of its in service completed).
   release_interrupts(pid);
+  // The names the boot image reserved for it are reserved for nobody now: no later process,
+  // whatever slot it gets, can register them (names.cc).
+  orphan_names(pid);
   // Threads next: out of every queue, so nothing below can wake a thread of this process.
   for (Thread& t : threads_) {
     if (t.state == ThreadState::Free || t.pid != pid) continue;

@@ -128,8 +128,6 @@ kstd::Result<Tid, abi::Error> Kernel::create_thread(Pid pid, uint32_t pc, uint32
   // Waiting: a valid "not runnable" state for make_ready.
   Thread* t = new_thread(pid, priority, ThreadState::Waiting);
   if (t == nullptr) return kstd::err(abi::Error::LimitReached);
-  // A process's first thread: the process is new, and inherits no name its slot once held.
-  if (proc.thread_count == 0) orphan_names(pid);
   t->frame.pc = pc;
   t->frame.sp() = sp;
   t->frame.a(0) = arg;

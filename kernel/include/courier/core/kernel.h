@@ -123,8 +123,8 @@ class Kernel {
   // --- names (DESIGN.md §8: names are authority; core/names.cc) -----------------------------
   // False if `sid` is reserved for a process other than `pid` (or for a process that is gone).
   bool may_register(Pid pid, const uint32_t sid[4]) const;
-  // A new process in slot `pid`: reservations its previous occupant held stay reserved, for
-  // nobody (a name never passes to whoever reuses the slot).
+  // Process `pid` is dying: the names reserved for it stay reserved, for nobody (a name never
+  // passes to whoever reuses the slot).
   void orphan_names(Pid pid);
   // 128 unpredictable bits from the CSPRNG (kstd/chacha20.h), never all zero.
   void random_sid(uint32_t sid[4]);
