@@ -65,7 +65,7 @@ void send(Kernel& k, const lend::Args& a) {
 }
 
 void return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid) {
-  if (l.kind == MessageKind::MutableBorrow && !l.lender_dead) {
+  if (l.kind == MessageKind::MutableBorrow) {  // the lender is alive while the record is
     AddressSpace& lender = k.process(l.lender).space;
     AddressSpace& borrower = k.process(l.borrower).space;
     for (uint32_t i = 0; i < l.pages; ++i) {

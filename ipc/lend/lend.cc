@@ -43,16 +43,16 @@ bool prepare(Kernel& k, const Args& a, bool copies, Prepared* out) {
     return false;
   }
   const Pid bpid = k.server(c.server).owner;
-  // A copy takes fresh pages of the borrower's own, within its page limit.
-  Error e = copies && k.process(bpid).page_count + c.pages > kMaxPagesPerProcess
-                ? Error::OutOfMemory
-                : Error::Ok;
-  const auto at = k.process(bpid).space.find_free(c.pages, kLendWindowBase);
-  if (e == Error::Ok && (!at || at->raw() + c.pages * kstd::kPageSize > kLendWindowTop))
-    e = Error::OutOfMemory;
   const auto kind = static_cast<MessageKind>(a.kind);
+  Error e = Error::Ok;
+  const auto at = k.process(bpid).space.find_free(c.pages, kLendWindowBase);
+  if (!at || at->raw() + c.pages * kstd::kPageSize > kLendWindowTop) e = Error::OutOfMemory;
+  // The borrower's quota: the window's page tables always; the pages too when they become its
+  // own (a copy, a Move). Refused to the sender, never taken from the borrower.
+  const uint32_t own = copies || kind == MessageKind::Move ? c.pages : 0;
+  if (e == Error::Ok && !k.within_quota(bpid, own, at->raw(), c.pages)) e = Error::OutOfMemory;
   Lend* l = nullptr;
-  if (e == Error::Ok && kind != MessageKind::Move && (l = k.alloc_lend()) == nullptr)
+  if (e == Error::Ok && kind != MessageKind::Move && (l = k.alloc_lend(caller.tid)) == nullptr)
     e = Error::LimitReached;
   if (e != Error::Ok) {
     set_result(caller, e);

@@ -29,6 +29,7 @@ kstd::Result<void, abi::Error> AddressSpace::init(FrameTable& frames, Pid pid, u
   auto root = frames.alloc(Owner::page_table(pid));
   if (root.is_err()) return kstd::err(root.error());
   root_ = root.value();
+  tables_ = 1;
   asid_ = asid;
   pid_ = pid;
   satp_ = sv32::satp(root_, mmu::asid_bits() >= mmu::kMinAsidBits ? asid : 0);
@@ -56,13 +57,32 @@ kstd::Result<void, abi::Error> AddressSpace::map(FrameTable& frames, kstd::VirtA
     auto table = frames.alloc(Owner::page_table(pid_));
     if (table.is_err()) return kstd::err(table.error());
     top = sv32::table(table.value());
+    ++tables_;
   }
   KASSERT(sv32::is_table(top));  // user slots never hold megapages
   sv32::Pte* slot = leaf_slot(va);
   if (sv32::is_present(*slot)) return kstd::err(abi::Error::AlreadyExists);
-  *slot = sv32::leaf(pfn, perms_for(flags)) | (borrowed ? sv32::kBorrowed : 0);
+  *slot = borrowed ? (sv32::leaf(pfn, perms_for(flags)) & ~sv32::kV) | sv32::kBorrowed
+                   : sv32::leaf(pfn, perms_for(flags));
   // A never-mapped page has no TLB entry to invalidate (Sv32 does not cache invalid entries).
   return {};
+}
+
+bool AddressSpace::reveal_page(kstd::VirtAddr va) {
+  if (!is_user_page(va)) return false;
+  sv32::Pte* slot = leaf_slot(va);
+  if (slot == nullptr || (*slot & sv32::kV) || !(*slot & sv32::kBorrowed)) return false;
+  *slot |= sv32::kV;  // invalid entries are never cached: no flush
+  return true;
+}
+
+uint32_t AddressSpace::tables_needed(kstd::VirtAddr va, uint32_t pages) const {
+  if (pages == 0) return 0;
+  const uint32_t first = va.vpn1();
+  const uint32_t last = (va.raw() + (pages - 1) * kstd::kPageSize) >> 22;  // callers: no wrap
+  uint32_t n = 0;
+  for (uint32_t i = first; i <= last; ++i) n += !(root_table()[i] & sv32::kV);
+  return n;
 }
 
 kstd::Optional<Mapping> AddressSpace::unmap(kstd::VirtAddr va) {
@@ -107,8 +127,9 @@ bool AddressSpace::unlend_page(kstd::VirtAddr va, uint32_t flags) {
 bool AddressSpace::adopt_page(kstd::VirtAddr va) {
   if (!is_user_page(va)) return false;
   sv32::Pte* slot = leaf_slot(va);
-  if (slot == nullptr || !sv32::is_leaf(*slot) || !(*slot & sv32::kBorrowed)) return false;
-  *slot &= ~sv32::kBorrowed;  // permissions unchanged: no flush needed
+  if (slot == nullptr || !(*slot & sv32::kBorrowed) || !(*slot & sv32::kRwx)) return false;
+  // Valid from now on (a hidden page is revealed too), permissions unchanged: no flush needed.
+  *slot = (*slot & ~sv32::kBorrowed) | sv32::kV;
   return true;
 }
 

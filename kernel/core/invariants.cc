@@ -19,18 +19,21 @@
 //     - P's own page: owned by P, neither lent nor borrowed;
 //     - lent (kLent): owned by P, and an active remap lend of P's names it, whose borrower maps
 //       the very same frame, marked borrowed, at the matching window address;
-//     - borrowed (kBorrowed): an active lend to P covers the address; for a copy or an adopted
-//       lend the frame is P's own, otherwise it is the lender's frame lent at the matching
-//       address of the lender. Or a Move queued at one of P's servers carries it: P's own
-//       frame, which P may touch only once it receives the message.
-//     Every process-owned frame is named by exactly one owning entry (own, lent, copy,
-//     adopted), and at most once more, by the borrower of its remap lend.
+//     - borrowed (kBorrowed): an active lend to P covers the address; for a copy lend the
+//       frame is P's own, otherwise it is the lender's frame lent at the matching address of
+//       the lender; the entry is hidden (not valid) exactly while the lend is not received.
+//       Or a Move queued at one of P's servers carries it: P's own frame, hidden until P
+//       receives the message.
+//     Every process-owned frame is named by exactly one owning entry (own, lent, copy), and
+//     at most once more, by the borrower of its remap lend.
 //  5. P's page_count is the number of owning entries plus MMIO entries; its lent and borrowed
-//     entries number exactly the pages of its active lends and queued Moves.
+//     entries number exactly the pages of its active lends and queued Moves; its table count
+//     (charged to its quota) is the tables its root names; its async_count is its records.
 //  6. A registered batch ring names the two frames mapped at its address: P's own read-write
 //     RAM, neither lent nor borrowed; P's ring count matches.
-//  7. A lend record names a live borrower (and, unless copy or adopted, a live lender), a range
-//     inside the lend window; a queued memory message names an active, undelivered lend.
+//  7. A lend record names a live borrower and a live lender whose thread (the record's own
+//     slot) waits in Lending for it, a range inside the lend window; a queued memory message
+//     names an active, undelivered lend.
 //  8. Thread counts agree with the thread table; the free list agrees with the owners.
 #include "courier/abi/ring.h"
 #include "courier/core/kernel.h"
@@ -147,14 +150,14 @@ void Kernel::check_invariants() {
           const uint32_t base = m.lent ? l.lender_va : l.borrower_va;
           const Pid who = m.lent ? l.lender : l.borrower;
           if (who != pid || va < base || va - base >= l.pages * kstd::kPageSize) continue;
-          if (m.lent && (l.copy || l.adopted)) continue;  // such lends leave the lender alone
+          if (m.lent && l.copy) continue;  // copy lends leave the lender alone
           KASSERT(rec == nullptr);  // one record per entry
           rec = &l;
           page = (va - base) / kstd::kPageSize;
         }
         if (rec == nullptr && m.borrowed && queued_move_covers(servers_, pid, va)) {
-          // An undelivered Move: the server's own frame, untouchable until received.
-          KASSERT(owner == Owner::process(pid));
+          // An undelivered Move: the server's own frame, hidden until received.
+          KASSERT(owner == Owner::process(pid) && !(p & sv32::kV));
           count_ref(refs, false);
           ++own_ram;
           ++counted;
@@ -162,6 +165,7 @@ void Kernel::check_invariants() {
           continue;
         }
         KASSERT(rec != nullptr);
+        if (m.borrowed) KASSERT(((p & sv32::kV) != 0) == rec->received);  // hidden until received
         if (m.lent) {
           KASSERT(owner == Owner::process(pid));
           const auto b = processes_[rec->borrower].space.lookup(
@@ -171,7 +175,7 @@ void Kernel::check_invariants() {
           ++own_ram;
           ++counted;
           ++lent;
-        } else if (rec->copy || rec->adopted) {
+        } else if (rec->copy) {
           KASSERT(owner == Owner::process(pid));
           count_ref(refs, false);
           ++own_ram;
@@ -187,7 +191,7 @@ void Kernel::check_invariants() {
         }
       }
     }
-    KASSERT(tables == owned_tables[pid]);
+    KASSERT(tables == owned_tables[pid] && tables == proc.space.tables());
     // Rule 5.
     KASSERT(counted == proc.page_count);
     KASSERT(own_ram == owned[pid]);
@@ -195,7 +199,7 @@ void Kernel::check_invariants() {
     for (const Lend& l : lends_) {
       if (!l.active) continue;
       if (l.borrower == pid) borrowed_pages += l.pages;
-      if (l.lender == pid && !l.copy && !l.adopted) lent_pages += l.pages;
+      if (l.lender == pid && !l.copy) lent_pages += l.pages;
     }
     KASSERT(lent == lent_pages && borrowed == borrowed_pages);
     uint32_t moving_pages = 0;
@@ -245,7 +249,10 @@ void Kernel::check_invariants() {
   for (const Lend& l : lends_) {
     if (!l.active) continue;
     KASSERT(processes_[l.borrower].state == ProcessState::Alive);
-    KASSERT(l.copy || l.adopted || processes_[l.lender].state == ProcessState::Alive);
+    KASSERT(processes_[l.lender].state == ProcessState::Alive);
+    const Thread& lender = threads_[l.lender_tid];
+    KASSERT(lend_index(l) == l.lender_tid && lender.pid == l.lender &&
+            lender.state == ThreadState::Lending && lender.lend == lend_index(l));
     KASSERT(l.pages >= 1 && l.pages <= kMaxLendPages && l.borrower_va >= kLendWindowBase &&
             l.borrower_va + l.pages * kstd::kPageSize <= kLendWindowTop);
   }
@@ -265,6 +272,17 @@ void Kernel::check_invariants() {
     const Process& proc = processes_[pid];
     const bool irq_context = proc.state == ProcessState::Alive && proc.irq_thread != kNone;
     KASSERT(n == proc.thread_count + (irq_context ? 1u : 0u));
+    // The counters the shares are enforced with agree with the tables (usage.cc).
+    const Usage u = usage(pid);
+    if (proc.state != ProcessState::Alive) {
+      KASSERT(u.pages == 0 && u.threads == 0 && u.servers == 0 && u.lends == 0 &&
+              u.asyncs == 0 && u.borrowed == 0);
+      continue;
+    }
+    KASSERT(u.pages == pages_used(pid) && u.threads == proc.thread_count &&
+            u.servers == proc.server_count && u.asyncs == proc.async_count);
+    KASSERT(proc.thread_count <= kMaxThreadsPerProcess &&
+            proc.server_count <= kMaxServersPerProcess && proc.async_count <= kMaxAsyncPerProcess);
   }
 }
 

@@ -2,15 +2,20 @@
 //
 // The lend and copy paths (ipc/lend, ipc/copy) create a Lend for every Borrow or MutableBorrow
 // they send and settle it on return_memory. This file keeps the records and the rules both
-// paths share, chief among them death (DESIGN.md §2):
-//  - the borrower dies holding a lend: the lender gets its pages back (remap: its access is
-//    restored; copy: its pages were never touched) and wakes with ServerNotFound;
-//  - the lender dies before the borrower received the message: the lend is undone;
-//  - the lender dies after: the borrower keeps access until it returns the memory, then the
-//    pages are freed (remap: the frames become the borrower's, which frees them on return).
-// A lend's pages in the borrower stay marked borrowed for the whole life of the record, copies
-// and adopted frames included, so user code can never unmap, protect, re-lend or pin them as a
-// ring: the record is the only thing that ends them (objects.h, Lend).
+// paths share, chief among them death (DESIGN.md §2, abi/lend.h). Every lend settles, whoever
+// dies and whenever:
+//  - the borrower dies holding a lend (queued or received): the lender gets its pages back
+//    (remap: its access is restored; copy: its pages were never touched) and wakes with
+//    ServerNotFound; the borrower's copies go with it;
+//  - the lender dies before the borrower received the message: the lend is undone (the
+//    message is dropped with the lender, nothing ever appears in the borrower);
+//  - the lender dies after: the record ends at once, and the pages the borrower holds become
+//    its own ordinary pages (remap: the lender's frames pass to it; copy: its copies), charged
+//    to its quota; its return_memory then answers InvalidHandle, and it frees them with
+//    unmap_memory (libcourier's Server::return_memory does both).
+// While a record lives, its pages in the borrower stay marked borrowed (hidden until the
+// message is received), so user code can never unmap, protect, re-lend or pin them as a ring:
+// the record is the only thing that ends them (objects.h, Lend).
 #include "courier/core/kernel.h"
 #include "courier/kstd/assert.h"
 
@@ -18,23 +23,21 @@ namespace courier {
 
 using abi::Error;
 
-Lend* Kernel::alloc_lend() {
-  for (Lend& l : lends_) {
-    if (!l.active) {
-      l = Lend{};
-      l.active = true;
-      return &l;
-    }
-  }
-  return nullptr;
+Lend* Kernel::alloc_lend(Tid lender) {
+  Lend& l = lends_[lender];
+  if (l.active) return nullptr;  // cannot happen: a thread with a lend waits for its answer
+  l = Lend{};
+  l.active = true;
+  return &l;
 }
 
 Lend* Kernel::find_lend(Pid borrower, uint32_t handle) {
-  if (handle == 0) return nullptr;
-  for (Lend& l : lends_) {
-    if (l.active && l.received && l.borrower == borrower && l.handle == handle) return &l;
-  }
-  return nullptr;
+  // A lend's handle names its lender's thread (message_handle), whose record it is.
+  const uint32_t slot = (handle & 0xffff) - 1;  // handle 0 wraps and fails too
+  if (slot >= kMaxLends) return nullptr;
+  Lend& l = lends_[slot];
+  if (!l.active || !l.received || l.borrower != borrower || l.handle != handle) return nullptr;
+  return &l;
 }
 
 kstd::Result<uint32_t, Error> Kernel::check_lendable(Pid pid, uint32_t va, uint32_t pages,
@@ -57,21 +60,19 @@ kstd::Result<uint32_t, Error> Kernel::check_lendable(Pid pid, uint32_t va, uint3
 
 void Kernel::unmap_lend(Lend& l) {
   // The borrower's side: every entry of the record is still there and marked borrowed (no user
-  // call can remove or change one: invariants in objects.h). Copies and adopted frames are the
-  // borrower's own and are freed; the lender's frames just lose this mapping.
+  // call can remove or change one: invariants in objects.h). Copies are the borrower's own and
+  // are freed; the lender's frames just lose this mapping.
   Process& b = processes_[l.borrower];
-  const bool own = l.copy || l.adopted;
   for (uint32_t i = 0; i < l.pages; ++i) {
     const auto m = b.space.unmap(kstd::VirtAddr(l.borrower_va + i * kstd::kPageSize));
     KASSERT(m.has_value() && m->borrowed);
-    if (own) {
+    if (l.copy) {
       KASSERT(frames_.owner(m->pfn) == Owner::process(l.borrower));
       frames_.free(m->pfn);
       --b.page_count;
     }
   }
-  if (!own) {  // the lender is alive: a lender's death either adopts or ends the record
-    KASSERT(processes_[l.lender].state == ProcessState::Alive);
+  if (!l.copy) {
     AddressSpace& lender = processes_[l.lender].space;
     for (uint32_t i = 0; i < l.pages; ++i) {
       const bool ok =
@@ -83,8 +84,8 @@ void Kernel::unmap_lend(Lend& l) {
 
 void Kernel::finish_lend(Lend& l, Error e, uint32_t offset, uint32_t valid) {
   Thread& t = threads_[l.lender_tid];
-  if (!l.lender_dead && t.state == ThreadState::Lending && t.pid == l.lender &&
-      t.lend == lend_index(l)) {
+  // The lender waits for the answer, unless its own process is ending (it lent to itself).
+  if (t.state == ThreadState::Lending && t.pid == l.lender && t.lend == lend_index(l)) {
     set_result(t, e, offset, valid);
     t.wait_server = kNone;
     t.lend = kNoLend;
@@ -97,33 +98,35 @@ void Kernel::reclaim_lends(Pid pid) {
   for (Lend& l : lends_) {
     if (!l.active) continue;
     if (l.borrower == pid) {
-      // The borrower's mappings go now (its copies and adopted frames are freed), the lender's
-      // access comes back and it learns the server is gone.
+      // The borrower's mappings go now (its copies are freed), the lender's access comes back
+      // and it learns the server is gone.
       unmap_lend(l);
       finish_lend(l, Error::ServerNotFound, 0, 0);
       continue;
     }
-    // A lender already dead is not this process, even if its pid has been reused since.
-    if (l.lender != pid || l.lender_dead) continue;
+    if (l.lender != pid) continue;
     if (!l.received) {
-      // Never delivered (its message is dropped with the lender): undo it in the borrower. The
-      // lender's entries come back and then go with its space.
+      // Never delivered (its message is dropped with the lender): undo it in the borrower,
+      // where it never appeared. The lender's entries come back and then go with its space.
       unmap_lend(l);
       l.active = false;
       continue;
     }
-    l.lender_dead = true;
-    if (l.copy) continue;  // the borrower holds copies: the lender's pages go with its space
-    // Remap: the borrower keeps access until it returns the memory, so the frames become its
-    // own. Its entries stay marked borrowed: the record still settles them.
+    // Received, not answered: the pages the borrower holds become its own, the record ends.
     Process& b = processes_[l.borrower];
     for (uint32_t i = 0; i < l.pages; ++i) {
-      const auto m = b.space.lookup(kstd::VirtAddr(l.borrower_va + i * kstd::kPageSize));
+      const kstd::VirtAddr va(l.borrower_va + i * kstd::kPageSize);
+      const auto m = b.space.lookup(va);
       KASSERT(m.has_value() && m->borrowed);
-      frames_.transfer(m->pfn, Owner::process(l.borrower));
-      ++b.page_count;
+      if (!l.copy) {
+        // The lender's entry stays marked lent; release_frame skips it (no longer its frame).
+        frames_.transfer(m->pfn, Owner::process(l.borrower));
+        ++b.page_count;
+      }
+      const bool ok = b.space.adopt_page(va);
+      KASSERT(ok);
     }
-    l.adopted = true;
+    l.active = false;
   }
 }
 

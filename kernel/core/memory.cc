@@ -49,7 +49,8 @@ kstd::Result<uint32_t, Error> Kernel::map_memory(Pid pid, uint32_t va, uint32_t 
   KTRY_VOID(page_range(va, bytes));
   // A range that overlaps a mapping is wrong whatever its size: that error comes first.
   if (proc.space.any_mapped(kstd::VirtAddr(va), pages)) return kstd::err(Error::AlreadyExists);
-  if (proc.page_count + pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
+  // The quota counts the page tables the range needs too (abi/limits.h).
+  if (!within_quota(pid, pages, va, pages)) return kstd::err(Error::OutOfMemory);
   for (uint32_t i = 0; i < pages; ++i) {
     const kstd::VirtAddr page(va + i * kstd::kPageSize);
     auto frame = frames_.alloc(Owner::process(pid));
@@ -143,13 +144,13 @@ kstd::Result<uint32_t, Error> Kernel::map_physical(Pid pid, uint32_t pa, uint32_
     }
   }
   if (free_slots < pages) return kstd::err(Error::LimitReached);
-  if (proc.page_count + pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
   if (va == 0) {
     auto found = proc.space.find_free(pages, proc.heap_hint);
     if (!found) return kstd::err(Error::OutOfMemory);
     va = found->raw();
   }
   KTRY_VOID(page_range(va, bytes));
+  if (!within_quota(pid, pages, va, pages)) return kstd::err(Error::OutOfMemory);
   for (uint32_t i = 0; i < pages; ++i) {
     if (proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize)))
       return kstd::err(Error::AlreadyExists);

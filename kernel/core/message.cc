@@ -31,15 +31,24 @@ Thread* Kernel::take_receiver(uint16_t index) {
 }
 
 void Kernel::on_received(uint16_t server, const Message& m) {
-  if (m.lend != kNoLend) lends_[m.lend].received = true;
   if (m.async != kNoAsync) asyncs_[m.async].received = true;
-  if (m.kind == abi::MessageKind::Move) [[unlikely]] {
-    // Its pages were the server's from the send, but untouchable until now (borrowed marks).
-    AddressSpace& space = processes_[servers_[server].owner].space;
-    for (uint32_t off = 0; off < m.w[1]; off += kstd::kPageSize) {
-      const bool ok = space.adopt_page(kstd::VirtAddr(m.w[0] + off));
+  if (m.kind < abi::MessageKind::Borrow) [[likely]]
+    return;
+  // A memory message's pages were mapped hidden at the send: they appear now, not before.
+  AddressSpace& space = processes_[servers_[server].owner].space;
+  if (m.lend != kNoLend) {
+    Lend& l = lends_[m.lend];
+    l.received = true;
+    for (uint32_t i = 0; i < l.pages; ++i) {
+      const bool ok = space.reveal_page(kstd::VirtAddr(l.borrower_va + i * kstd::kPageSize));
       KASSERT(ok);
     }
+    return;
+  }
+  // A Move: its pages were the server's from the send; now they are its ordinary pages.
+  for (uint32_t off = 0; off < m.w[1]; off += kstd::kPageSize) {
+    const bool ok = space.adopt_page(kstd::VirtAddr(m.w[0] + off));
+    KASSERT(ok);
   }
 }
 

@@ -170,7 +170,7 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
   }
   reclaim_lends(pid);
   for (AsyncCall& a : asyncs_) {
-    if (a.active && a.client_pid == pid) a.active = false;  // nobody to complete them for
+    if (a.active && a.client_pid == pid) free_async(a);  // nobody to complete them for
   }
 
   for (uint16_t s = 0; s < kMaxServers; ++s) {

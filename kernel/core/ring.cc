@@ -37,17 +37,27 @@ uint32_t Kernel::completions_available(Thread& t) {
   return n > abi::kRingEntries ? 0 : n;
 }
 
-AsyncCall* Kernel::alloc_async() {
+AsyncCall* Kernel::alloc_async(Pid client) {
+  // The table holds every process's share (objects.h): within it, a free record exists.
+  Process& proc = processes_[client];
+  if (proc.async_count >= kMaxAsyncPerProcess) return nullptr;
   for (AsyncCall& a : asyncs_) {
     if (!a.active) {
       const uint32_t gen = a.generation + 1;
       a = AsyncCall{};
       a.active = true;
       a.generation = gen;
+      a.client_pid = client;
+      ++proc.async_count;
       return &a;
     }
   }
   return nullptr;
+}
+
+void Kernel::free_async(AsyncCall& a) {
+  a.active = false;
+  --processes_[a.client_pid].async_count;
 }
 
 AsyncCall* Kernel::find_async(Pid server_pid, uint32_t handle) {
@@ -63,7 +73,7 @@ AsyncCall* Kernel::find_async(Pid server_pid, uint32_t handle) {
 }
 
 void Kernel::complete_async(AsyncCall& a, Error e, uint32_t r0, uint32_t r1) {
-  a.active = false;
+  free_async(a);
   Thread& t = threads_[a.client];
   if (t.state == ThreadState::Free || t.pid != a.client_pid) return;  // the client is gone
   post_completion(t, a.tag, e, r0, r1);

@@ -150,7 +150,7 @@ void Kernel::exit_current_thread() {
     --proc.rings;
   }
   for (AsyncCall& a : asyncs_) {
-    if (a.active && a.client == t->tid) a.active = false;  // its answers have nowhere to go
+    if (a.active && a.client == t->tid) free_async(a);  // its answers have nowhere to go
   }
   t->state = ThreadState::Free;
   ++t->generation;

@@ -291,13 +291,12 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
         out->r[0] = target.value();
         return Outcome::Retry;
       }
-      AsyncCall* call = k.alloc_async();
+      AsyncCall* call = k.alloc_async(t.pid);
       if (call == nullptr) {
         out->error = Error::LimitReached;
         return Outcome::Done;
       }
       call->client = t.tid;
-      call->client_pid = t.pid;
       call->server = target.value();
       call->tag = tag;
       Message m = scalar_message(abi::MessageKind::BlockingScalar, t, a);
@@ -409,6 +408,20 @@ void sys_spawn(Kernel& k, Thread& t, const SysArgs& a) {
 void sys_process_info(Kernel& k, Thread& t, const SysArgs&) {
   set_result(t, Error::Ok, t.pid, k.tid_of(t));
   t.frame.a(3) = k.frames().free_count();
+}
+
+// What a process holds against its limits (abi/limits.h): its own, or (init only) any pid's.
+void sys_usage(Kernel& k, Thread& t, const SysArgs& a) {
+  const Pid pid = a.a[0] == 0 ? t.pid : a.a[0] >= kMaxProcesses ? 0 : static_cast<Pid>(a.a[0]);
+  if (a.a[0] != 0 && a.a[0] != t.pid && t.pid != 1) return set_result(t, Error::AccessDenied);
+  if (a.a[0] >= kMaxProcesses) return set_result(t, Error::InvalidHandle);
+  const Kernel::Usage u = k.usage(pid);
+  set_result(t, Error::Ok, u.pages, u.threads);
+  t.frame.a(3) = u.servers;
+  t.frame.a(4) = u.connections;
+  t.frame.a(5) = u.lends;
+  t.frame.a(6) = u.asyncs;
+  t.frame.a(7) = u.borrowed;
 }
 
 using Handler = void (*)(Kernel&, Thread&, const SysArgs&);

@@ -92,6 +92,12 @@ int main() {
   drain_kernel_log();  // also makes this server the kernel log's reader
 
   serve(server, [](Message& m, Reply&) {
+    // Memory is not part of the protocol: a Move is freed at once, and serve() returns a
+    // Borrow unanswered, so nothing sent here is kept (abi/log.h).
+    if (m.kind == abi::MessageKind::Move) {
+      (void)sys::unmap_memory(m.w[0], m.w[1]);
+      return true;
+    }
     if (m.id == abi::kLogKernelNotice) {
       drain_kernel_log();
     } else if ((m.id & 0xff & ~abi::kLogEnd) == abi::kLogWrite) {

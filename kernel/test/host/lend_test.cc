@@ -45,6 +45,14 @@ class LendTest : public KernelTest {
     if (check) k_->check_invariants();
     return result(t);
   }
+  // A fresh client (the last one died) with the fixture's buffer: page 1 holds 1.
+  void respawn_client() {
+    client_pid = spawn("client");
+    cid = sys(cli(), Syscall::connect, 7, 7, 7, 7).r[0];
+    ASSERT_EQ(sys(cli(), Syscall::map_memory, kBuf, 2 * 0x1000, kRw).error, Error::Ok);
+    const uint32_t one = 1;
+    ASSERT_TRUE(k_->copy_to_user(client_pid, kBuf + 0x1000, &one, 4).is_ok());
+  }
   // The server takes the next message.
   Ret take() { return sys(srv(), Syscall::try_receive, handle); }
 
@@ -281,15 +289,13 @@ TEST_F(LendTest, LenderDeathLeavesTheBorrowerItsAccessUntilReturn) {
     k_->destroy_process(client_pid, 0);
     EXPECT_EQ(word(server_pid, m.r[3] + 0x1000), 1u);  // still there
     k_->check_invariants();
-    ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+    // The record ended with the lender (issue 13): the pages are the server's own now.
+    ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::InvalidHandle);
+    ASSERT_EQ(sys(srv(), Syscall::unmap_memory, m.r[3], 0x2000).error, Error::Ok);
     EXPECT_FALSE(at(server_pid, m.r[3]).has_value());
     EXPECT_GT(k_->frames().free_count(), free_mid);  // now the pages are free
     EXPECT_EQ(owned_by(client_pid), 0u);
-    client_pid = spawn("client");  // and again, for the copy path
-    cid = sys(cli(), Syscall::connect, 7, 7, 7, 7).r[0];
-    ASSERT_EQ(sys(cli(), Syscall::map_memory, kBuf, 2 * 0x1000, kRw).error, Error::Ok);
-    const uint32_t one = 1;
-    ASSERT_TRUE(k_->copy_to_user(client_pid, kBuf + 0x1000, &one, 4).is_ok());
+    respawn_client();  // and again, for the copy path
   }
 }
 
@@ -302,20 +308,17 @@ TEST_F(LendTest, LenderDeathBeforeDeliveryUndoesTheLend) {
   EXPECT_FALSE(at(server_pid, kLendWindowBase).has_value());
 }
 
-TEST_F(LendTest, LendsAreALimitedResource) {
-  // Fill the lend table (as kMaxLends blocked lenders would), then one more lend is refused
-  // with an error and changes nothing.
-  std::vector<Lend*> held;
-  while (Lend* l = k_->alloc_lend()) held.push_back(l);
-  EXPECT_EQ(held.size(), kMaxLends);
-  // (Records taken by hand name no pages: the invariant is checked once they are given back.)
-  EXPECT_EQ(lend(cli(), kBorrow, kBuf, 0x1000, 0, 0, 0, false).error, Error::LimitReached);
-  EXPECT_FALSE(at(client_pid, kBuf)->lent);
-  EXPECT_EQ(k_->frames().free_count(), free_before);  // refused before anything was mapped
-  EXPECT_FALSE(at(server_pid, kLendWindowBase).has_value());
-  for (Lend* l : held) l->active = false;
+TEST_F(LendTest, EachThreadHasItsOwnLendRecord) {
+  // A lender waits for its answer, so a thread needs one record at most: lends_[tid]. No other
+  // process's lends can take it (issue 13, finding 4).
+  Lend* mine = k_->alloc_lend(cli().tid);
+  ASSERT_NE(mine, nullptr);
+  EXPECT_EQ(k_->lend_index(*mine), cli().tid);
+  EXPECT_EQ(k_->alloc_lend(cli().tid), nullptr);  // taken (cannot happen through syscalls)
+  mine->active = false;
   lend(cli(), kBorrow | abi::kLendByCopy, kBuf, 0x1000);
-  EXPECT_EQ(cli().state, ThreadState::Lending);  // with room again, the lend goes out
+  EXPECT_EQ(cli().state, ThreadState::Lending);
+  EXPECT_EQ(cli().lend, cli().tid);
 }
 
 // --- Issue 12: hostile programs that took the kernel over through lend records ---------------
@@ -410,29 +413,31 @@ TEST_F(LendTest, Issue12_ReceivedPagesCannotBeLentOn) {
   EXPECT_EQ(k_->frames().free_count(), free_before - 1);  // the lend window's table stays
 }
 
-// 5: a dead lender's frames become the borrower's, but stay under the record: no protect,
-// re-lend or unmap until return_memory, which frees them.
-TEST_F(LendTest, Issue12_AdoptedPagesStayUnderTheirRecordUntilReturned) {
-  const Ret second = sys(srv(), Syscall::create_server, 8, 8, 8, 8);
-  const uint32_t to_second = sys(srv(), Syscall::connect, 8, 8, 8, 8).r[0];
-  lend(cli(), kBorrow, kBuf, 0x1000);
-  const Ret m = take();
-  ASSERT_EQ(m.error, Error::Ok);
-  const uint32_t owned0 = owned_by(server_pid);
-  ASSERT_EQ(sys(cli(), Syscall::terminate_process, 0).error, Error::Ok);
-  ASSERT_EQ(k_->process(client_pid).state, ProcessState::Free);
-  EXPECT_EQ(owned_by(server_pid), owned0 + 1);  // adopted
-  EXPECT_TRUE(at(server_pid, m.r[3])->borrowed);
-  EXPECT_EQ(sys(srv(), Syscall::update_memory_flags, m.r[3], 0x1000, abi::kMemRead | abi::kMemWrite | abi::kMemExec)
-                .error,
-            Error::AccessDenied);
-  EXPECT_EQ(lend(srv(), kMutable, m.r[3], 0x1000, 0, 0, to_second).error, Error::AccessDenied);
-  EXPECT_EQ(sys(srv(), Syscall::unmap_memory, m.r[3], 0x1000).error, Error::AccessDenied);
-  EXPECT_EQ(sys(srv(), Syscall::ring_setup, m.r[3]).error, Error::BadAddress);
-  EXPECT_EQ(sys(srv(), Syscall::try_receive, second.r[0]).error, Error::WouldBlock);
-  ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
-  EXPECT_EQ(owned_by(server_pid), owned0);  // freed on return
-  EXPECT_FALSE(at(server_pid, m.r[3]).has_value());
+// 5, as issue 13 settles it: a dead lender's record ends at once and its frames become the
+// borrower's own ordinary pages (charged to it); return_memory then answers InvalidHandle and
+// unmap_memory frees them. Nothing is left under a record nobody can end.
+TEST_F(LendTest, Issue13_ALenderDeathEndsTheRecordAndTheBorrowerOwnsThePages) {
+  for (uint32_t kind : {kBorrow, kMutable, kBorrow | abi::kLendByCopy, kMutable | abi::kLendByCopy}) {
+    SCOPED_TRACE(kind);
+    lend(cli(), kind, kBuf, 0x2000);
+    const Ret m = take();
+    ASSERT_EQ(m.error, Error::Ok);
+    const uint32_t owned0 = owned_by(server_pid);
+    const uint32_t used0 = k_->pages_used(server_pid);
+    ASSERT_EQ(sys(cli(), Syscall::terminate_process, 0).error, Error::Ok);
+    ASSERT_EQ(k_->process(client_pid).state, ProcessState::Free);
+    const bool copy = kind & abi::kLendByCopy;
+    EXPECT_EQ(owned_by(server_pid), owned0 + (copy ? 0 : 2));  // the frames passed to it
+    EXPECT_EQ(k_->pages_used(server_pid), used0 + (copy ? 0 : 2));
+    EXPECT_EQ(k_->usage(server_pid).borrowed, 0u);  // no record left
+    EXPECT_EQ(k_->usage(client_pid).pages, 0u);
+    EXPECT_FALSE(at(server_pid, m.r[3])->borrowed);
+    EXPECT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::InvalidHandle);
+    ASSERT_EQ(sys(srv(), Syscall::unmap_memory, m.r[3], 0x2000).error, Error::Ok);
+    EXPECT_EQ(owned_by(server_pid), owned0 - (copy ? 2 : 0));
+    EXPECT_FALSE(at(server_pid, m.r[3]).has_value());
+    respawn_client();
+  }
 }
 
 // 8: device memory is never executable, whichever call asks.
@@ -508,7 +513,9 @@ TEST_F(LendTest, Gen_ReusedPidOfADeadLenderDoesNotAdoptAgain) {
   k_->destroy_process(again, 0);
   k_->check_invariants();
   EXPECT_EQ(owned_by(server_pid), owned0 + 2);
-  ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+  // Since issue 13 the record ended with the first lender: nothing to return, pages its own.
+  ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::InvalidHandle);
+  ASSERT_EQ(sys(srv(), Syscall::unmap_memory, m.r[3], 0x2000).error, Error::Ok);
   EXPECT_EQ(owned_by(server_pid), owned0);
 }
 

@@ -49,14 +49,19 @@ class AddressSpace {
   bool valid() const { return root_.raw() != 0; }
 
   // Maps one user page. AlreadyExists if the page is mapped; OutOfMemory if a second-level table
-  // was needed and none could be had; InvalidArgument for a va outside user space.
+  // was needed and none could be had; InvalidArgument for a va outside user space. A borrowed
+  // page (a memory message's) is mapped hidden: present for the kernel, invalid for the MMU,
+  // until reveal_page() when the message is received.
   kstd::Result<void, abi::Error> map(FrameTable& frames, kstd::VirtAddr va, kstd::Pfn pfn,
                                      uint32_t flags, bool borrowed = false);
+  // A hidden borrowed page becomes valid (its message was received). False if it is not one.
+  bool reveal_page(kstd::VirtAddr va);
   // Lending: withdraw write access (keep_read) or all access from a mapped, unlent, own page,
   // marking it lent; restore it later with `flags`. False if the page is not in that state.
   bool lend_page(kstd::VirtAddr va, bool keep_read);
   bool unlend_page(kstd::VirtAddr va, uint32_t flags);
-  // A borrowed page becomes this space's own (its lender died while it was borrowed).
+  // A borrowed page becomes this space's own, valid (a received Move, or a lend whose lender
+  // died after it was received).
   bool adopt_page(kstd::VirtAddr va);
   // Removes one user mapping and returns what it mapped (nothing if unmapped).
   kstd::Optional<Mapping> unmap(kstd::VirtAddr va);
@@ -73,8 +78,12 @@ class AddressSpace {
   // Calls visit(va, mapping) for every mapped user page, in address order.
   template <class Visit>
   void for_each(Visit&& visit) const;
-  // Number of second-level tables (plus the root) this space holds.
+  // Number of second-level tables (plus the root) this space holds, by walking the root.
   uint32_t table_count() const;
+  // The same, as counted when tables are made (what the page quota charges).
+  uint32_t tables() const { return tables_; }
+  // Second-level tables that mapping [va, va + pages) would have to make now.
+  uint32_t tables_needed(kstd::VirtAddr va, uint32_t pages) const;
 
   // Calls visit(va, mapping) for every user page, then frees all page-table frames. The visitor
   // decides what happens to each mapped frame (free it, return it to a lender, ...).
@@ -91,6 +100,7 @@ class AddressSpace {
   sv32::Pte* root_table() const;
   sv32::Pte* leaf_slot(kstd::VirtAddr va) const;
   kstd::Pfn root_;
+  uint32_t tables_ = 0;  // page-table frames, the root included
   uint32_t asid_ = 0;
   uint32_t satp_ = 0;
   Pid pid_ = 0;

@@ -58,6 +58,7 @@ void AddressSpace::destroy(FrameTable& frames, Visit&& visit) {
   mmu::flush_asid(asid_);
   frames.free(root_);
   root_ = kstd::Pfn();
+  tables_ = 0;
 }
 
 }  // namespace courier

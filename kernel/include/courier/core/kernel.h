@@ -80,6 +80,24 @@ class Kernel {
   // Starts archive process `index` anew, its first thread's a0 = `arg`; `caller` must be pid 1.
   kstd::Result<Pid, abi::Error> spawn(Pid caller, uint32_t index, uint32_t arg);
 
+  // --- per-process shares (abi/limits.h) -------------------------------------------------------
+  // Pages charged to `pid`: its own pages (RAM, MMIO, received Moves and copies) and its page
+  // tables.
+  uint32_t pages_used(Pid pid) const {
+    return processes_[pid].page_count + processes_[pid].space.tables();
+  }
+  // True if `pid` may take `new_pages` more pages of its own while [va, va + mapped) gets
+  // mapped in its space (with the page tables that needs), within kMaxPagesPerProcess.
+  bool within_quota(Pid pid, uint32_t new_pages, uint32_t va, uint32_t mapped) const {
+    const uint32_t tables = processes_[pid].space.tables_needed(kstd::VirtAddr(va), mapped);
+    return pages_used(pid) + new_pages + tables <= kMaxPagesPerProcess;
+  }
+  // What `pid` holds now, counted from the tables (the usage syscall; abi/limits.h).
+  struct Usage {
+    uint32_t pages, threads, servers, connections, lends, asyncs, borrowed;
+  };
+  Usage usage(Pid pid) const;
+
   // --- memory --------------------------------------------------------------------------------
   kstd::Result<uint32_t, abi::Error> map_memory(Pid pid, uint32_t va, uint32_t bytes,
                                                 uint32_t flags);
@@ -156,7 +174,9 @@ class Kernel {
   void post_completion(Thread& t, uint32_t tag, abi::Error e, uint32_t r0, uint32_t r1);
   // Completions waiting in `t`'s ring that user code has not consumed.
   uint32_t completions_available(Thread& t);
-  AsyncCall* alloc_async();
+  // A record for a batched call of `client`'s; nullptr once it holds kMaxAsyncPerProcess.
+  AsyncCall* alloc_async(Pid client);
+  void free_async(AsyncCall& a);
   uint8_t async_index(const AsyncCall& a) const { return static_cast<uint8_t>(&a - asyncs_); }
   AsyncCall& async(uint8_t i) { return asyncs_[i]; }
   // The received async call `handle` names, if a thread of `server_pid` may answer it.
@@ -170,7 +190,8 @@ class Kernel {
   }
 
   // --- lending (records shared by the lend and copy paths) --------------------------------------
-  Lend* alloc_lend();
+  // The lend record of thread `lender` (each thread has one: a lender waits for its answer).
+  Lend* alloc_lend(Tid lender);
   Lend& lend(uint8_t i) { return lends_[i]; }
   uint8_t lend_index(const Lend& l) const { return static_cast<uint8_t>(&l - lends_); }
   // The active lend `handle` names whose borrower is `pid`, or nullptr.

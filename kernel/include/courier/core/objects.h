@@ -6,6 +6,7 @@
 // object that reused the slot.
 #pragma once
 
+#include "courier/abi/limits.h"
 #include "courier/abi/syscall.h"
 #include "courier/core/address_space.h"
 #include "courier/core/context.h"
@@ -13,14 +14,16 @@
 
 namespace courier {
 
+// Every table holds every process's whole share (abi/limits.h) at once: no process can take
+// from another's by filling a table. Pid 0 is never a process.
 inline constexpr uint32_t kMaxProcesses = 16;
-inline constexpr uint32_t kMaxThreads = 48;
-inline constexpr uint32_t kMaxThreadsPerProcess = 8;
-inline constexpr uint32_t kMaxServers = 24;
-inline constexpr uint32_t kMaxServersPerProcess = 6;
-inline constexpr uint32_t kMaxConnections = 16;       // per process
-inline constexpr uint32_t kQueueDepth = 8;            // messages per server
-inline constexpr uint32_t kMaxPagesPerProcess = 768;  // 3 MiB of the 4 MiB system
+inline constexpr uint32_t kMaxThreadsPerProcess = abi::kMaxThreadsPerProcess;
+inline constexpr uint32_t kMaxThreads = (kMaxProcesses - 1) * (kMaxThreadsPerProcess + 1);
+inline constexpr uint32_t kMaxServersPerProcess = abi::kMaxServersPerProcess;
+inline constexpr uint32_t kMaxServers = (kMaxProcesses - 1) * kMaxServersPerProcess;
+inline constexpr uint32_t kMaxConnections = abi::kMaxConnectionsPerProcess;  // per process
+inline constexpr uint32_t kQueueDepth = 8;  // messages per server
+inline constexpr uint32_t kMaxPagesPerProcess = abi::kMaxPagesPerProcess;  // tables included
 inline constexpr uint16_t kNone = 0xffff;
 
 using Tid = uint16_t;
@@ -53,7 +56,7 @@ struct Thread {
   Tid next, prev;          // run-queue / wait-list links
   Tid tid;                 // this thread's index in the table (fixed)
   uint32_t satp;           // its process's address-space selector (AddressSpace::satp())
-  uint8_t lend;            // Lending: its Lend record, else kNoLend
+  uint8_t lend;            // Lending: its Lend record (always lends_[tid]), else kNoLend
   uint16_t ring_reserved;  // batch: completion slots owed to entries still in flight
   uint32_t ring_va;        // batch: the thread's rings (abi/ring.h), 0 if none
   uint32_t ring_sq_head;   // batch: the kernel's own copies of the indices it owns
@@ -76,7 +79,9 @@ struct Process {
   uint8_t server_count;
   uint8_t waiting_threads;  // threads in wait_event (so senders know to wake them)
   uint8_t rings;            // threads with a registered batch ring (their pages are pinned)
-  uint32_t page_count;      // pages mapped (RAM and MMIO) against kMaxPagesPerProcess
+  uint8_t async_count;      // its batched calls in flight (AsyncCall records it holds)
+  uint32_t page_count;      // own pages mapped (RAM and MMIO); with its page tables, against
+                            // kMaxPagesPerProcess (Kernel::pages_used)
   char name[16];
   AddressSpace space;
   Connection connections[kMaxConnections];
@@ -111,7 +116,9 @@ struct Message {
 // A BlockingScalar submitted through a thread's batch ring: the thread runs on, and the
 // server's reply becomes a completion in the ring (reserved when the entry was consumed).
 inline constexpr uint8_t kNoAsync = 0xff;
-inline constexpr uint32_t kMaxAsync = 32;
+inline constexpr uint32_t kMaxAsyncPerProcess = abi::kMaxAsyncPerProcess;
+inline constexpr uint32_t kMaxAsync = (kMaxProcesses - 1) * kMaxAsyncPerProcess;
+static_assert(kMaxAsync < kNoAsync);
 inline constexpr uint32_t kAsyncHandleBit = 0x8000;  // in the low half of a message handle
 
 struct AsyncCall {
@@ -129,8 +136,11 @@ constexpr uint32_t async_handle(uint8_t slot, uint32_t gen) {
 }
 
 // A memory message in flight (Borrow or MutableBorrow, by remapping or by copying) from the
-// moment it is sent until return_memory, or until the lender or the borrower dies.
-inline constexpr uint32_t kMaxLends = 16;
+// moment it is sent until return_memory, or until the lender or the borrower dies. A lender
+// waits for the answer, so a thread has at most one: the record is lends_[its tid], and no
+// process can take another's records.
+inline constexpr uint32_t kMaxLends = kMaxThreads;
+static_assert(kMaxLends < kNoLend);
 inline constexpr uint32_t kMaxLendPages = 256;            // 1 MiB per message
 inline constexpr uint32_t kLendWindowBase = 0x6000'0000;  // borrowers see lent pages here
 inline constexpr uint32_t kLendWindowTop = 0x7000'0000;
@@ -139,17 +149,17 @@ inline constexpr uint32_t kLendWindowTop = 0x7000'0000;
 // Invariants (check_invariants() verifies each against the page tables):
 //  - the borrower maps exactly [borrower_va, borrower_va + pages) for this record, every entry
 //    marked kBorrowed, so no user call (unmap, protect, lend, ring_setup) can touch them: only
-//    return_memory, the server's destruction or a death ends them;
-//  - `copy` or `adopted`: the frames are the borrower's own (copies made for this lend, or the
-//    lender's frames it took over when the lender died); unmap_lend frees them;
+//    return_memory, the server's destruction or a death ends them; the entries are hidden (not
+//    valid) until the borrower receives the message, valid from then on;
+//  - `copy`: the frames are the borrower's own (copies made for this lend); unmap_lend frees
+//    them;
 //  - otherwise the frames are the lender's, mapped at [lender_va, ...) marked kLent, and the
-//    borrower's entries name the very same frames.
+//    borrower's entries name the very same frames;
+//  - the lender is alive: its death ends the record (reclaim_lends).
 struct Lend {
   bool active;
-  bool copy;         // delivered by the copy path: the borrower holds copies, not the pages
-  bool received;     // the borrower has received the message (it holds the handle)
-  bool lender_dead;  // the lender died after delivery: nobody waits for the answer
-  bool adopted;      // remap, lender dead: its frames became the borrower's (freed on return)
+  bool copy;      // delivered by the copy path: the borrower holds copies, not the pages
+  bool received;  // the borrower has received the message (it holds the handle)
   abi::MessageKind kind;
   Pid lender, borrower;
   Tid lender_tid;

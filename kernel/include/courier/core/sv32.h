@@ -21,7 +21,8 @@ inline constexpr Pte kD = 1u << 7;
 inline constexpr Pte kRwx = kR | kW | kX;
 // Software bits (RSW, ignored by the hardware) that page lending uses:
 inline constexpr Pte kLent = 1u << 8;      // lender's entry: lent out (V may be clear)
-inline constexpr Pte kBorrowed = 1u << 9;  // borrower's entry: the frame belongs to the lender
+inline constexpr Pte kBorrowed = 1u << 9;  // borrower's entry: a lend's page (V clear: hidden,
+                                           // the message is not received yet)
 using PpnField = kstd::BitField<Pte, 10, 22>;
 
 inline constexpr uint32_t kEntries = 1024;
@@ -29,8 +30,9 @@ inline constexpr uint32_t kMegapage = 1u << 22;
 
 constexpr bool is_leaf(Pte p) { return (p & kV) && (p & kRwx); }
 constexpr bool is_table(Pte p) { return (p & kV) && !(p & kRwx); }
-// A user page the space still accounts for: mapped, or lent out with access withdrawn.
-constexpr bool is_present(Pte p) { return is_leaf(p) || (p & kLent); }
+// A user page the space still accounts for: mapped, lent out with access withdrawn, or
+// borrowed and still hidden.
+constexpr bool is_present(Pte p) { return is_leaf(p) || (p & (kLent | kBorrowed)); }
 constexpr kstd::Pfn pfn_of(Pte p) { return kstd::Pfn(PpnField::get(p)); }
 // A/D are set up front: the kernel never relies on hardware A/D updates (a core may fault
 // instead of setting them, which the privileged spec allows).

@@ -55,8 +55,18 @@ class Server {
   }
   abi::Error destroy() const { return sys::destroy_server(handle_).error; }
   // Answers a Borrow or MutableBorrow: the memory goes back to the lender with these hints.
+  // If the lender has ended since the message was received, the kernel answers InvalidHandle
+  // and the pages are this process's own (abi/lend.h): they are unmapped here, and the answer
+  // is Interrupted ("the peer died").
   abi::Error return_memory(const Message& m, uint32_t offset, uint32_t valid) const {
-    return sys::return_memory(m.handle, offset, valid).error;
+    const abi::Error e = sys::return_memory(m.handle, offset, valid).error;
+    if (e != abi::Error::InvalidHandle || !is_lend(m)) return e;
+    // Fails harmlessly (AccessDenied, BadAddress) unless the pages are the orphaned ones.
+    return sys::unmap_memory(m.w[0], m.w[1]).error == abi::Error::Ok ? abi::Error::Interrupted
+                                                                     : e;
+  }
+  static bool is_lend(const Message& m) {
+    return m.kind == abi::MessageKind::Borrow || m.kind == abi::MessageKind::MutableBorrow;
   }
 
  private:
@@ -141,14 +151,22 @@ class Reply {
 
 // The server loop: receive, dispatch to `handler(message, reply)`, reply and receive the next
 // in one trap. Returns when receive fails (the server was destroyed) or the handler returns
-// false.
+// false. A Borrow or MutableBorrow the handler left unanswered (m.handle still set) is
+// returned with hints (0, 0), so a lender never waits on a handler that ignores memory; a
+// handler that keeps one to answer later sets m.handle = 0 itself. A Move is the handler's
+// to keep or unmap.
 template <class Handler>
 abi::Error serve(const Server& server, Handler&& handler) {
   Message m{};
   abi::Error e = server.receive(&m);
   while (e == abi::Error::Ok) {
     Reply reply;
-    if (!handler(m, reply)) {
+    const bool more = handler(m, reply);
+    if (m.handle && Server::is_lend(m)) {
+      (void)server.return_memory(m, 0, 0);
+      m.handle = 0;
+    }
+    if (!more) {
       if (m.handle) (void)server.reply(m, reply.r_[0], reply.r_[1]);
       return abi::Error::Ok;
     }
