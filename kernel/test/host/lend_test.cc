@@ -53,6 +53,16 @@ class LendTest : public KernelTest {
     const uint32_t one = 1;
     ASSERT_TRUE(k_->copy_to_user(client_pid, kBuf + 0x1000, &one, 4).is_ok());
   }
+  // The client's buffer again after a Move took it: 4 pages, page i holding i.
+  void respawn_buffer() {
+    (void)sys(cli(), Syscall::unmap_memory, kBuf, 4 * 0x1000);
+    for (uint32_t i = 0; i < 4; ++i) {
+      if (!at(client_pid, kBuf + i * 0x1000)) {
+        ASSERT_EQ(sys(cli(), Syscall::map_memory, kBuf + i * 0x1000, 0x1000, kRw).error, Error::Ok);
+      }
+      ASSERT_TRUE(k_->copy_to_user(client_pid, kBuf + i * 0x1000, &i, 4).is_ok());
+    }
+  }
   // The server takes the next message.
   Ret take() { return sys(srv(), Syscall::try_receive, handle); }
 
@@ -519,5 +529,214 @@ TEST_F(LendTest, Gen_ReusedPidOfADeadLenderDoesNotAdoptAgain) {
   EXPECT_EQ(owned_by(server_pid), owned0);
 }
 
+
+// --- Issue 13: nothing held against others ----------------------------------------------------
+
+// 8: a memory message's pages appear in the server only when it receives the message.
+TEST_F(LendTest, Issue13_LentPagesAppearOnlyWhenReceived) {
+  for (uint32_t kind : {kBorrow, kMutable, kMove, kBorrow | abi::kLendByCopy,
+                        kMutable | abi::kLendByCopy, kMove | abi::kLendByCopy}) {
+    SCOPED_TRACE(kind);
+    lend(cli(), kind, kBuf + 0x1000, 0x1000);  // queued: the server is not receiving
+    const uint32_t bva = kLendWindowBase;
+    const auto hidden = at(server_pid, bva);
+    ASSERT_TRUE(hidden.has_value());  // the kernel holds it for the message...
+    EXPECT_TRUE(hidden->borrowed);
+    EXPECT_EQ(hidden->flags, 0u);  // ...but the MMU gives the server no access at all
+    uint32_t v = 0;
+    EXPECT_TRUE(k_->copy_from_user(server_pid, &v, bva, 4).is_err());
+    EXPECT_EQ(sys(srv(), Syscall::debug_write, bva, 4).error, Error::BadAddress);
+    const Ret m = take();
+    ASSERT_EQ(m.error, Error::Ok);
+    ASSERT_EQ(m.r[3], bva);
+    EXPECT_EQ(word(server_pid, bva), 1u);  // now it is there
+    if ((kind & abi::kLendKindMask) == kMove) {
+      ASSERT_EQ(sys(srv(), Syscall::unmap_memory, bva, 0x1000).error, Error::Ok);
+      respawn_buffer();
+    } else {
+      ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+    }
+  }
+}
+
+// 2: a Move the receiver has no quota for is refused to the sender; nothing changes.
+TEST_F(LendTest, Issue13_AMoveBeyondTheReceiversQuotaIsRefused) {
+  // Fill the server up to one page below its limit.
+  const uint32_t room = kMaxPagesPerProcess - k_->pages_used(server_pid);
+  ASSERT_GT(room, 4u);
+  // (room - 5) pages and their table leave 4: the lend window's table and 3 pages.
+  ASSERT_EQ(sys(srv(), Syscall::map_memory, 0x40000000, (room - 5) * 0x1000, kRw).error, Error::Ok);
+  // So a 4-page Move cannot go.
+  ASSERT_EQ(sys(cli(), Syscall::map_memory, 0x31000000, 4 * 0x1000, kRw).error, Error::Ok);
+  const uint32_t used_s = k_->pages_used(server_pid), used_c = k_->pages_used(client_pid);
+  const uint32_t free0 = k_->frames().free_count();
+  for (uint32_t how : {0u, abi::kLendByCopy}) {
+    EXPECT_EQ(lend(cli(), kMove | how, 0x31000000, 4 * 0x1000).error, Error::OutOfMemory);
+    EXPECT_EQ(k_->pages_used(server_pid), used_s);
+    EXPECT_EQ(k_->pages_used(client_pid), used_c);
+    EXPECT_EQ(k_->frames().free_count(), free0);
+    EXPECT_FALSE(at(client_pid, 0x31000000)->lent);
+  }
+  // A copy lend (the server's pages too) is refused the same way; a remap Borrow needs only
+  // the table, and goes.
+  EXPECT_EQ(lend(cli(), kBorrow | abi::kLendByCopy, 0x31000000, 4 * 0x1000).error,
+            Error::OutOfMemory);
+  lend(cli(), kMove, 0x31000000, 3 * 0x1000);  // exactly what is left: accepted
+  EXPECT_EQ(k_->pages_used(server_pid), kMaxPagesPerProcess);
+  EXPECT_EQ(sys(srv(), Syscall::map_memory, 0x48000000, 0x1000, kRw).error, Error::OutOfMemory);
+  ASSERT_EQ(take().error, Error::Ok);
+  ASSERT_EQ(sys(srv(), Syscall::unmap_memory, kLendWindowBase, 3 * 0x1000).error, Error::Ok);
+  EXPECT_EQ(sys(srv(), Syscall::map_memory, 0x48000000, 0x1000, kRw).error, Error::Ok);
+}
+
+// 5: page tables count against the quota; one page per 4 MiB region cannot drain the system.
+TEST_F(LendTest, Issue13_PageTablesAreChargedToTheirProcess) {
+  const uint32_t free0 = k_->frames().free_count();
+  uint32_t mapped = 0;
+  Error e = Error::Ok;
+  for (uint32_t va = 0x00400000; va < 0x80000000; va += 0x00400000) {
+    if (va == (kBuf & 0xffc00000) || va == 0x7fc00000 || va == (0x10000 & 0xffc00000)) continue;
+    e = sys(cli(), Syscall::map_memory, va, 0x1000, kRw).error;
+    if (e != Error::Ok) break;
+    ++mapped;
+  }
+  EXPECT_EQ(e, Error::OutOfMemory);
+  EXPECT_EQ(k_->pages_used(client_pid), kMaxPagesPerProcess - 1);  // one short of a page + table
+  EXPECT_EQ(k_->usage(client_pid).pages, k_->pages_used(client_pid));
+  EXPECT_EQ(free0 - k_->frames().free_count(), 2 * mapped);  // a page and a table each
+  EXPECT_GT(k_->frames().free_count(), 0u);
+  // The last page fits inside a table that exists; then nothing more.
+  EXPECT_EQ(sys(cli(), Syscall::map_memory, 0x00401000, 0x1000, kRw).error, Error::Ok);
+  EXPECT_EQ(k_->pages_used(client_pid), kMaxPagesPerProcess);
+  EXPECT_EQ(sys(cli(), Syscall::map_memory, 0x00402000, 0x1000, kRw).error, Error::OutOfMemory);
+  // Death gives every page and table back.
+  k_->destroy_process(client_pid, 0);
+  EXPECT_EQ(k_->usage(client_pid).pages, 0u);
+  EXPECT_EQ(tables_of(client_pid), 0u);
+}
+
+// 3: every lend settles, whichever party dies at whichever step, by every path; the dead
+// process's usage is zero afterwards and the survivor holds exactly what the rule says.
+TEST_F(LendTest, Issue13_EveryLendSettlesWhoeverDiesWhenever) {
+  enum Step { kQueued, kReceived, kAnswered };
+  enum Dies { kLender, kBorrower };
+  for (uint32_t kind : {kBorrow, kMutable, kMove}) {
+    for (uint32_t how : {0u, abi::kLendByCopy}) {
+      for (Step step : {kQueued, kReceived, kAnswered}) {
+        for (Dies dies : {kLender, kBorrower}) {
+          SCOPED_TRACE(testing::Message() << "kind " << kind << " how " << how << " step " << step
+                                          << " dies " << dies);
+          const uint32_t free0 = k_->frames().free_count();
+          const uint32_t used_s = owned_by(server_pid), tables_s = tables_of(server_pid);
+          lend(cli(), kind | how, kBuf, 0x2000);
+          const bool move = kind == kMove;
+          Ret m{};
+          if (step >= kReceived) {
+            m = take();
+            ASSERT_EQ(m.error, Error::Ok);
+          }
+          if (step == kAnswered && !move) {
+            ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+          }
+          const Pid dead = dies == kLender ? client_pid : server_pid;
+          k_->destroy_process(dead, 0);
+          k_->check_invariants();
+          const Kernel::Usage u = k_->usage(dead);
+          EXPECT_EQ(u.pages + u.threads + u.servers + u.lends + u.asyncs + u.borrowed, 0u);
+          if (dies == kLender) {
+            // What the server holds now: a received Move's pages, or a received, unanswered
+            // lend's pages (its own since the lender died); nothing else.
+            const bool holds = step == kReceived || (move && step == kAnswered);
+            EXPECT_EQ(owned_by(server_pid), used_s + (holds ? 2 : 0));
+            EXPECT_EQ(k_->usage(server_pid).borrowed, 0u);
+            if (holds) {
+              if (!move) {
+                EXPECT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error,
+                          Error::InvalidHandle);
+              }
+              ASSERT_EQ(sys(srv(), Syscall::unmap_memory, m.r[3], 0x2000).error, Error::Ok);
+            }
+            EXPECT_EQ(owned_by(server_pid), used_s);
+            respawn_client();
+          } else {
+            // The lender is alive: a Borrow comes back (woken with ServerNotFound unless it
+            // was answered); a Move's pages were the server's and went with it.
+            if (!move) {
+              EXPECT_TRUE(cli().state == ThreadState::Ready || cli().state == ThreadState::Running);
+              EXPECT_EQ(result(cli()).error,
+                        step == kAnswered ? Error::Ok : Error::ServerNotFound);
+              EXPECT_EQ(at(client_pid, kBuf)->flags, kMemR | kMemW);
+              EXPECT_FALSE(at(client_pid, kBuf)->lent);
+              EXPECT_EQ(k_->frames().free_count(), free0 + used_s + tables_s);
+            } else {
+              EXPECT_FALSE(at(client_pid, kBuf).has_value());  // a Move takes them, both paths
+              respawn_buffer();
+            }
+            ASSERT_EQ(sys(cli(), Syscall::disconnect, cid).error, Error::Ok);
+            server_pid = spawn("server");
+            handle = sys(srv(), Syscall::create_server, 7, 7, 7, 7).r[0];
+            cid = sys(cli(), Syscall::connect, 7, 7, 7, 7).r[0];
+          }
+          EXPECT_EQ(k_->usage(client_pid).lends, 0u);
+        }
+      }
+    }
+  }
+}
+
+// 4: a process cannot take another's lend records: every thread of two processes lending at
+// once leaves a third process's lend untouched.
+TEST_F(LendTest, Issue13_LendRecordsArePerThread) {
+  std::vector<uint32_t> lenders;  // the handles the server holds
+  for (int p = 0; p < 2; ++p) {
+    const Pid pid = spawn(p ? "b" : "a");
+    const uint32_t c = sys(main_thread(pid), Syscall::connect, 7, 7, 7, 7).r[0];
+    const Ret stack = sys(main_thread(pid), Syscall::map_memory, 0, 0x1000 * kMaxThreadsPerProcess, kRw);
+    ASSERT_EQ(stack.error, Error::Ok);
+    for (uint32_t i = 1; i < kMaxThreadsPerProcess; ++i)
+      ASSERT_TRUE(k_->create_thread(pid, 0x10000, stack.r[0] + i * 0x1000, 0, 4).is_ok());
+    for (Tid t = 0; t < kMaxThreads; ++t) {
+      Thread& th = k_->thread(t);
+      if (th.state == ThreadState::Free || th.pid != pid) continue;
+      const Ret buf = sys(th, Syscall::map_memory, 0, 0x1000, kRw);
+      ASSERT_EQ(buf.error, Error::Ok);
+      lend(th, kBorrow, buf.r[0], 0x1000, 0, 0, c);
+      EXPECT_EQ(th.state, ThreadState::Lending);
+      const Ret m = take();  // received and held: the record stays in use
+      ASSERT_EQ(m.error, Error::Ok);
+      lenders.push_back(m.r[0]);
+    }
+  }
+  EXPECT_EQ(lenders.size(), 2 * kMaxThreadsPerProcess);
+  lend(cli(), kBorrow, kBuf, 0x1000);  // a third process's lend: its thread's own record
+  EXPECT_EQ(cli().state, ThreadState::Lending);
+  EXPECT_EQ(k_->usage(client_pid).lends, 1u);
+  EXPECT_EQ(k_->usage(server_pid).borrowed, 2 * kMaxThreadsPerProcess + 1);
+  for (uint32_t h : lenders) ASSERT_EQ(sys(srv(), Syscall::return_memory, h, 0, 0).error, Error::Ok);
+}
+
+// The usage syscall: one's own, init's view of any pid, nobody else's.
+TEST_F(LendTest, Issue13_UsageReportsOwnSharesAndOnlyInitSeesOthers) {
+  ASSERT_EQ(server_pid, 1u);
+  const Ret own = sys(cli(), Syscall::usage, 0);
+  ASSERT_EQ(own.error, Error::Ok);
+  EXPECT_EQ(own.r[0], k_->pages_used(client_pid));
+  EXPECT_EQ(own.r[0], owned_by(client_pid) + tables_of(client_pid));
+  EXPECT_EQ(own.r[1], 1u);  // threads
+  EXPECT_EQ(own.r[2], 0u);  // servers
+  EXPECT_EQ(own.r[3], 1u);  // connections
+  EXPECT_EQ(sys(cli(), Syscall::usage, server_pid).error, Error::AccessDenied);
+  EXPECT_EQ(sys(cli(), Syscall::usage, client_pid).r[0], own.r[0]);
+  const Ret seen = sys(srv(), Syscall::usage, client_pid);
+  EXPECT_EQ(seen.r[0], own.r[0]);
+  lend(cli(), kBorrow, kBuf, 0x1000);
+  EXPECT_EQ(sys(srv(), Syscall::usage, client_pid).r[4], 1u);  // lends made
+  EXPECT_EQ(sys(srv(), Syscall::usage, 0).r[6], 1u);           // lends held (queued)
+  EXPECT_EQ(sys(srv(), Syscall::usage, kMaxProcesses).error, Error::InvalidHandle);
+  k_->destroy_process(client_pid, 0);
+  const Ret gone = sys(srv(), Syscall::usage, client_pid);
+  ASSERT_EQ(gone.error, Error::Ok);
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(gone.r[i], 0u) << i;
+}
 }  // namespace
 }  // namespace courier::test
