@@ -14,6 +14,7 @@
 #include "child.h"
 #include "courier/abi/irq.h"
 #include "courier/abi/lend.h"
+#include "courier/abi/limits.h"
 #include "courier/abi/log.h"
 #include "courier/abi/ring.h"
 
@@ -488,6 +489,22 @@ void do_process_info(Ctx& c) {
   if (r.error != Error::Ok || r.r[0] != g.pid) violation(c, "process_info says pid", r.r[0]);
 }
 
+// Its own usage stays within the shares (abi/limits.h); nobody else's is a child's to see.
+void do_usage(Ctx& c) {
+  const uint32_t other = c.rng.one_in(2) ? c.rng.below(20) : c.rng.next();
+  const abi::SysRet r = call(c, Syscall::usage, c.rng.one_in(2) ? 0 : other);
+  if (r.error == Error::AccessDenied) return;  // another pid (checked below)
+  if (r.error != Error::Ok) return violation(c, "usage answered", static_cast<uint32_t>(r.error));
+  if (r.r[1] == 0 || r.r[1] > abi::kMaxThreadsPerProcess || r.r[2] > abi::kMaxServersPerProcess ||
+      r.r[3] > abi::kMaxConnectionsPerProcess || r.r[4] > abi::kMaxLendsPerProcess ||
+      r.r[5] > abi::kMaxAsyncPerProcess) {
+    violation(c, "usage beyond a share, threads", r.r[1]);
+  }
+  const abi::SysRet o = call(c, Syscall::usage, other);
+  if (other != 0 && other != g.pid && o.error != Error::AccessDenied)
+    violation(c, "usage of another pid answered", static_cast<uint32_t>(o.error));
+}
+
 void do_lend(Ctx& c) {
   static constexpr uint32_t kKinds[] = {2, 3, 4, 2, 3, 4, 2, 3, 4, 0, 1, 5, 0xff};
   uint32_t kind = c.rng.pick(kKinds);
@@ -739,6 +756,7 @@ constexpr Choice kChoices[] = {
     {8, do_free_interrupt},
     {4, do_kernel_log},
     {3, do_spawn},
+    {4, do_usage},
     {4, do_bad_number},
     {30, do_load},
     {30, do_store},
@@ -780,6 +798,7 @@ constexpr Syscall kCovered[] = {
     Syscall::free_interrupt,
     Syscall::kernel_log,
     Syscall::spawn,
+    Syscall::usage,
 };
 constexpr bool covers_every_syscall() {
   for (uint32_t n = 0; n < abi::kSyscallCount; ++n) {
