@@ -17,6 +17,7 @@ STUCK_EXIT = 0x57  # kernel/test/fuzz/child.cc kStuckExit: the watchdog ended a 
 
 ROUND_RE = re.compile(r"^fuzz: round (\d+): (\d+) calls, (\d+) children, free (\d+)")
 UNBALANCED_RE = re.compile(r"^fuzz: round (\d+): pages not balanced: free (\d+), baseline (\d+)")
+LEAK_RE = re.compile(r"^fuzz: round (\d+): dead child pid (\d+) still holds: (.*)$")
 DONE_RE = re.compile(r"^fuzz: done: (\d+) calls, (\d+) children, (\d+) rounds, (.*)$")
 DEATH_RE = re.compile(r"\(fuzz_child\) (?:(killed: .*?)(?: at pc .*)?|exited with code (\d+))$")
 TRACE = "fuzz trace:"
@@ -50,6 +51,7 @@ class Boot:
         self.started = False
         self.done = None  # the supervisor's last line
         self.unbalanced = []  # (round, free, baseline)
+        self.leaks = []  # (round, pid, what): a dead child's usage was not zero
         self.panic = []  # from the KERNEL PANIC line on
         self.violations = []
         self.deaths = {}
@@ -74,6 +76,10 @@ class Boot:
         m = UNBALANCED_RE.match(text)
         if m:
             self.unbalanced.append(tuple(int(x) for x in m.groups()))
+            return
+        m = LEAK_RE.match(text)
+        if m:
+            self.leaks.append((int(m.group(1)), int(m.group(2)), m.group(3)))
             return
         m = DONE_RE.match(text)
         if m:

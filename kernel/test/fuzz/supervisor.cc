@@ -48,6 +48,7 @@ struct Slot {
   uint32_t life;
   uint32_t calls;  // as the child last reported them
   Error end;       // how the supervisor's call ended
+  uint32_t pid;    // the pid spawn gave it
 };
 
 Config g_cfg;
@@ -81,6 +82,7 @@ bool start_child(uint32_t round, uint32_t i, uint32_t life) {
     print("fuzz: round %u: spawn of child %u failed: %s\n", round, i, abi::error_name(r.error));
     return false;
   }
+  s.pid = r.r[0];
   const uint32_t top = kStacks + (i + 1) * 2 * kStackBytes;
   const auto t = sys::create_thread(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&watch)), top,
                                     i, abi::kDefaultPriority);
@@ -89,6 +91,21 @@ bool start_child(uint32_t round, uint32_t i, uint32_t life) {
     return false;
   }
   return true;
+}
+
+// Once a child is dead, the kernel holds nothing on its behalf (abi/limits.h): the usage the
+// kernel counts from its tables for that pid is zero in every share. False (and said) if not.
+bool left_nothing(uint32_t round, const Slot& s) {
+  const auto u = sys::usage(s.pid);
+  bool zero = u.error == Error::Ok;
+  for (uint32_t k = 0; k < 7; ++k) zero = zero && u.r[k] == 0;
+  if (!zero) {
+    print("fuzz: round %u: dead child pid %u still holds: %s pages %u threads %u servers %u "
+          "connections %u lends %u batched %u borrowed %u\n",
+          round, s.pid, abi::error_name(u.error), u.r[0], u.r[1], u.r[2], u.r[3], u.r[4], u.r[5],
+          u.r[6]);
+  }
+  return zero;
 }
 
 // The free pages once nothing but the supervisor and the log server runs: they settle (the
@@ -165,7 +182,7 @@ int main() {
   const uint32_t baseline = settled_free_pages();
   print("fuzz: baseline %u free pages\n", baseline);
 
-  uint32_t calls = 0, spawned = 0, unbalanced = 0, first_bad = 0, worst = baseline;
+  uint32_t calls = 0, spawned = 0, unbalanced = 0, first_bad = 0, worst = baseline, leaky = 0;
   uint32_t round = g_cfg.first_round;
   for (; calls < g_cfg.calls; ++round) {
     // The last round's children share what is left, but never fewer than 64 calls each.
@@ -197,6 +214,9 @@ int main() {
     }
     spawned += started;
     const uint32_t now = pages_back(baseline);
+    bool usage_zero = true;
+    for (uint32_t i = 0; i < started; ++i) usage_zero = left_nothing(round, g_slots[i]) && usage_zero;
+    if (!usage_zero) ++leaky;
     if (now != baseline) {
       if (unbalanced++ == 0) first_bad = round;
       if (now < worst) worst = now;
@@ -210,8 +230,15 @@ int main() {
     }
   }
   const uint32_t rounds = round - g_cfg.first_round;
+  if (leaky != 0) {
+    print("fuzz: done: %u calls, %u children, %u rounds, usage not zero after death in %u rounds\n",
+          calls, spawned, rounds, leaky);
+    return 1;
+  }
   if (unbalanced == 0) {
-    print("fuzz: done: %u calls, %u children, %u rounds, pages balanced\n", calls, spawned, rounds);
+    print("fuzz: done: %u calls, %u children, %u rounds, pages balanced, usage zero after every "
+          "death\n",
+          calls, spawned, rounds);
     return 0;
   }
   print(

@@ -87,6 +87,14 @@ class Console(unittest.TestCase):
         self.assertEqual((b.calls, b.children), (20039, 72))
         self.assertIn("pages balanced", b.done)
 
+    def test_a_dead_childs_usage_that_is_not_zero(self):
+        b = read(CONSOLE + "fuzz: round 3: dead child pid 4 still holds: Ok pages 2 threads 0 "
+                 "servers 0 connections 0 lends 0 batched 0 borrowed 0\n")
+        self.assertEqual(len(b.leaks), 1)
+        self.assertEqual(b.leaks[0][:2], (3, 4))
+        self.assertIn("pages 2", b.leaks[0][2])
+        self.assertEqual(read(CONSOLE).leaks, [])
+
     def test_a_panic_and_the_trace_after_it(self):
         b = read(CONSOLE + PANIC + "fuzz: round 9: 1 calls, 1 children, free 1\n")
         self.assertEqual(b.panic_reason(),
