@@ -654,7 +654,12 @@ bool Generator::thread_step(Tid tid, Step* s) {
       s->a[0] = c_.percent(60) ? 1 + c_.below(50) : 0;
       break;
     case kYield: set(Syscall::yield); break;
-    case kInfo: set(c_.percent(50) ? Syscall::process_info : Syscall::null); break;
+    case kInfo: {
+      const uint32_t k = c_.below(4);
+      set(k == 0 ? Syscall::null : k == 1 ? Syscall::process_info : Syscall::usage);
+      if (k > 1) s->a[0] = c_.percent(50) ? 0 : c_.below(kMaxProcesses + 2);  // own, or any pid
+      break;
+    }
     case kStore:
       // Mostly into its own writable memory (received pages too): a store elsewhere ends it.
       s->op = Op::Store;
