@@ -135,15 +135,20 @@ kstd::Result<uint32_t, Error> Kernel::map_physical(Pid pid, uint32_t pa, uint32_
   }
   if (!in_window) return kstd::err(Error::AccessDenied);
   const uint32_t pages = bytes / kstd::kPageSize;
-  uint32_t free_slots = 0;
-  for (const MmioClaim& c : mmio_) free_slots += c.pid == 0;
+  uint32_t free_slots = 0, mine = 0;
+  for (const MmioClaim& c : mmio_) {
+    free_slots += c.pid == 0;
+    mine += c.pid == pid;
+  }
   for (uint32_t i = 0; i < pages; ++i) {
     for (const MmioClaim& c : mmio_) {
       if (c.pid != 0 && c.pfn == (pa >> kstd::kPageShift) + i)
         return kstd::err(Error::AlreadyExists);
     }
   }
-  if (free_slots < pages) return kstd::err(Error::LimitReached);
+  // Its own share of the claims table (abi/limits.h), which holds every process's.
+  if (mine + pages > abi::kMaxMmioPagesPerProcess || free_slots < pages)
+    return kstd::err(Error::LimitReached);
   if (va == 0) {
     auto found = proc.space.find_free(pages, proc.heap_hint);
     if (!found) return kstd::err(Error::OutOfMemory);

@@ -216,5 +216,30 @@ TEST_F(KernelTest, UnknownSyscallNumbersAnswerNotSupported) {
   EXPECT_EQ(sys(t, Syscall::null).error, Error::Ok);
 }
 
+
+// Issue 13: device pages come from a per-process share of the claims table, which holds every
+// process's: one process claiming all it may leaves another its own share.
+TEST_F(KernelTest, Issue13_DeviceClaimsArePerProcessShares) {
+  k_->mmio_windows[1] = Kernel::MmioWindow{0x2000'0000, 64 * 0x1000};
+  k_->mmio_window_count = 2;
+  const Pid a = spawn("a"), b = spawn("b");
+  Thread& ta = main_thread(a);
+  Thread& tb = main_thread(b);
+  const uint32_t share = abi::kMaxMmioPagesPerProcess;
+  ASSERT_EQ(sys(ta, abi::Syscall::map_physical, 0x2000'0000, 0x5000'0000, share * 0x1000, kRw).error,
+            abi::Error::Ok);
+  EXPECT_EQ(sys(ta, abi::Syscall::map_physical, 0x2000'0000 + share * 0x1000, 0, 0x1000, kRw).error,
+            abi::Error::LimitReached);
+  EXPECT_EQ(k_->usage(a).pages, k_->pages_used(a));
+  ASSERT_EQ(sys(tb, abi::Syscall::map_physical, 0x2000'0000 + share * 0x1000, 0x5000'0000,
+                share * 0x1000, kRw)
+                .error,
+            abi::Error::Ok);
+  k_->destroy_process(a, 0);
+  EXPECT_EQ(k_->usage(a).pages, 0u);
+  EXPECT_EQ(sys(tb, abi::Syscall::map_physical, 0x2000'0000, 0, 0x1000, kRw).error,
+            abi::Error::LimitReached);  // b's own share is used up; a's claims are free again
+}
+
 }  // namespace
 }  // namespace courier::test

@@ -30,6 +30,7 @@ inline constexpr uint32_t kMaxThreadsPerProcess = 8;  // plus one interrupt cont
 inline constexpr uint32_t kMaxServersPerProcess = 6;
 inline constexpr uint32_t kMaxConnectionsPerProcess = 16;
 inline constexpr uint32_t kMaxAsyncPerProcess = 16;  // batched calls awaiting their reply
+inline constexpr uint32_t kMaxMmioPagesPerProcess = 16;  // device pages map_physical hands out
 // Lends: a lending thread waits for its answer, so each thread has at most one lend in flight;
 // a process's lends are bounded by its threads.
 inline constexpr uint32_t kMaxLendsPerProcess = kMaxThreadsPerProcess;

@@ -329,7 +329,7 @@ class Kernel {
     uint32_t pfn;
     Pid pid;
   };
-  static constexpr uint32_t kMaxMmio = 32;
+  static constexpr uint32_t kMaxMmio = (kMaxProcesses - 1) * abi::kMaxMmioPagesPerProcess;
   MmioClaim mmio_[kMaxMmio] = {};
   kstd::Span<const uint8_t> archive_{};  // the boot archive, if kept (keep_archive)
   // Last: it is large, and the hot tables above then sit at small offsets from the object.
