@@ -87,6 +87,7 @@ void record_lend(Kernel& k, const Prepared& p, const Args& a, bool copy, Message
   l.borrower_va = p.borrower_va;
   l.pages = p.c.pages;
   l.lender_flags = p.c.flags;
+  l.hidden = true;
   m->lend = k.lend_index(l);
 }
 
@@ -105,10 +106,13 @@ void send(Kernel& k, const Args& a) {
   // Map everything into the borrower first (a second-level table may be needed and may not
   // be available): on failure nothing has changed for the lender.
   const uint32_t bflags = kind == MessageKind::Borrow ? kMemR : c.flags;
+  // Hidden until received (abi/lend.h), unless a receiver waits: it takes the message in this
+  // very kernel entry (post_call / post), so nothing could see the pages before.
+  const bool hidden = k.server(c.server).receivers == kNone;
   for (uint32_t i = 0; i < c.pages; ++i) {
     const auto m = lender.lookup(kstd::VirtAddr(a.va + i * kstd::kPageSize));
     auto r = borrower.space.map(k.frames(), kstd::VirtAddr(bva + i * kstd::kPageSize), m->pfn,
-                                bflags, true);
+                                bflags, true, hidden);
     if (r.is_err()) {
       for (uint32_t j = 0; j < i; ++j)
         (void)borrower.space.unmap(kstd::VirtAddr(bva + j * kstd::kPageSize));
@@ -137,6 +141,7 @@ void send(Kernel& k, const Args& a) {
     KASSERT(ok);
   }
   record_lend(k, p, a, false, &m);
+  l->hidden = hidden;
   k.post_call(c.server, m);
 }
 

@@ -30,7 +30,7 @@ kstd::Result<void, abi::Error> AddressSpace::init(FrameTable& frames, Pid pid, u
   if (root.is_err()) return kstd::err(root.error());
   root_ = root.value();
   tables_ = 1;
-  asid_ = asid;
+  asid_ = static_cast<uint16_t>(asid);
   pid_ = pid;
   satp_ = sv32::satp(root_, mmu::asid_bits() >= mmu::kMinAsidBits ? asid : 0);
   sv32::Pte* table = root_table();
@@ -48,7 +48,8 @@ sv32::Pte* AddressSpace::leaf_slot(kstd::VirtAddr va) const {
 }
 
 kstd::Result<void, abi::Error> AddressSpace::map(FrameTable& frames, kstd::VirtAddr va,
-                                                 kstd::Pfn pfn, uint32_t flags, bool borrowed) {
+                                                 kstd::Pfn pfn, uint32_t flags, bool borrowed,
+                                                 bool hidden) {
   if (!is_user_page(va) || (flags & ~kMemValid) != 0 || flags == 0) {
     return kstd::err(abi::Error::InvalidArgument);
   }
@@ -62,8 +63,8 @@ kstd::Result<void, abi::Error> AddressSpace::map(FrameTable& frames, kstd::VirtA
   KASSERT(sv32::is_table(top));  // user slots never hold megapages
   sv32::Pte* slot = leaf_slot(va);
   if (sv32::is_present(*slot)) return kstd::err(abi::Error::AlreadyExists);
-  *slot = borrowed ? (sv32::leaf(pfn, perms_for(flags)) & ~sv32::kV) | sv32::kBorrowed
-                   : sv32::leaf(pfn, perms_for(flags));
+  *slot = sv32::leaf(pfn, perms_for(flags));
+  if (borrowed) *slot = (hidden ? *slot & ~sv32::kV : *slot) | sv32::kBorrowed;
   // A never-mapped page has no TLB entry to invalidate (Sv32 does not cache invalid entries).
   return {};
 }

@@ -39,6 +39,8 @@ void Kernel::on_received(uint16_t server, const Message& m) {
   if (m.lend != kNoLend) {
     Lend& l = lends_[m.lend];
     l.received = true;
+    if (!l.hidden) return;  // mapped valid at the send: this receiver was already waiting
+    l.hidden = false;
     for (uint32_t i = 0; i < l.pages; ++i) {
       const bool ok = space.reveal_page(kstd::VirtAddr(l.borrower_va + i * kstd::kPageSize));
       KASSERT(ok);

@@ -51,9 +51,10 @@ class AddressSpace {
   // Maps one user page. AlreadyExists if the page is mapped; OutOfMemory if a second-level table
   // was needed and none could be had; InvalidArgument for a va outside user space. A borrowed
   // page (a memory message's) is mapped hidden: present for the kernel, invalid for the MMU,
-  // until reveal_page() when the message is received.
+  // until reveal_page() when the message is received (`hidden` false: a receiver takes the
+  // message in the same kernel entry, so it is valid at once).
   kstd::Result<void, abi::Error> map(FrameTable& frames, kstd::VirtAddr va, kstd::Pfn pfn,
-                                     uint32_t flags, bool borrowed = false);
+                                     uint32_t flags, bool borrowed = false, bool hidden = true);
   // A hidden borrowed page becomes valid (its message was received). False if it is not one.
   bool reveal_page(kstd::VirtAddr va);
   // Lending: withdraw write access (keep_read) or all access from a mapped, unlent, own page,
@@ -100,8 +101,8 @@ class AddressSpace {
   sv32::Pte* root_table() const;
   sv32::Pte* leaf_slot(kstd::VirtAddr va) const;
   kstd::Pfn root_;
-  uint32_t tables_ = 0;  // page-table frames, the root included
-  uint32_t asid_ = 0;
+  uint16_t asid_ = 0;    // Sv32 ASIDs are 9 bits
+  uint16_t tables_ = 0;  // page-table frames, the root included (at most 513)
   uint32_t satp_ = 0;
   Pid pid_ = 0;
 };

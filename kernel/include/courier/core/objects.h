@@ -160,6 +160,7 @@ struct Lend {
   bool active;
   bool copy;      // delivered by the copy path: the borrower holds copies, not the pages
   bool received;  // the borrower has received the message (it holds the handle)
+  bool hidden;    // its pages in the borrower are still hidden (revealed when received)
   abi::MessageKind kind;
   Pid lender, borrower;
   Tid lender_tid;
