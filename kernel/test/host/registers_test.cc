@@ -37,7 +37,8 @@ unsigned result_words(uint32_t number) {
     case Syscall::process_info: return 3;
     case Syscall::receive:
     case Syscall::try_receive:
-    case Syscall::reply_and_receive_next: return 7;
+    case Syscall::reply_and_receive_next:
+    case Syscall::usage: return 7;
     default: return 2;
   }
 }
@@ -54,6 +55,7 @@ bool defines_a1(uint32_t n) {
     case Syscall::try_receive:
     case Syscall::reply_and_receive_next:
     case Syscall::process_info:
+    case Syscall::usage:
     case Syscall::lend_memory:
     case Syscall::ring_enter:
     case Syscall::kernel_log: return true;
@@ -68,6 +70,7 @@ bool defines_a2(uint32_t n) {
     case Syscall::try_receive:
     case Syscall::reply_and_receive_next:
     case Syscall::process_info:
+    case Syscall::usage:
     case Syscall::lend_memory:
     case Syscall::kernel_log: return true;
     default: return false;

@@ -88,6 +88,16 @@ int main() {
   const Want info[8] = {exact(0), any(), any(), any()};  // pid, tid, free pages
   regs::check(g_probe, info, "registers after process_info");
 
+  const uint32_t own_pid[1] = {0};
+  probe(n(Syscall::usage), 1, own_pid);
+  const Want usage[8] = {exact(0), any(), any(), any(), any(), any(), any(), any()};
+  regs::check(g_probe, usage, "registers after usage");
+  const uint32_t no_pid[1] = {99};  // no such pid, even for init (this is pid 1)
+  probe(n(Syscall::usage), 1, no_pid);
+  const Want refused[8] = {exact(static_cast<uint32_t>(abi::Error::InvalidHandle)), exact(0),
+                           exact(0)};
+  regs::check(g_probe, refused, "registers after a refused usage");
+
   const uint32_t* sid = regs::kRootSid.w;  // the peer sends to it below
   probe(n(Syscall::create_server), 4, sid);
   const uint32_t own_handle = g_probe.out[11];
