@@ -162,7 +162,8 @@ abi::Error serve(const Server& server, Handler&& handler) {
   while (e == abi::Error::Ok) {
     Reply reply;
     const bool more = handler(m, reply);
-    if (m.handle && Server::is_lend(m)) {
+    // One compare for the common case (a scalar): Borrow and MutableBorrow are kinds 2 and 3.
+    if (static_cast<uint32_t>(m.kind) - 2u <= 1u && m.handle) [[unlikely]] {
       (void)server.return_memory(m, 0, 0);
       m.handle = 0;
     }
