@@ -32,6 +32,8 @@
 //  7. A lend record names a live borrower (and, unless copy or adopted, a live lender), a range
 //     inside the lend window; a queued memory message names an active, undelivered lend.
 //  8. Thread counts agree with the thread table; the free list agrees with the owners.
+//  9. What the boot record grants holds: no thread of P (its interrupt context aside) is more
+//     urgent than P's ceiling, and every claimed line's owner is alive and was granted it.
 #include "courier/abi/ring.h"
 #include "courier/core/kernel.h"
 #include "courier/core/phys.h"
@@ -265,6 +267,17 @@ void Kernel::check_invariants() {
     const Process& proc = processes_[pid];
     const bool irq_context = proc.state == ProcessState::Alive && proc.irq_thread != kNone;
     KASSERT(n == proc.thread_count + (irq_context ? 1u : 0u));
+  }
+  // Rule 9.
+  for (const Thread& t : threads_) {
+    if (t.state != ThreadState::Free && !t.handler)
+      KASSERT(t.priority >= processes_[t.pid].max_priority);
+  }
+  for (uint32_t line = 1; line < kMaxIrqLines; ++line) {
+    const Pid owner = irq_lines_[line].owner;
+    if (owner == 0) continue;
+    KASSERT(processes_[owner].state == ProcessState::Alive &&
+            (processes_[owner].irq_allowed & (1u << line)) != 0);
   }
 }
 

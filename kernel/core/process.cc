@@ -70,6 +70,9 @@ kstd::Result<Pid, abi::Error> Kernel::create_process(const abi::ArchiveProcess& 
   for (uint32_t i = 0; i + 1 < sizeof proc.name && ap.name[i]; ++i) proc.name[i] = ap.name[i];
   proc.heap_hint = kHeapBase;
   proc.irq_thread = kNone;
+  // The record's authority (parse() checked it): a ceiling and the lines it may claim.
+  proc.max_priority = static_cast<uint8_t>(ap.max_priority);
+  proc.irq_allowed = ap.irq_lines;
   KTRY_VOID(proc.space.init(frames_, pid, pid));
   proc.state = ProcessState::Alive;
 
@@ -108,7 +111,7 @@ kstd::Result<Pid, abi::Error> Kernel::create_process(const abi::ArchiveProcess& 
     destroy_process(pid, 0);
     return kstd::err(st.error());
   }
-  auto tid = create_thread(pid, ap.entry, kStackTop, 0, abi::kDefaultPriority);
+  auto tid = create_thread(pid, ap.entry, kStackTop, 0, ap.priority);
   if (tid.is_err()) {
     destroy_process(pid, 0);
     return kstd::err(tid.error());

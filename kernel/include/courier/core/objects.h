@@ -83,6 +83,9 @@ struct Process {
   uint32_t heap_hint;  // where map_memory starts looking for free space
   Tid irq_thread;      // its interrupt context, made at the first claim_interrupt (kNone: none)
   uint32_t irq_gp, irq_tp;  // gp and tp the handlers run with (the claiming thread's)
+  // From its boot archive record (abi/boot_archive.h), for its whole life:
+  uint8_t max_priority;  // the most urgent priority its threads may have (its ceiling)
+  uint32_t irq_allowed;  // bit n: it may claim interrupt line n
 };
 
 // An interrupt line of the platform's controller, and who handles it (abi/irq.h).
