@@ -49,7 +49,8 @@ set(COURIER_LOG_SID "text:courier.log")
 # The board's interrupt lines, read from the header the drivers claim them with
 # (services/include/courier/services/board.h: QEMU virt's, which the sim SoC copies), so an
 # image grants exactly the line its driver asks for: ${COURIER_UART_IRQ}, ${COURIER_RTC_IRQ}.
-# And abi::kServicePriority (abi/syscall.h), the log server's and the drivers' default.
+# And abi::kServicePriority and kDefaultPriority (abi/syscall.h): the log server's and the
+# drivers' default, and everyone else's.
 function(courier_header_constant out header name)
   file(STRINGS ${CMAKE_SOURCE_DIR}/${header} found REGEX "constexpr uint32_t ${name} = ")
   if(NOT found MATCHES "${name} = ([0-9]+)")
@@ -61,6 +62,8 @@ courier_header_constant(COURIER_UART_IRQ services/include/courier/services/board
 courier_header_constant(COURIER_RTC_IRQ services/include/courier/services/board.h kRtcIrq)
 courier_header_constant(COURIER_SERVICE_PRIORITY ipc/include/courier/abi/syscall.h
                         kServicePriority)
+courier_header_constant(COURIER_DEFAULT_PRIORITY ipc/include/courier/abi/syscall.h
+                        kDefaultPriority)
 # Boot entropy (abi/boot_archive.h): empty, every archive packed gets 256 fresh bits from the
 # build host's /dev/urandom; 64 hex digits, every image's seed is derived from them and its
 # name, so the images' bytes are reproducible. The environment variable gives the default.
