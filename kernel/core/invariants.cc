@@ -277,7 +277,7 @@ void Kernel::check_invariants() {
     const Pid owner = irq_lines_[line].owner;
     if (owner == 0) continue;
     KASSERT(processes_[owner].state == ProcessState::Alive &&
-            (processes_[owner].irq_allowed & (1u << line)) != 0);
+            (irq_allowed_[owner] & (1u << line)) != 0);
   }
 }
 

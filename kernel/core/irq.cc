@@ -34,7 +34,7 @@ kstd::Result<void, abi::Error> Kernel::claim_interrupt(Pid pid, uint32_t line, u
     return kstd::err(Error::InvalidArgument);
   Process& proc = processes_[pid];
   // The boot image's policy, before anything about the line's state is looked at (abi/irq.h).
-  if ((proc.irq_allowed & (1u << line)) == 0) return kstd::err(Error::AccessDenied);
+  if ((irq_allowed_[pid] & (1u << line)) == 0) return kstd::err(Error::AccessDenied);
   const auto code = proc.space.lookup(kstd::VirtAddr(handler));
   if ((handler & 3) || !code || !(code->flags & kMemX) || code->borrowed)
     return kstd::err(Error::BadAddress);

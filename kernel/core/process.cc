@@ -39,6 +39,7 @@ void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) 
   for (MmioClaim& c : mmio_) c = MmioClaim{0, 0};
   for (Lend& l : lends_) l = Lend{};
   for (IrqLine& l : irq_lines_) l = IrqLine{};
+  for (uint32_t& lines : irq_allowed_) lines = 0;
   active_irq_ = 0;
   irq_preempted_ = nullptr;
   log_server_ = kNone;
@@ -72,7 +73,7 @@ kstd::Result<Pid, abi::Error> Kernel::create_process(const abi::ArchiveProcess& 
   proc.irq_thread = kNone;
   // The record's authority (parse() checked it): a ceiling and the lines it may claim.
   proc.max_priority = static_cast<uint8_t>(ap.max_priority);
-  proc.irq_allowed = ap.irq_lines;
+  irq_allowed_[pid] = ap.irq_lines;
   KTRY_VOID(proc.space.init(frames_, pid, pid));
   proc.state = ProcessState::Alive;
 

@@ -261,7 +261,7 @@ TEST_F(SpawnTest, ASpawnedProcessGetsItsRecordsPrioritiesAndLines) {
   for (Pid pid : {Pid{2}, copy}) {
     EXPECT_EQ(main_thread(pid).priority, kChildPriority) << pid;
     EXPECT_EQ(k_->process(pid).max_priority, kChildCeiling) << pid;
-    EXPECT_EQ(k_->process(pid).irq_allowed, 1u << kChildLine) << pid;
+    EXPECT_EQ(k_->irq_allowed(pid), 1u << kChildLine) << pid;
   }
   EXPECT_EQ(main_thread(1).priority, abi::kDefaultPriority);
   Thread& t = main_thread(copy);

@@ -76,6 +76,7 @@ struct Process {
   uint8_t server_count;
   uint8_t waiting_threads;  // threads in wait_event (so senders know to wake them)
   uint8_t rings;            // threads with a registered batch ring (their pages are pinned)
+  uint8_t max_priority;     // from its boot record: the most urgent priority its threads may have
   uint32_t page_count;      // pages mapped (RAM and MMIO) against kMaxPagesPerProcess
   char name[16];
   AddressSpace space;
@@ -83,9 +84,6 @@ struct Process {
   uint32_t heap_hint;  // where map_memory starts looking for free space
   Tid irq_thread;      // its interrupt context, made at the first claim_interrupt (kNone: none)
   uint32_t irq_gp, irq_tp;  // gp and tp the handlers run with (the claiming thread's)
-  // From its boot archive record (abi/boot_archive.h), for its whole life:
-  uint8_t max_priority;  // the most urgent priority its threads may have (its ceiling)
-  uint32_t irq_allowed;  // bit n: it may claim interrupt line n
 };
 
 // An interrupt line of the platform's controller, and who handles it (abi/irq.h).
