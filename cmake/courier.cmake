@@ -48,7 +48,7 @@ set(COURIER_USER_LD ${CMAKE_SOURCE_DIR}/ipc/user/user.ld)
 set(COURIER_LOG_SID "text:courier.log")
 # The board's interrupt lines, read from the header the drivers claim them with
 # (services/include/courier/services/board.h: QEMU virt's, which the sim SoC copies), so an
-# image grants exactly the line its driver asks for: ${COURIER_UART_IRQ}, ${COURIER_RTC_IRQ}.
+# image grants exactly the line its driver asks for: COURIER_UART_IRQ and COURIER_RTC_IRQ.
 # And abi::kServicePriority and kDefaultPriority (abi/syscall.h): the log server's and the
 # drivers' default, and everyone else's.
 function(courier_header_constant out header name)
@@ -113,7 +113,8 @@ function(courier_image name)
       string(REPLACE "=" ";" parts "${spec}")
       list(GET parts 0 prog)
       if(NOT prog IN_LIST ARG_PROGRAMS AND NOT prog STREQUAL "log")
-        message(FATAL_ERROR "courier_image(${name} ${kind} ${spec}): ${prog} is not one of its programs")
+        message(FATAL_ERROR
+                "courier_image(${name} ${kind} ${spec}): ${prog} is not one of its programs")
       endif()
       set(image_${kind}_${prog} "${spec}")
     endforeach()

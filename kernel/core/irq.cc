@@ -4,9 +4,10 @@
 // line the boot image granted it (its archive record's irq_lines, abi/boot_archive.h: lines
 // are authority, as names are) with a handler; when the line fires, the kernel switches to the
 // process's interrupt context (a thread of its own that never blocks), pointed at the handler
-// with the line and the argument, on the interrupt stack, with ra = kIrqReturnAddress. Every external interrupt stays
-// masked at the hart until the handler returns (one handler at a time, never nested); the
-// preempted thread goes back to the front of its run queue, so it loses nothing but the time.
+// with the line and the argument, on the interrupt stack, with ra = kIrqReturnAddress. Every
+// external interrupt stays masked at the hart until the handler returns (one handler at a
+// time, never nested); the preempted thread goes back to the front of its run queue, so it
+// loses nothing but the time.
 //
 // Robustness (DESIGN.md §8): a line with no owner is masked; a line whose upcalls have used
 // their share of a tick is held until the next tick (its interrupt stays claimed, then is

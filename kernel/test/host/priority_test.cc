@@ -10,7 +10,7 @@ namespace {
 using abi::Error;
 using abi::Syscall;
 
-constexpr uint32_t kEntry = 0x10000;   // the fixture's text
+constexpr uint32_t kEntry = 0x10000;     // the fixture's text
 constexpr uint32_t kStack = 0x7fff0000;  // the top of the fixture's first stack
 
 uint32_t live_threads(Kernel& k) {
@@ -39,10 +39,8 @@ TEST_F(KernelTest, CreateThreadAboveTheCeilingIsAccessDeniedAndNothingIsCreated)
   EXPECT_EQ(k_->current(), &main);  // nothing more urgent appeared
   // The order of the checks: the entry and the stack first, then the priority's range, then
   // the ceiling.
-  EXPECT_EQ(sys(main, Syscall::create_thread, 0x3000'0000, kStack, 0, 0).error,
-            Error::BadAddress);
-  EXPECT_EQ(sys(main, Syscall::create_thread, kEntry, 0x5000'0000, 0, 0).error,
-            Error::BadAddress);
+  EXPECT_EQ(sys(main, Syscall::create_thread, 0x3000'0000, kStack, 0, 0).error, Error::BadAddress);
+  EXPECT_EQ(sys(main, Syscall::create_thread, kEntry, 0x5000'0000, 0, 0).error, Error::BadAddress);
   EXPECT_EQ(sys(main, Syscall::create_thread, kEntry, kStack, 0, abi::kPriorities).error,
             Error::InvalidArgument);
   EXPECT_EQ(sys(main, Syscall::create_thread, kEntry, kStack, 0, 0xffff'ffff).error,
@@ -63,10 +61,10 @@ TEST_F(KernelTest, TheFirstThreadRunsAtItsRecordsPriorityUnderItsCeiling) {
   const Pid bg = spawn("bg", Grant{6, 3});
   EXPECT_EQ(main_thread(svc).priority, abi::kServicePriority);
   EXPECT_EQ(main_thread(bg).priority, 6u);
-  EXPECT_EQ(sys(main_thread(svc), Syscall::create_thread, kEntry, kStack, 0,
-                abi::kServicePriority - 1)
-                .error,
-            Error::AccessDenied);
+  EXPECT_EQ(
+      sys(main_thread(svc), Syscall::create_thread, kEntry, kStack, 0, abi::kServicePriority - 1)
+          .error,
+      Error::AccessDenied);
   EXPECT_EQ(
       sys(main_thread(svc), Syscall::create_thread, kEntry, kStack, 0, abi::kServicePriority).error,
       Error::Ok);
@@ -89,7 +87,8 @@ class StarvationTest : public KernelTest {
     svc_ = spawn("svc", Grant{abi::kServicePriority, abi::kServicePriority});
     hog_ = spawn("hog", hog_grant);
     static constexpr uint32_t kSid[4] = {0x51, 0x52, 0x53, 0x54};
-    const Ret s = sys(main_thread(svc_), Syscall::create_server, kSid[0], kSid[1], kSid[2], kSid[3]);
+    const Ret s =
+        sys(main_thread(svc_), Syscall::create_server, kSid[0], kSid[1], kSid[2], kSid[3]);
     EXPECT_EQ(s.error, Error::Ok);
     sys(main_thread(svc_), Syscall::receive, s.r[0]);
     EXPECT_EQ(main_thread(svc_).state, ThreadState::Receiving);

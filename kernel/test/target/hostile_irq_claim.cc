@@ -44,8 +44,9 @@ int main() {
   courier::print("hostile irq claim: %u of %u lines claimed\n", granted, kTried);
   test::expect_error(got[courier::board::kUartIrq], Error::AccessDenied, "claim the UART's line");
   test::expect_error(got[courier::board::kRtcIrq], Error::AccessDenied, "claim the RTC's line");
-  test::check(granted == 0, "claim of every line 1 .. 31 -> AccessDenied, 0 and 32 .. 39 -> "
-                            "InvalidArgument");
+  test::check(granted == 0,
+              "claim of every line 1 .. 31 -> AccessDenied, 0 and 32 .. 39 -> "
+              "InvalidArgument");
   test::check(free_after == free_before, "no interrupt stack or context was made for the claims");
 
   // The ticktimer started: it claimed its line, and its alarm wakes sleepers. (Had a claim

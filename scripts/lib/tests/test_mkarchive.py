@@ -74,7 +74,8 @@ class Pack(unittest.TestCase):
 
     def test_constants_agree_with_the_abi_headers(self):
         abi = "ipc/include/courier/abi/"
-        self.assertEqual(mkarchive.VERSION, header_constant(abi + "boot_archive.h", "kArchiveVersion"))
+        self.assertEqual(mkarchive.VERSION,
+                         header_constant(abi + "boot_archive.h", "kArchiveVersion"))
         self.assertEqual(mkarchive.PRIORITIES, header_constant(abi + "syscall.h", "kPriorities"))
         self.assertEqual(mkarchive.DEFAULT_PRIORITY,
                          header_constant(abi + "syscall.h", "kDefaultPriority"))
@@ -85,7 +86,8 @@ class Pack(unittest.TestCase):
 
     def proc(self, blob, i):
         """Process record i: (name, entry, first, count, stack, priority, ceiling, lines)."""
-        return struct.unpack_from(mkarchive.PROC_FMT, blob, mkarchive.HEADER_LEN + i * mkarchive.PROC_LEN)
+        return struct.unpack_from(mkarchive.PROC_FMT, blob,
+                                  mkarchive.HEADER_LEN + i * mkarchive.PROC_LEN)
 
     def test_priorities_and_lines_are_where_the_kernel_reads_them(self):
         blob = mkarchive.pack(self.programs, 8192, seed=bytes(32),
@@ -199,8 +201,10 @@ class Pack(unittest.TestCase):
             blob = f.read()
         self.assertEqual(self.proc(blob, 0)[5:], (4, 4, (1 << 10) | (1 << 11)))
         self.assertEqual(self.proc(blob, 1)[5:], (2, 2, 0))
-        for args, what in ((("--priority", "log"), "NAME=PRIO"), (("--irq", "init"), "NAME=LINE"),
-                           (("--irq", "init=0"), "outside"), (("--priority", "log=1:2"), "ceiling")):
+        for args, what in ((("--priority", "log"), "NAME=PRIO"),
+                           (("--irq", "init"), "NAME=LINE"),
+                           (("--irq", "init=0"), "outside"),
+                           (("--priority", "log=1:2"), "ceiling")):
             code, err = self.run_main("--bin", out, "--asm", asm, *args, *specs)
             self.assertEqual(code, 1, args)
             self.assertIn(what, err)

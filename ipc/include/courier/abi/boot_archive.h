@@ -74,7 +74,7 @@ struct ArchiveProcess {
   uint32_t entry;              // initial pc
   uint32_t first_segment;      // index into the segment table
   uint32_t segment_count;
-  uint32_t stack_size;  // bytes of stack the kernel maps for the first thread
+  uint32_t stack_size;    // bytes of stack the kernel maps for the first thread
   uint32_t priority;      // its first thread's priority (>= max_priority)
   uint32_t max_priority;  // the most urgent priority its threads may have (< abi::kPriorities)
   uint32_t irq_lines;     // bit n: it may claim interrupt line n (never bit 0)
