@@ -1,7 +1,14 @@
 # courier.cmake — the build's vocabulary for rv32 images and their tests.
 #
-#   courier_user_program(NAME SOURCES ...)        a user ELF linked against libcourier
-#   courier_image(NAME PROGRAMS ... [SOURCES ...] [RESERVE PROGRAM=SID ...] [CHECKED] [SPAWN])
+#   courier_user_program(NAME SOURCES ... [PRIORITY PRIO[:MAX]] [IRQ LINE ...])
+#                                                  a user ELF linked against libcourier. PRIORITY
+#                                                  and IRQ are the program's defaults in every
+#                                                  image that has it: its first thread's priority
+#                                                  and ceiling (MAX, default PRIO), and the
+#                                                  interrupt lines it may claim (abi/boot_archive.h)
+#   courier_image(NAME PROGRAMS ... [SOURCES ...] [RESERVE PROGRAM=SID ...]
+#                 [PRIORITY PROGRAM=PRIO[:MAX] ...] [IRQ PROGRAM=LINE[,LINE...] ...]
+#                 [CHECKED] [SPAWN])
 #                                                  a bootable kernel image: the kernel, any extra
 #                                                  kernel-side sources, and a boot archive of the
 #                                                  named user programs (first one starts first),
@@ -10,7 +17,13 @@
 #                                                  SID is reserved for it. RESERVE reserves more
 #                                                  SIDs, each for one of the programs (SID syntax:
 #                                                  scripts/lib/mkarchive.py; abi/boot_archive.h).
-#                                                  CHECKED: the
+#                                                  PRIORITY and IRQ set a program's priorities
+#                                                  and lines in this image, in place of its
+#                                                  defaults (courier_user_program); a program with
+#                                                  neither runs at abi::kDefaultPriority, ceiling
+#                                                  the same, and may claim no line. Lines by
+#                                                  name: COURIER_UART_IRQ, COURIER_RTC_IRQ (read
+#                                                  from services/board.h). CHECKED: the
 #                                                  debug kernel that runs check_invariants() at
 #                                                  the end of every kernel entry. SPAWN: the
 #                                                  kernel keeps the boot archive and the first
@@ -33,6 +46,24 @@ set(COURIER_USER_LD ${CMAKE_SOURCE_DIR}/ipc/user/user.ld)
 # The log server's well-known SID (abi/log.h kLogSid: "courier.log" zero-padded; the packer's
 # tests check that the two agree).
 set(COURIER_LOG_SID "text:courier.log")
+# The board's interrupt lines, read from the header the drivers claim them with
+# (services/include/courier/services/board.h: QEMU virt's, which the sim SoC copies), so an
+# image grants exactly the line its driver asks for: COURIER_UART_IRQ and COURIER_RTC_IRQ.
+# And abi::kServicePriority and kDefaultPriority (abi/syscall.h): the log server's and the
+# drivers' default, and everyone else's.
+function(courier_header_constant out header name)
+  file(STRINGS ${CMAKE_SOURCE_DIR}/${header} found REGEX "constexpr uint32_t ${name} = ")
+  if(NOT found MATCHES "${name} = ([0-9]+)")
+    message(FATAL_ERROR "${header}: no 'constexpr uint32_t ${name} = <number>;'")
+  endif()
+  set(${out} ${CMAKE_MATCH_1} PARENT_SCOPE)
+endfunction()
+courier_header_constant(COURIER_UART_IRQ services/include/courier/services/board.h kUartIrq)
+courier_header_constant(COURIER_RTC_IRQ services/include/courier/services/board.h kRtcIrq)
+courier_header_constant(COURIER_SERVICE_PRIORITY ipc/include/courier/abi/syscall.h
+                        kServicePriority)
+courier_header_constant(COURIER_DEFAULT_PRIORITY ipc/include/courier/abi/syscall.h
+                        kDefaultPriority)
 # Boot entropy (abi/boot_archive.h): empty, every archive packed gets 256 fresh bits from the
 # build host's /dev/urandom; 64 hex digits, every image's seed is derived from them and its
 # name, so the images' bytes are reproducible. The environment variable gives the default.
@@ -40,15 +71,22 @@ set(COURIER_BOOT_SEED "$ENV{COURIER_BOOT_SEED}" CACHE STRING
     "64 hex digits for reproducible boot seeds; empty: fresh from /dev/urandom per archive")
 
 function(courier_user_program name)
-  cmake_parse_arguments(ARG "" "" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "" "PRIORITY" "SOURCES;IRQ" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
+  if(DEFINED ARG_PRIORITY)
+    set_target_properties(${name} PROPERTIES COURIER_DEFAULT_PRIORITY ${ARG_PRIORITY})
+  endif()
+  if(ARG_IRQ)
+    list(JOIN ARG_IRQ "," lines)
+    set_target_properties(${name} PROPERTIES COURIER_DEFAULT_IRQ ${lines})
+  endif()
   set_target_properties(${name} PROPERTIES SUFFIX ".elf" LINK_DEPENDS ${COURIER_USER_LD})
   target_link_libraries(${name} PRIVATE courier_user)
   target_link_options(${name} PRIVATE -T ${COURIER_USER_LD})
 endfunction()
 
 function(courier_image name)
-  cmake_parse_arguments(ARG "CHECKED;SPAWN" "" "PROGRAMS;SOURCES;RESERVE" ${ARGN})
+  cmake_parse_arguments(ARG "CHECKED;SPAWN" "" "PROGRAMS;SOURCES;RESERVE;PRIORITY;IRQ" ${ARGN})
   if(ARG_SPAWN)
     # The kernel keeps the boot archive, and init may spawn its processes (core/spawn.cc).
     list(APPEND ARG_SOURCES ${CMAKE_SOURCE_DIR}/kernel/dispatch/keep_archive.cc)
@@ -69,6 +107,33 @@ function(courier_image name)
   foreach(reservation ${ARG_RESERVE})
     list(APPEND options --reserve "${reservation}")
   endforeach()
+  # Priorities and lines: the image's own for a program, else the program's defaults.
+  foreach(kind PRIORITY IRQ)
+    foreach(spec ${ARG_${kind}})
+      string(REPLACE "=" ";" parts "${spec}")
+      list(GET parts 0 prog)
+      if(NOT prog IN_LIST ARG_PROGRAMS AND NOT prog STREQUAL "log")
+        message(FATAL_ERROR
+                "courier_image(${name} ${kind} ${spec}): ${prog} is not one of its programs")
+      endif()
+      set(image_${kind}_${prog} "${spec}")
+    endforeach()
+  endforeach()
+  foreach(prog ${ARG_PROGRAMS} log)
+    foreach(kind PRIORITY IRQ)
+      string(TOLOWER ${kind} flag)
+      if(DEFINED image_${kind}_${prog})
+        list(APPEND options --${flag} "${image_${kind}_${prog}}")
+      else()
+        get_target_property(value ${prog} COURIER_DEFAULT_${kind})
+        if(value)
+          list(APPEND options --${flag} "${prog}=${value}")
+        endif()
+      endif()
+    endforeach()
+    unset(image_PRIORITY_${prog})
+    unset(image_IRQ_${prog})
+  endforeach()
   if(NOT COURIER_BOOT_SEED STREQUAL "")
     list(APPEND options --seed ${COURIER_BOOT_SEED} --label ${name})
   endif()
@@ -86,7 +151,9 @@ function(courier_image name)
   # Kept so courier_target_test(... CHECKED) can build the same image on the checked kernel.
   set_target_properties(${name} PROPERTIES COURIER_PROGRAMS "${ARG_PROGRAMS}"
                                            COURIER_SOURCES "${ARG_SOURCES}"
-                                           COURIER_RESERVE "${ARG_RESERVE}")
+                                           COURIER_RESERVE "${ARG_RESERVE}"
+                                           COURIER_PRIORITY "${ARG_PRIORITY}"
+                                           COURIER_IRQ "${ARG_IRQ}")
   add_custom_command(TARGET ${name} POST_BUILD
     COMMAND ${Python3_EXECUTABLE} ${COURIER_SCRIPTS}/lib/kernel_size.py --size ${CMAKE_SIZE}
             --config ${COURIER_CONFIG} $<TARGET_FILE:${name}>
@@ -124,9 +191,11 @@ function(courier_target_test name)
     get_target_property(progs ${ARG_IMAGE} COURIER_PROGRAMS)
     get_target_property(srcs ${ARG_IMAGE} COURIER_SOURCES)
     get_target_property(reserve ${ARG_IMAGE} COURIER_RESERVE)
+    get_target_property(priority ${ARG_IMAGE} COURIER_PRIORITY)
+    get_target_property(irq ${ARG_IMAGE} COURIER_IRQ)
     if(NOT TARGET ${ARG_IMAGE}_checked)
       courier_image(${ARG_IMAGE}_checked PROGRAMS ${progs} SOURCES ${srcs} RESERVE ${reserve}
-                    CHECKED)
+                    PRIORITY ${priority} IRQ ${irq} CHECKED)
     endif()
     math(EXPR checked_timeout "${ARG_TIMEOUT} * 3")
     add_test(NAME invariants/${name}

@@ -51,6 +51,7 @@ struct World {
     p.entry = 0x10000;
     p.segment_count = 1;
     p.stack_size = 4096;
+    p.priority = p.max_priority = abi::kDefaultPriority;
     const abi::ArchiveSegment s{0x10000, 0x1000, 0x10, 0x1000, abi::kSegRead | abi::kSegExec};
     std::memcpy(bytes, &h, sizeof h);
     std::memcpy(bytes + sizeof h, &p, sizeof p);

@@ -1,6 +1,8 @@
 // boot_archive.cc — validation of the boot archive (see core/boot_archive.h for the invariant).
 #include "courier/core/boot_archive.h"
 
+#include "courier/abi/syscall.h"
+#include "courier/core/platform.h"
 #include "courier/kstd/addr.h"
 
 namespace courier {
@@ -32,6 +34,11 @@ bool name_terminated(const char (&name)[abi::kArchiveNameLen]) {
 }  // namespace
 
 kstd::Result<BootArchive, Error> BootArchive::parse(kstd::Span<const uint8_t> bytes) {
+  return parse(bytes, platform::irq_lines());
+}
+
+kstd::Result<BootArchive, Error> BootArchive::parse(kstd::Span<const uint8_t> bytes,
+                                                    uint32_t irq_lines) {
   // The archive is linked on a page boundary; anything less than word alignment means the
   // bytes are not the archive we expect.
   if (bytes.size() < sizeof(abi::ArchiveHeader) ||
@@ -78,9 +85,16 @@ kstd::Result<BootArchive, Error> BootArchive::parse(kstd::Span<const uint8_t> by
       return kstd::err(Error::InvalidArgument);
     }
   }
+  // Lines 1 .. irq_lines - 1 exist (at most 31: the mask is one word and line 0 is none).
+  const uint32_t known_lines = (irq_lines >= 32 ? ~0u : (1u << irq_lines) - 1) & ~1u;
   for (const abi::ArchiveProcess& p : a.procs_) {
     if (!name_terminated(p.name) || p.segment_count == 0 ||
         !range_fits(p.first_segment, p.segment_count, h.segment_count)) {
+      return kstd::err(Error::InvalidArgument);
+    }
+    // A priority the scheduler has, a first thread within the ceiling, lines the platform has.
+    if (p.max_priority >= abi::kPriorities || p.priority >= abi::kPriorities ||
+        p.priority < p.max_priority || (p.irq_lines & ~known_lines) != 0) {
       return kstd::err(Error::InvalidArgument);
     }
     bool entry_ok = false;

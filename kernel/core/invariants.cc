@@ -35,6 +35,8 @@
 //     slot) waits in Lending for it, a range inside the lend window; a queued memory message
 //     names an active, undelivered lend.
 //  8. Thread counts agree with the thread table; the free list agrees with the owners.
+//  9. What the boot record grants holds: no thread of P (its interrupt context aside) is more
+//     urgent than P's ceiling, and every claimed line's owner is alive and was granted it.
 #include "courier/abi/ring.h"
 #include "courier/core/kernel.h"
 #include "courier/core/phys.h"
@@ -283,6 +285,17 @@ void Kernel::check_invariants() {
             u.servers == proc.server_count && u.asyncs == proc.async_count);
     KASSERT(proc.thread_count <= kMaxThreadsPerProcess &&
             proc.server_count <= kMaxServersPerProcess && proc.async_count <= kMaxAsyncPerProcess);
+  }
+  // Rule 9.
+  for (const Thread& t : threads_) {
+    if (t.state != ThreadState::Free && !t.handler)
+      KASSERT(t.priority >= processes_[t.pid].max_priority);
+  }
+  for (uint32_t line = 1; line < kMaxIrqLines; ++line) {
+    const Pid owner = irq_lines_[line].owner;
+    if (owner == 0) continue;
+    KASSERT(processes_[owner].state == ProcessState::Alive &&
+            (irq_allowed_[owner] & (1u << line)) != 0);
   }
 }
 

@@ -1,11 +1,13 @@
 // irq.cc — interrupts routed to userspace (abi/irq.h, DESIGN.md §2 "Interrupts").
 //
 // The kernel owns the interrupt controller and nothing else about a device. A process claims a
-// line with a handler; when the line fires, the kernel switches to the process's interrupt
-// context (a thread of its own that never blocks), pointed at the handler with the line and the
-// argument, on the interrupt stack, with ra = kIrqReturnAddress. Every external interrupt stays
-// masked at the hart until the handler returns (one handler at a time, never nested); the
-// preempted thread goes back to the front of its run queue, so it loses nothing but the time.
+// line the boot image granted it (its archive record's irq_lines, abi/boot_archive.h: lines
+// are authority, as names are) with a handler; when the line fires, the kernel switches to the
+// process's interrupt context (a thread of its own that never blocks), pointed at the handler
+// with the line and the argument, on the interrupt stack, with ra = kIrqReturnAddress. Every
+// external interrupt stays masked at the hart until the handler returns (one handler at a
+// time, never nested); the preempted thread goes back to the front of its run queue, so it
+// loses nothing but the time.
 //
 // Robustness (DESIGN.md §8): a line with no owner is masked; a line whose upcalls have used
 // their share of a tick is held until the next tick (its interrupt stays claimed, then is
@@ -32,6 +34,8 @@ kstd::Result<void, abi::Error> Kernel::claim_interrupt(Pid pid, uint32_t line, u
   if (line == 0 || line >= kMaxIrqLines || line >= platform::irq_lines())
     return kstd::err(Error::InvalidArgument);
   Process& proc = processes_[pid];
+  // The boot image's policy, before anything about the line's state is looked at (abi/irq.h).
+  if ((irq_allowed_[pid] & (1u << line)) == 0) return kstd::err(Error::AccessDenied);
   const auto code = proc.space.lookup(kstd::VirtAddr(handler));
   if ((handler & 3) || !code || !(code->flags & kMemX) || code->borrowed)
     return kstd::err(Error::BadAddress);

@@ -39,6 +39,7 @@ void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) 
   for (MmioClaim& c : mmio_) c = MmioClaim{0, 0};
   for (Lend& l : lends_) l = Lend{};
   for (IrqLine& l : irq_lines_) l = IrqLine{};
+  for (uint32_t& lines : irq_allowed_) lines = 0;
   active_irq_ = 0;
   irq_preempted_ = nullptr;
   log_server_ = kNone;
@@ -70,6 +71,9 @@ kstd::Result<Pid, abi::Error> Kernel::create_process(const abi::ArchiveProcess& 
   for (uint32_t i = 0; i + 1 < sizeof proc.name && ap.name[i]; ++i) proc.name[i] = ap.name[i];
   proc.heap_hint = kHeapBase;
   proc.irq_thread = kNone;
+  // The record's authority (parse() checked it): a ceiling and the lines it may claim.
+  proc.max_priority = static_cast<uint8_t>(ap.max_priority);
+  irq_allowed_[pid] = ap.irq_lines;
   KTRY_VOID(proc.space.init(frames_, pid, pid));
   proc.state = ProcessState::Alive;
 
@@ -108,7 +112,7 @@ kstd::Result<Pid, abi::Error> Kernel::create_process(const abi::ArchiveProcess& 
     destroy_process(pid, 0);
     return kstd::err(st.error());
   }
-  auto tid = create_thread(pid, ap.entry, kStackTop, 0, abi::kDefaultPriority);
+  auto tid = create_thread(pid, ap.entry, kStackTop, 0, ap.priority);
   if (tid.is_err()) {
     destroy_process(pid, 0);
     return kstd::err(tid.error());

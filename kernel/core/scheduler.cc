@@ -124,6 +124,8 @@ kstd::Result<Tid, abi::Error> Kernel::create_thread(Pid pid, uint32_t pc, uint32
                                                     uint32_t priority) {
   Process& proc = processes_[pid];
   if (priority >= abi::kPriorities) return kstd::err(abi::Error::InvalidArgument);
+  // Its ceiling (abi/syscall.h): no thread of a process is more urgent than the image allows.
+  if (priority < proc.max_priority) return kstd::err(abi::Error::AccessDenied);
   if (proc.thread_count >= kMaxThreadsPerProcess) return kstd::err(abi::Error::LimitReached);
   // Waiting: a valid "not runnable" state for make_ready.
   Thread* t = new_thread(pid, priority, ThreadState::Waiting);

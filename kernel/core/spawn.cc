@@ -14,7 +14,10 @@
 // InvalidArgument; a full process table, LimitReached; too little memory, OutOfMemory (and a
 // process half made is ended, so nothing leaks). A spawned process is like any other: its
 // death reclaims everything (destroy_process), and it inherits none of the names the boot
-// image reserved (they belong to the boot process named for them, core/names.cc).
+// image reserved (they belong to the boot process named for them, core/names.cc). What its
+// archive record grants it, it does get: its first thread's priority, its priority ceiling and
+// the interrupt lines it may claim (abi/boot_archive.h says why lines, unlike names, follow
+// the record).
 //
 // The kept archive was parsed at boot, is kernel-owned RAM that no process can map, and is
 // parsed again here before use, so spawn trusts it no more than boot did.

@@ -10,12 +10,20 @@ Reserved SIDs (--reserve NAME=SID, repeatable) say which process alone may regis
 is four words "w0,w1,w2,w3" (each decimal or 0x-hex) or "text:STRING", the string's bytes
 (at most 16) zero-padded, read as four little-endian words ("text:courier.log" is the log's).
 
+Priorities (--priority NAME=PRIO[:MAX], repeatable) give a process its first thread's priority
+and its ceiling, the most urgent priority its threads may use (0 is the most urgent; MAX
+defaults to PRIO, and MAX <= PRIO); processes not named get --default-priority for both.
+Interrupt lines (--irq NAME=LINE[,LINE...], repeatable, cumulative) are the lines a process may
+claim; a process not named may claim none. NAME must be exactly one process of the archive.
+
 The boot seed (256 bits) comes from os.urandom for every archive written, unless --seed gives
 64 hex digits: the image's seed is then SHA-256(seed || label), so a reproducible build still
 gives every image (--label, its name) a seed of its own.
 
 usage: mkarchive.py --bin OUT.bin --asm OUT.S [--stack BYTES] [--seed HEX64 --label NAME]
-                    [--reserve NAME=SID ...] NAME=PROGRAM.elf ...
+                    [--reserve NAME=SID ...] [--priority NAME=PRIO[:MAX] ...]
+                    [--irq NAME=LINE[,LINE...] ...] [--default-priority PRIO]
+                    NAME=PROGRAM.elf ...
 """
 import argparse
 import hashlib
@@ -24,10 +32,15 @@ import struct
 import sys
 
 MAGIC = 0x41425243
-VERSION = 2
+VERSION = 3
 HEADER_FMT = "<6I8I"  # magic, version, total, processes, segments, reserved SIDs, seed[8]
 HEADER_LEN = struct.calcsize(HEADER_FMT)
-PROC_LEN, SEG_LEN, RESERVED_LEN = 32, 20, 20
+# name, entry, first segment, segment count, stack, priority, ceiling, interrupt lines
+PROC_FMT = "<16s7I"
+PROC_LEN, SEG_LEN, RESERVED_LEN = 44, 20, 20
+PRIORITIES = 8  # abi::kPriorities
+DEFAULT_PRIORITY = 4  # abi::kDefaultPriority
+IRQ_LINES = 32  # the mask is one word; line 0 is no line (the kernel checks its platform's)
 MAX_RESERVED = 16
 SEED_LEN = 32
 PAGE = 4096
@@ -94,6 +107,36 @@ def parse_sid(text):
     return words
 
 
+def parse_priority(text):
+    """(priority, ceiling) from "PRIO" or "PRIO:MAX"."""
+    prio, sep, ceiling = text.partition(":")
+    try:
+        p = int(prio, 0)
+        m = int(ceiling, 0) if sep else p
+    except ValueError:
+        raise PackError(f"priority '{text}' is not PRIO or PRIO:MAX") from None
+    if not (0 <= m < PRIORITIES and 0 <= p < PRIORITIES):
+        raise PackError(f"priority '{text}': priorities are 0 .. {PRIORITIES - 1}")
+    if p < m:
+        raise PackError(f"priority '{text}': the first thread ({p}) is more urgent than the "
+                        f"ceiling ({m})")
+    return p, m
+
+
+def parse_lines(text):
+    """The interrupt-line mask of "LINE[,LINE...]"."""
+    mask = 0
+    for part in text.split(","):
+        try:
+            line = int(part, 0)
+        except ValueError:
+            raise PackError(f"interrupt line '{part}' is not a number") from None
+        if not 1 <= line < IRQ_LINES:
+            raise PackError(f"interrupt line {line} is outside 1 .. {IRQ_LINES - 1}")
+        mask |= 1 << line
+    return mask
+
+
 def image_seed(seed_hex, label):
     """The archive's 32 seed bytes: fresh from os.urandom, or derived from the build's seed."""
     if seed_hex is None:
@@ -107,8 +150,11 @@ def image_seed(seed_hex, label):
     return hashlib.sha256(seed + label.encode()).digest()
 
 
-def pack(programs, stack, reserved=(), seed=None):
-    """The archive's bytes. `reserved`: (process name, SID words) pairs; `seed`: 32 bytes."""
+def pack(programs, stack, reserved=(), seed=None, priorities=(), irqs=(),
+         default_priority=DEFAULT_PRIORITY):
+    """The archive's bytes. `reserved`: (process name, SID words) pairs; `seed`: 32 bytes;
+    `priorities`: (process name, (priority, ceiling)) pairs; `irqs`: (process name, line mask)
+    pairs (masks of one name are or-ed)."""
     if seed is None:
         seed = os.urandom(SEED_LEN)
     if len(seed) != SEED_LEN:
@@ -123,13 +169,31 @@ def pack(programs, stack, reserved=(), seed=None):
         for seg in segs:
             seg_records.append(seg)
     names = [name for name, _ in programs]
+
+    def index_of(owner, what):
+        if names.count(owner) != 1:
+            raise PackError(f"{what} for '{owner}': not exactly one process of that name")
+        return names.index(owner)
+
+    if not 0 <= default_priority < PRIORITIES:
+        raise PackError(f"default priority {default_priority} is outside 0 .. {PRIORITIES - 1}")
+    prio = [(default_priority, default_priority)] * len(procs)
+    named = set()
+    for owner, pair in priorities:
+        i = index_of(owner, "priority")
+        if i in named:
+            raise PackError(f"priority for '{owner}' given twice")
+        named.add(i)
+        prio[i] = pair
+    lines = [0] * len(procs)
+    for owner, mask in irqs:
+        lines[index_of(owner, "interrupt lines")] |= mask
     sid_records = []
     for owner, sid in reserved:
-        if names.count(owner) != 1:
-            raise PackError(f"reserved SID for '{owner}': not exactly one process of that name")
+        index = index_of(owner, "reserved SID")
         if any(sid == other for other, _ in sid_records):
             raise PackError(f"SID {','.join(hex(w) for w in sid)} reserved twice")
-        sid_records.append((sid, names.index(owner)))
+        sid_records.append((sid, index))
     if len(sid_records) > MAX_RESERVED:
         raise PackError(f"more than {MAX_RESERVED} reserved SIDs")
     header_len = (HEADER_LEN + PROC_LEN * len(procs) + SEG_LEN * len(seg_records) +
@@ -147,8 +211,9 @@ def pack(programs, stack, reserved=(), seed=None):
     struct.pack_into(HEADER_FMT, out, 0, MAGIC, VERSION, total, len(procs), len(seg_records),
                      len(sid_records), *struct.unpack("<8I", seed))
     pos = HEADER_LEN
-    for encoded, entry, first, count in procs:
-        struct.pack_into("<16s4I", out, pos, encoded, entry, first, count, stack)
+    for i, (encoded, entry, first, count) in enumerate(procs):
+        struct.pack_into(PROC_FMT, out, pos, encoded, entry, first, count, stack, *prio[i],
+                         lines[i])
         pos += PROC_LEN
     for rec in placed:
         struct.pack_into("<5I", out, pos, *rec)
@@ -169,6 +234,9 @@ def main(argv):
     ap.add_argument("--seed", help="64 hex digits: derive the seed (reproducible builds)")
     ap.add_argument("--label", default="", help="this image's name, mixed into a --seed")
     ap.add_argument("--reserve", action="append", default=[], metavar="NAME=SID")
+    ap.add_argument("--priority", action="append", default=[], metavar="NAME=PRIO[:MAX]")
+    ap.add_argument("--irq", action="append", default=[], metavar="NAME=LINE[,LINE...]")
+    ap.add_argument("--default-priority", type=int, default=DEFAULT_PRIORITY, metavar="PRIO")
     ap.add_argument("programs", nargs="+", metavar="NAME=ELF")
     args = ap.parse_args(argv)
     programs = []
@@ -184,7 +252,19 @@ def main(argv):
             if not sep:
                 raise PackError(f"expected --reserve NAME=SID, got '{spec}'")
             reserved.append((name, parse_sid(sid)))
-        blob = pack(programs, args.stack, reserved, image_seed(args.seed, args.label))
+        priorities, irqs = [], []
+        for spec in args.priority:
+            name, sep, value = spec.partition("=")
+            if not sep:
+                raise PackError(f"expected --priority NAME=PRIO[:MAX], got '{spec}'")
+            priorities.append((name, parse_priority(value)))
+        for spec in args.irq:
+            name, sep, value = spec.partition("=")
+            if not sep:
+                raise PackError(f"expected --irq NAME=LINE[,LINE...], got '{spec}'")
+            irqs.append((name, parse_lines(value)))
+        blob = pack(programs, args.stack, reserved, image_seed(args.seed, args.label),
+                    priorities, irqs, args.default_priority)
     except PackError as e:
         print(f"mkarchive: {e}", file=sys.stderr)
         return 1

@@ -9,7 +9,8 @@
 //
 // A few answers are checked on the spot, where the right one is known whatever happened
 // before (spawn is init's, the kernel log the log server's, kernel memory nobody's, blocking
-// calls refused in an interrupt handler): a wrong one is a violation (child.cc), which
+// calls refused in an interrupt handler, no thread above the ceiling, no line the image did
+// not grant): a wrong one is a violation (child.cc), which
 // scripts/fuzz counts as a failure.
 #include "child.h"
 #include "courier/abi/irq.h"
@@ -413,6 +414,11 @@ void do_create_thread(Ctx& c) {
   if (k < 55) {
     (void)start_thread(
         c, abi::kDefaultPriority + c.rng.below(abi::kPriorities - abi::kDefaultPriority));
+  } else if (k < 60) {
+    // Above the child's ceiling (the image's default, kDefaultPriority: abi/syscall.h).
+    const Error e = start_thread(c, c.rng.below(abi::kDefaultPriority));
+    if (e != Error::AccessDenied && e != Error::LimitReached)  // LimitReached: no stack slot
+      violation(c, "create_thread above the ceiling answered", static_cast<uint32_t>(e));
   } else if (k < 65) {
     (void)start_thread(c, c.rng.one_in(2) ? abi::kPriorities : abi::kPriorities + c.rng.next() / 2);
   } else {
@@ -639,9 +645,13 @@ void do_claim_interrupt(Ctx& c) {
   const uint32_t handler = c.rng.below(10) < 7
                                ? addr_of(reinterpret_cast<const void*>(&fuzz_irq_handler))
                                : pick_addr(c);
-  if (checked(c, Syscall::claim_interrupt, line, handler, c.rng.next()).error == Error::Ok) {
-    g.lines.add(line);
-  }
+  const Error e = checked(c, Syscall::claim_interrupt, line, handler, c.rng.next()).error;
+  if (e == Error::Ok) g.lines.add(line);
+  // A line the image did not grant the child (the UART's among them): AccessDenied, whatever
+  // the handler and whoever holds the line (abi/irq.h).
+  if (line >= 1 && line < 32 && (FUZZ_IRQ_LINES & (1u << line)) == 0 && e != Error::AccessDenied)
+    violation(c, "claim_interrupt of a line not granted answered (line << 16) | error",
+              (line << 16) | static_cast<uint32_t>(e));
 }
 
 void do_free_interrupt(Ctx& c) {

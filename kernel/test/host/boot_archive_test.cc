@@ -6,6 +6,8 @@
 #include <cstring>
 #include <vector>
 
+#include "courier/abi/syscall.h"
+
 namespace {
 
 using courier::BootArchive;
@@ -20,8 +22,8 @@ struct Builder {
   ArchiveHeader header{courier::abi::kArchiveMagic, courier::abi::kArchiveVersion, 0, 2, 3, 2,
                        {1, 2, 3, 4, 5, 6, 7, 8}};
   ArchiveProcess procs[2] = {
-      {"init", 0x10000, 0, 2, 8192},
-      {"server", 0x20004, 2, 1, 4096},
+      {"init", 0x10000, 0, 2, 8192, 4, 4, 0},
+      {"server", 0x20004, 2, 1, 4096, 3, 2, (1u << 10) | (1u << 11)},
   };
   ArchiveSegment segs[3] = {
       {0x10000, 0x100, 0x80, 0x1000, courier::abi::kSegRead | courier::abi::kSegExec},
@@ -74,6 +76,9 @@ TEST(BootArchive, ParsesAWellFormedArchive) {
   EXPECT_EQ(a.reserved_sids()[0].process, 1u);
   EXPECT_EQ(a.reserved_sids()[1].sid[3], 0x44u);
   EXPECT_EQ(a.seed()[7], 8u);
+  EXPECT_EQ(a.process(1).priority, 3u);
+  EXPECT_EQ(a.process(1).max_priority, 2u);
+  EXPECT_EQ(a.process(1).irq_lines, (1u << 10) | (1u << 11));
 }
 
 TEST(BootArchive, RejectsTooShortOrMisalignedInput) {
@@ -92,6 +97,9 @@ TEST(BootArchive, RejectsBadHeader) {
   Builder b2;
   b2.header.version = 1;  // the format before reserved SIDs and the seed
   EXPECT_EQ(parse_error(b2), Error::InvalidArgument);
+  Builder b2a;
+  b2a.header.version = 2;  // the format before priorities and interrupt lines
+  EXPECT_EQ(parse_error(b2a), Error::InvalidArgument);
   Builder b3;
   b3.total = 0x2004;  // claims more bytes than there are
   EXPECT_EQ(parse_error(b3), Error::InvalidArgument);
@@ -182,11 +190,73 @@ TEST(BootArchive, RejectsBadReservedSids) {
   b6.header.reserved_sid_count = 0xffffffff;  // table size would overflow 32 bits
   EXPECT_EQ(parse_error(b6), Error::InvalidArgument);
   Builder b7;
-  b7.total = 56 + 64 + 60 + 30;  // the table runs past the archive's end
+  b7.total = 56 + 88 + 60 + 30;  // the table runs past the archive's end
   EXPECT_EQ(parse_error(b7), Error::InvalidArgument);
   Builder ok;
   ok.header.reserved_sid_count = 1;  // a shorter table is fine: the second record is data
   EXPECT_EQ(parse_error(ok), Error::Ok);
+}
+
+// Priorities and interrupt lines are authority too (abi/boot_archive.h): a priority the
+// scheduler does not have, a first thread above its ceiling, line 0, or a line the platform
+// does not have is refused.
+TEST(BootArchive, RejectsBadPriorities) {
+  Builder b1;
+  b1.procs[0].max_priority = courier::abi::kPriorities;  // and priority 4 < it: both wrong
+  EXPECT_EQ(parse_error(b1), Error::InvalidArgument);
+  Builder b2;
+  b2.procs[1].priority = courier::abi::kPriorities;
+  EXPECT_EQ(parse_error(b2), Error::InvalidArgument);
+  Builder b3;
+  b3.procs[1].priority = 0xffffffff;
+  b3.procs[1].max_priority = 0;
+  EXPECT_EQ(parse_error(b3), Error::InvalidArgument);
+  Builder b4;
+  b4.procs[1].priority = 1;  // the first thread above the ceiling (2)
+  EXPECT_EQ(parse_error(b4), Error::InvalidArgument);
+  Builder b5;
+  b5.procs[0].max_priority = 0x100 | 4;  // no bits beyond the value
+  EXPECT_EQ(parse_error(b5), Error::InvalidArgument);
+  Builder ok;
+  ok.procs[0].priority = courier::abi::kPriorities - 1;  // the least urgent, under ceiling 0
+  ok.procs[0].max_priority = 0;
+  EXPECT_EQ(parse_error(ok), Error::Ok);
+}
+
+Error parse_error_on(Builder b, uint32_t irq_lines) {
+  auto words = b.build();
+  auto r = BootArchive::parse(as_bytes(words), irq_lines);
+  return r.is_ok() ? Error::Ok : r.error();
+}
+
+TEST(BootArchive, RejectsInterruptLinesThePlatformDoesNotHave) {
+  Builder b1;
+  b1.procs[0].irq_lines = 1;  // line 0 is no line
+  EXPECT_EQ(parse_error(b1), Error::InvalidArgument);
+  EXPECT_EQ(parse_error_on(b1, 32), Error::InvalidArgument);
+  // A controller of 12 lines (1 .. 11): the server's 10 and 11 are fine, 12 is not a line.
+  Builder b2;
+  EXPECT_EQ(parse_error_on(b2, 12), Error::Ok);
+  b2.procs[0].irq_lines = 1u << 12;
+  EXPECT_EQ(parse_error_on(b2, 12), Error::InvalidArgument);
+  EXPECT_EQ(parse_error_on(b2, 32), Error::Ok);
+  Builder b3;
+  b3.procs[1].irq_lines = 1u << 31;  // the last line of a 32-line controller
+  EXPECT_EQ(parse_error_on(b3, 32), Error::Ok);
+  EXPECT_EQ(parse_error_on(b3, 31), Error::InvalidArgument);
+  EXPECT_EQ(parse_error_on(b3, 0), Error::InvalidArgument);
+  Builder b4;
+  EXPECT_EQ(parse_error_on(b4, 0), Error::InvalidArgument);  // no lines at all: none granted
+  EXPECT_EQ(parse_error_on(b4, 11), Error::InvalidArgument);
+  b4.procs[1].irq_lines = 0;
+  EXPECT_EQ(parse_error_on(b4, 0), Error::Ok);
+  EXPECT_EQ(parse_error_on(b4, 1), Error::Ok);
+  Builder b5;
+  b5.procs[1].irq_lines = 0xffffffff;  // every bit: line 0 among them
+  EXPECT_EQ(parse_error_on(b5, 32), Error::InvalidArgument);
+  b5.procs[1].irq_lines = 0xfffffffe;  // every line of a 32-line controller
+  EXPECT_EQ(parse_error_on(b5, 32), Error::Ok);
+  EXPECT_EQ(parse_error_on(b5, 64), Error::Ok);  // more than the mask can name: the same
 }
 
 }  // namespace

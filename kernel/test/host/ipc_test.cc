@@ -296,7 +296,8 @@ TEST_F(FastpathTest, FastpathDeclinesWhenAGuardFails) {
   EXPECT_EQ(cli().state, ThreadState::Running);
   // A more urgent thread is ready: the call must not jump over it.
   server_waits();
-  auto urgent = k_->create_thread(client_pid, 0x10000, 0x7fff0000, 0, 0);
+  const Pid urgent_pid = spawn("urgent", Grant{abi::kDefaultPriority, 0});
+  auto urgent = k_->create_thread(urgent_pid, 0x10000, 0x7fff0000, 0, 0);
   ASSERT_TRUE(urgent.is_ok());
   KernelTestAccess::run(*k_, cli());
   cli().frame.a(0) = cid;
@@ -310,7 +311,7 @@ TEST_F(FastpathTest, FastpathDeclinesWhenAGuardFails) {
 // --- threads and scheduling ------------------------------------------------------------------
 
 TEST_F(KernelTest, PriorityRoundRobin) {
-  const Pid pid = spawn("p");
+  const Pid pid = spawn("p", Grant{abi::kDefaultPriority, 1});
   Thread& main = main_thread(pid);
   auto hi = k_->create_thread(pid, 0x10000, 0x7fff0000, 0, 1);
   auto lo = k_->create_thread(pid, 0x10000, 0x7fff0000, 0, 6);

@@ -19,6 +19,8 @@ constexpr uint32_t kLine = 11;
 constexpr uint32_t kHandler = 0x10000;  // in the spawned text segment (R+X)
 constexpr uint32_t kArg = 0x1234'5678;
 constexpr uint32_t kSid[4] = {0x11, 0x22, 0x33, 0x44};
+// The lines the fixture's two processes may claim (their boot records', abi/boot_archive.h).
+constexpr uint32_t kGranted = (1u << 3) | (1u << kLine) | (1u << 12);
 
 class IrqTest : public KernelTest {
  protected:
@@ -26,8 +28,9 @@ class IrqTest : public KernelTest {
     KernelTest::SetUp();
     g_irq = FakeIrqController{};
     g_now = 0;
-    a_ = spawn("driver");
-    b_ = spawn("other");
+    a_ = spawn("driver", Grant{abi::kDefaultPriority, abi::kDefaultPriority, kGranted});
+    // b may run a thread at priority 1 (a server more urgent than a's threads).
+    b_ = spawn("other", Grant{abi::kDefaultPriority, 1, kGranted});
   }
   Thread& a() { return main_thread(a_); }
   Thread& b() { return main_thread(b_); }
@@ -63,6 +66,44 @@ TEST_F(IrqTest, NonexistentLinesAreRefusedAndNothingIsMade) {
   }
   EXPECT_EQ(owned_by(a_), pages);
   EXPECT_EQ(k_->process(a_).irq_thread, kNone);
+}
+
+// Lines by policy (abi/irq.h): a line the boot image did not grant is AccessDenied whether it
+// is free or claimed and whatever the handler, after the range check and before all others;
+// nothing is made (no context, no stack) and the line stays masked.
+TEST_F(IrqTest, ALineTheImageDidNotGrantIsAccessDeniedWhateverItsState) {
+  const Pid c = spawn("nolines");
+  Thread& t = main_thread(c);
+  const uint32_t pages = owned_by(c);
+  ASSERT_EQ(sys(a(), Syscall::claim_interrupt, kLine, kHandler, kArg).error, Error::Ok);
+  for (uint32_t line = 1; line < 32; ++line) {
+    EXPECT_EQ(sys(t, Syscall::claim_interrupt, line, kHandler, 0).error, Error::AccessDenied)
+        << line;  // free, or (kLine) claimed by a: never AlreadyExists
+    EXPECT_EQ(sys(t, Syscall::claim_interrupt, line, 0x8000'0000, 0).error, Error::AccessDenied)
+        << line;  // before the handler is looked at
+    EXPECT_EQ(sys(t, Syscall::free_interrupt, line).error, Error::AccessDenied) << line;
+    if (line != kLine) {
+      EXPECT_FALSE(g_irq.enabled[line]) << line;
+      EXPECT_EQ(k_->irq_line(line).owner, 0u) << line;
+    }
+  }
+  for (uint32_t line : {0u, 32u, 0xffffffffu}) {  // the range comes first
+    EXPECT_EQ(sys(t, Syscall::claim_interrupt, line, kHandler, 0).error, Error::InvalidArgument);
+  }
+  EXPECT_EQ(k_->irq_line(kLine).owner, a_);  // a's claim is untouched
+  EXPECT_EQ(owned_by(c), pages);
+  EXPECT_EQ(k_->process(c).irq_thread, kNone);
+  // The granted processes are held to their grant too: a line outside it is refused, one in
+  // it works.
+  EXPECT_EQ(sys(b(), Syscall::claim_interrupt, 13, kHandler, 0).error, Error::AccessDenied);
+  EXPECT_EQ(k_->process(b_).irq_thread, kNone);
+  EXPECT_EQ(sys(b(), Syscall::claim_interrupt, 12, kHandler, 0).error, Error::Ok);
+  EXPECT_TRUE(g_irq.enabled[12]);
+  KernelTestAccess::run(*k_, t);
+  fire(12);
+  EXPECT_EQ(k_->current(), &context(b_));
+  handler_returns();
+  EXPECT_EQ(k_->current(), &t);
 }
 
 TEST_F(IrqTest, HandlerOutsideExecutableMemoryIsRefused) {

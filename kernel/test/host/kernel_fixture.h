@@ -42,6 +42,14 @@ struct Ret {
   uint32_t r[7];
 };
 
+// What a process's boot archive record grants it (abi/boot_archive.h); the defaults are the
+// build's for an ordinary program: first thread and ceiling at kDefaultPriority, no line.
+struct Grant {
+  uint32_t priority = abi::kDefaultPriority;
+  uint32_t max_priority = abi::kDefaultPriority;
+  uint32_t irq_lines = 0;
+};
+
 class KernelTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -60,8 +68,9 @@ class KernelTest : public ::testing::Test {
     if (!HasFailure()) k_->check_invariants();
   }
 
-  // Starts a process with a 4 KiB text segment at 0x10000 and a 8 KiB stack; returns its pid.
-  Pid spawn(const char* name) {
+  // Starts a process with a 4 KiB text segment at 0x10000 and a 8 KiB stack, with `grant`'s
+  // priorities and interrupt lines; returns its pid.
+  Pid spawn(const char* name, Grant grant = {}) {
     std::vector<uint32_t> words(0x2000 / 4, 0);
     auto* bytes = reinterpret_cast<uint8_t*>(words.data());
     abi::ArchiveHeader h{abi::kArchiveMagic, abi::kArchiveVersion, 0x2000, 1, 1};
@@ -71,6 +80,9 @@ class KernelTest : public ::testing::Test {
     p.first_segment = 0;
     p.segment_count = 1;
     p.stack_size = 8192;
+    p.priority = grant.priority;
+    p.max_priority = grant.max_priority;
+    p.irq_lines = grant.irq_lines;
     abi::ArchiveSegment s{0x10000, 0x1000, 0x10, 0x1000, abi::kSegRead | abi::kSegExec};
     std::memcpy(bytes, &h, sizeof h);
     std::memcpy(bytes + sizeof h, &p, sizeof p);
@@ -87,11 +99,11 @@ class KernelTest : public ::testing::Test {
     return 0;
   }
 
-  // The first (main) thread of `pid`.
+  // The first (main) thread of `pid` (never its interrupt context).
   Thread& main_thread(Pid pid) {
     for (Tid t = 0; t < kMaxThreads; ++t) {
       Thread& th = k_->thread(t);
-      if (th.state != ThreadState::Free && th.pid == pid) return th;
+      if (th.state != ThreadState::Free && th.pid == pid && !th.handler) return th;
     }
     ADD_FAILURE() << "no thread in process " << pid;
     return k_->thread(0);

@@ -44,7 +44,8 @@ class NamesTest : public KernelTest {
     std::memcpy(pos, &h, sizeof h);
     pos += sizeof h;
     for (uint32_t i = 0; i < n; ++i) {
-      abi::ArchiveProcess p{{}, 0x10000, i, 1, 8192};
+      abi::ArchiveProcess p{{}, 0x10000, i, 1, 8192, abi::kDefaultPriority, abi::kDefaultPriority,
+                            0};
       std::strncpy(p.name, names[i].c_str(), sizeof p.name - 1);
       std::memcpy(pos, &p, sizeof p);
       pos += sizeof p;

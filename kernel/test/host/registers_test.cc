@@ -82,7 +82,7 @@ class RegistersTest : public KernelTest {
   void SetUp() override {
     KernelTest::SetUp();
     g_now = 0;
-    a_ = spawn("a");
+    a_ = spawn("a", Grant{abi::kDefaultPriority, abi::kDefaultPriority, 1u << 11});  // line 11
     b_ = spawn("b");
   }
   Thread& a() { return main_thread(a_); }

@@ -14,10 +14,13 @@ using abi::Syscall;
 constexpr uint32_t kEntry = 0x10000;
 constexpr uint32_t kData = 0x11000;
 constexpr uint32_t kChildSid[4] = {0xc1, 0xc2, 0xc3, 0xc4};
+constexpr uint32_t kChildPriority = 6, kChildCeiling = 3, kChildLine = 5;
 
 // A boot archive of two processes, "init" and "child": text at 0x10000 (one page, the first
 // bytes 0x5a), data at 0x11000 (two pages, the first word 0x600df00d), an 8 KiB stack each.
-// kChildSid is reserved for "child". The bytes live as long as the test (the kernel keeps a
+// kChildSid is reserved for "child". Init runs at the default priority and ceiling and may
+// claim no line; "child" starts at kChildPriority under ceiling kChildCeiling and may claim
+// kChildLine. The bytes live as long as the test (the kernel keeps a
 // span of them, as the rv32 kernel keeps its image's archive).
 class SpawnTest : public KernelTest {
  protected:
@@ -26,7 +29,9 @@ class SpawnTest : public KernelTest {
     words_.assign(0x3000 / 4, 0);
     auto* bytes = reinterpret_cast<uint8_t*>(words_.data());
     abi::ArchiveHeader h{abi::kArchiveMagic, abi::kArchiveVersion, 0x3000, 2, 4, 1, {1, 2, 3}};
-    abi::ArchiveProcess procs[2] = {{"init", kEntry, 0, 2, 8192}, {"child", kEntry, 2, 2, 8192}};
+    abi::ArchiveProcess procs[2] = {
+        {"init", kEntry, 0, 2, 8192, abi::kDefaultPriority, abi::kDefaultPriority, 0},
+        {"child", kEntry, 2, 2, 8192, kChildPriority, kChildCeiling, 1u << kChildLine}};
     const uint32_t rx = abi::kSegRead | abi::kSegExec, rw = abi::kSegRead | abi::kSegWrite;
     abi::ArchiveSegment segs[4] = {{kEntry, 0x1000, 0x10, 0x1000, rx},
                                    {kData, 0x2000, 4, 0x2000, rw},
@@ -245,6 +250,65 @@ TEST_F(SpawnTest, ASpawnedCopyDoesNotInheritReservedNames) {
   const uint32_t* log = abi::kLogSid;
   EXPECT_EQ(sys(reborn, Syscall::create_server, log[0], log[1], log[2], log[3]).error,
             Error::Ok);  // not reserved in this archive
+}
+
+// Priorities and lines follow the archive record (abi/boot_archive.h): every process made from
+// "child" has its priority, its ceiling and its line, at boot and when spawned.
+TEST_F(SpawnTest, ASpawnedProcessGetsItsRecordsPrioritiesAndLines) {
+  const Ret r = spawn_from(1, 1);
+  ASSERT_EQ(r.error, Error::Ok);
+  const Pid copy = static_cast<Pid>(r.r[0]);
+  for (Pid pid : {Pid{2}, copy}) {
+    EXPECT_EQ(main_thread(pid).priority, kChildPriority) << pid;
+    EXPECT_EQ(k_->process(pid).max_priority, kChildCeiling) << pid;
+    EXPECT_EQ(k_->irq_allowed(pid), 1u << kChildLine) << pid;
+  }
+  EXPECT_EQ(main_thread(1).priority, abi::kDefaultPriority);
+  Thread& t = main_thread(copy);
+  const Ret stack = sys(t, Syscall::map_memory, 0x3000'0000, 0x1000, kRw);
+  ASSERT_EQ(stack.error, Error::Ok);
+  EXPECT_EQ(sys(t, Syscall::create_thread, kEntry, 0x3000'1000, 0, kChildCeiling - 1).error,
+            Error::AccessDenied);
+  EXPECT_EQ(k_->process(copy).thread_count, 1u);
+  EXPECT_EQ(sys(t, Syscall::create_thread, kEntry, 0x3000'1000, 0, kChildCeiling).error,
+            Error::Ok);
+  EXPECT_EQ(k_->process(copy).thread_count, 2u);
+}
+
+// A respawned driver may claim its line again (its predecessor's was freed at its death);
+// nobody the record does not name may claim it, before, during or after.
+TEST_F(SpawnTest, ARespawnedProcessMayClaimItsRecordsLinesAgain) {
+  Thread& init = main_thread(1);
+  EXPECT_EQ(sys(init, Syscall::claim_interrupt, kChildLine, kEntry, 0).error, Error::AccessDenied);
+  ASSERT_EQ(sys(main_thread(2), Syscall::claim_interrupt, kChildLine, kEntry, 0).error, Error::Ok);
+  const Ret r = spawn_from(1, 1);
+  ASSERT_EQ(r.error, Error::Ok);
+  const Pid copy = static_cast<Pid>(r.r[0]);
+  // Granted, but held by the boot child: first come, first served among the granted.
+  EXPECT_EQ(sys(main_thread(copy), Syscall::claim_interrupt, kChildLine, kEntry, 0).error,
+            Error::AlreadyExists);
+  EXPECT_EQ(sys(init, Syscall::claim_interrupt, kChildLine, kEntry, 0).error, Error::AccessDenied);
+  sys(main_thread(2), Syscall::terminate_process, 0);
+  EXPECT_EQ(k_->irq_line(kChildLine).owner, 0u);
+  EXPECT_EQ(sys(init, Syscall::claim_interrupt, kChildLine, kEntry, 0).error, Error::AccessDenied);
+  ASSERT_EQ(sys(main_thread(copy), Syscall::claim_interrupt, kChildLine, kEntry, 0).error,
+            Error::Ok);
+  EXPECT_EQ(k_->irq_line(kChildLine).owner, copy);
+  // The copy dies; the one spawned after it, in the same slot, claims the line again.
+  sys(main_thread(copy), Syscall::terminate_process, 0);
+  const Ret again = spawn_from(1, 1);
+  ASSERT_EQ(again.error, Error::Ok);
+  const Pid reborn = static_cast<Pid>(again.r[0]);
+  EXPECT_EQ(sys(main_thread(reborn), Syscall::claim_interrupt, kChildLine, kEntry, 0).error,
+            Error::Ok);
+  EXPECT_EQ(k_->irq_line(kChildLine).owner, reborn);
+  // Init, respawned from its own record, still may not.
+  const Ret init_copy = spawn_from(1, 0);
+  ASSERT_EQ(init_copy.error, Error::Ok);
+  EXPECT_EQ(sys(main_thread(static_cast<Pid>(init_copy.r[0])), Syscall::claim_interrupt,
+                kChildLine, kEntry, 0)
+                .error,
+            Error::AccessDenied);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-"""Tests of scripts/lib/mkarchive.py: the version-2 records (reserved SIDs, the boot seed) as
-abi/boot_archive.h lays them out, the SID syntax, the log's SID as the build spells it, and the
-packer's refusals."""
+"""Tests of scripts/lib/mkarchive.py: the version-3 records (reserved SIDs, the boot seed,
+per-process priorities and interrupt lines) as abi/boot_archive.h lays them out, the SID,
+priority and line syntax, the constants it shares with the ABI headers, the log's SID as the
+build spells it, and the packer's refusals."""
 import contextlib
 import io
 import os
@@ -25,6 +26,13 @@ def tiny_elf(entry=0x10000, data=b"\x13\x00\x00\x00"):
     phdr = struct.pack("<8I", mkarchive.PT_LOAD, offset, entry, entry, len(data), len(data),
                        mkarchive.PF_R | mkarchive.PF_X, 4096)
     return header + phdr + data
+
+
+def header_constant(path, name):
+    """`inline constexpr uint32_t NAME = VALUE;` from an ABI header."""
+    with open(os.path.join(ROOT, path)) as f:
+        m = re.search(r"constexpr uint32_t " + name + r" = (\w+);", f.read())
+    return int(m.group(1), 0)
 
 
 def log_sid_from_header():
@@ -55,7 +63,7 @@ class Pack(unittest.TestCase):
         blob = mkarchive.pack(self.programs, 8192, [("log", log_sid), ("init", [1, 2, 3, 4])], seed)
         h = self.header(blob)
         self.assertEqual(mkarchive.HEADER_LEN, 56)  # sizeof(ArchiveHeader)
-        self.assertEqual(h[:6], (mkarchive.MAGIC, 2, len(blob), 2, 2, 2))
+        self.assertEqual(h[:6], (mkarchive.MAGIC, 3, len(blob), 2, 2, 2))
         self.assertEqual(struct.pack("<8I", *h[6:]), seed)
         sids_at = mkarchive.HEADER_LEN + 2 * mkarchive.PROC_LEN + 2 * mkarchive.SEG_LEN
         self.assertEqual(struct.unpack_from("<5I", blob, sids_at), (*log_sid, 1))
@@ -63,6 +71,68 @@ class Pack(unittest.TestCase):
         # Segment data still lands congruent to its address modulo a page.
         seg = struct.unpack_from("<5I", blob, mkarchive.HEADER_LEN + 2 * mkarchive.PROC_LEN)
         self.assertEqual(seg[3] % 4096, 0x10000 % 4096)
+
+    def test_constants_agree_with_the_abi_headers(self):
+        abi = "ipc/include/courier/abi/"
+        self.assertEqual(mkarchive.VERSION,
+                         header_constant(abi + "boot_archive.h", "kArchiveVersion"))
+        self.assertEqual(mkarchive.PRIORITIES, header_constant(abi + "syscall.h", "kPriorities"))
+        self.assertEqual(mkarchive.DEFAULT_PRIORITY,
+                         header_constant(abi + "syscall.h", "kDefaultPriority"))
+        with open(os.path.join(ROOT, abi + "boot_archive.h")) as f:
+            text = f.read()
+        self.assertIn(f"static_assert(sizeof(ArchiveProcess) == {mkarchive.PROC_LEN});", text)
+        self.assertEqual(struct.calcsize(mkarchive.PROC_FMT), mkarchive.PROC_LEN)
+
+    def proc(self, blob, i):
+        """Process record i: (name, entry, first, count, stack, priority, ceiling, lines)."""
+        return struct.unpack_from(mkarchive.PROC_FMT, blob,
+                                  mkarchive.HEADER_LEN + i * mkarchive.PROC_LEN)
+
+    def test_priorities_and_lines_are_where_the_kernel_reads_them(self):
+        blob = mkarchive.pack(self.programs, 8192, seed=bytes(32),
+                              priorities=[("log", mkarchive.parse_priority("2"))],
+                              irqs=[("init", mkarchive.parse_lines("10,11")),
+                                    ("init", mkarchive.parse_lines("3"))])
+        init, log = self.proc(blob, 0), self.proc(blob, 1)
+        self.assertEqual(init[0].rstrip(b"\0"), b"init")
+        self.assertEqual(init[4:], (8192, 4, 4, (1 << 10) | (1 << 11) | (1 << 3)))
+        self.assertEqual(log[4:], (8192, 2, 2, 0))
+        # Segment records still follow the process table.
+        seg = struct.unpack_from("<5I", blob, mkarchive.HEADER_LEN + 2 * mkarchive.PROC_LEN)
+        self.assertEqual(seg[0], 0x10000)
+        blob = mkarchive.pack(self.programs, 8192, seed=bytes(32), default_priority=6,
+                              priorities=[("init", mkarchive.parse_priority("5:1"))])
+        self.assertEqual(self.proc(blob, 0)[5:], (5, 1, 0))
+        self.assertEqual(self.proc(blob, 1)[5:], (6, 6, 0))
+
+    def test_priority_and_line_syntax(self):
+        self.assertEqual(mkarchive.parse_priority("4"), (4, 4))
+        self.assertEqual(mkarchive.parse_priority("6:2"), (6, 2))
+        self.assertEqual(mkarchive.parse_priority("0x7:0"), (7, 0))
+        for bad in ("", "x", "8", "-1", "4:8", "2:3", "4:", ":4", "4:2:1"):
+            with self.assertRaises(mkarchive.PackError, msg=bad):
+                mkarchive.parse_priority(bad)
+        self.assertEqual(mkarchive.parse_lines("11"), 1 << 11)
+        self.assertEqual(mkarchive.parse_lines("1,31,0x5"), (1 << 1) | (1 << 31) | (1 << 5))
+        for bad in ("", "0", "32", "-1", "x", "10,", "10,,11"):
+            with self.assertRaises(mkarchive.PackError, msg=bad):
+                mkarchive.parse_lines(bad)
+
+    def test_refuses_priorities_and_lines_that_name_no_single_process(self):
+        with self.assertRaises(mkarchive.PackError):
+            mkarchive.pack(self.programs, 8192, seed=bytes(32), priorities=[("nobody", (4, 4))])
+        with self.assertRaises(mkarchive.PackError):
+            mkarchive.pack(self.programs, 8192, seed=bytes(32), irqs=[("nobody", 1 << 11)])
+        twice = self.programs + [("init", self.elfs["init"])]
+        with self.assertRaises(mkarchive.PackError):
+            mkarchive.pack(twice, 8192, seed=bytes(32), irqs=[("init", 1 << 11)])
+        with self.assertRaises(mkarchive.PackError):
+            mkarchive.pack(self.programs, 8192, seed=bytes(32),
+                           priorities=[("init", (4, 4)), ("init", (5, 5))])
+        for bad in (-1, 8):
+            with self.assertRaises(mkarchive.PackError):
+                mkarchive.pack(self.programs, 8192, seed=bytes(32), default_priority=bad)
 
     def test_the_builds_log_sid_is_abi_log_h_kLogSid(self):
         with open(os.path.join(ROOT, "cmake/courier.cmake")) as f:
@@ -124,6 +194,20 @@ class Pack(unittest.TestCase):
         code, err = self.run_main("--bin", out, "--asm", asm, "--reserve", "log", *specs)
         self.assertEqual(code, 1)
         self.assertIn("NAME=SID", err)
+        code, _ = self.run_main("--bin", out, "--asm", asm, "--priority", "log=2",
+                                "--irq", "init=11", "--irq", "init=10", *specs)
+        self.assertEqual(code, 0)
+        with open(out, "rb") as f:
+            blob = f.read()
+        self.assertEqual(self.proc(blob, 0)[5:], (4, 4, (1 << 10) | (1 << 11)))
+        self.assertEqual(self.proc(blob, 1)[5:], (2, 2, 0))
+        for args, what in ((("--priority", "log"), "NAME=PRIO"),
+                           (("--irq", "init"), "NAME=LINE"),
+                           (("--irq", "init=0"), "outside"),
+                           (("--priority", "log=1:2"), "ceiling")):
+            code, err = self.run_main("--bin", out, "--asm", asm, *args, *specs)
+            self.assertEqual(code, 1, args)
+            self.assertIn(what, err)
 
 
 if __name__ == "__main__":

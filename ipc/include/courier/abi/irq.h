@@ -33,6 +33,21 @@
 //     used more than a quarter of the current timer tick (2.5 of 10 ms) is held: its next interrupt
 //     stays claimed at the controller, undelivered, until the next tick, when it is upcalled.
 //     So an interrupt storm cannot starve the rest of the system, and no interrupt is lost.
+//
+// Lines by policy: the boot image assigns lines, as it assigns well-known names
+// (abi/boot_archive.h): each process record says which lines that process may claim, and a
+// claim of any other line answers AccessDenied, whether the line is claimed or not (so a
+// process learns nothing about lines that are not its own, and no process can take the line
+// of a driver that has not started yet). An image may grant a line to more than one process
+// (a test and the drivers it starts one after another): among those, the first to claim it
+// holds it until it frees it or dies. A process spawned again from the same record may claim
+// the same lines again: its predecessor's were freed and masked when it died.
+// claim_interrupt's checks, in this order: a line outside 1 .. the platform's last line
+// (InvalidArgument), a line the image did not grant the caller's process (AccessDenied), a
+// handler outside its executable memory (BadAddress), a line already claimed, by anyone
+// (AlreadyExists), then room for the interrupt context at the first claim (LimitReached,
+// OutOfMemory). free_interrupt: InvalidArgument outside the range, AccessDenied unless the
+// caller's process holds the line.
 #pragma once
 
 #include <stdint.h>

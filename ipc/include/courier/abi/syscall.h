@@ -66,9 +66,23 @@ enum MemFlag : uint32_t { kMemRead = 1, kMemWrite = 2, kMemExec = 4 };
 // Scheduling is strict, as in seL4: a ready thread always runs before every thread of a less
 // urgent priority, and threads of one priority share the hart round-robin, one timer slice
 // (10 ms) each. A thread that never blocks therefore starves every less urgent thread for as
-// long as it runs; nothing ages priorities. (Which priorities a process may use is not yet
-// bounded: any process may create threads at any priority.)
+// long as it runs; nothing ages priorities.
+//
+// Which priorities a process may use is bounded by its ceiling (seL4's maximum controlled
+// priority), which the boot image assigns per process with the priority of its first thread
+// (abi/boot_archive.h; a spawned process gets its archive record's): create_thread at a
+// priority more urgent than the ceiling (priority < ceiling) answers AccessDenied and creates
+// nothing. So a process can starve only processes at or below its own ceiling, never those the
+// image placed above it. The build's defaults (cmake/courier.cmake): ordinary programs have
+// ceiling and first thread at kDefaultPriority; the log server and the device drivers of
+// services/ (ticktimer) at kServicePriority, above every ordinary program. A process's
+// interrupt context is not one of its threads and keeps its own place: an upcall preempts
+// whatever runs, and is bounded by its budget instead (abi/irq.h).
+// create_thread's checks, in order: the entry (BadAddress), the stack (BadAddress), a priority
+// >= kPriorities (InvalidArgument), the ceiling (AccessDenied), the thread limits
+// (LimitReached).
 inline constexpr uint32_t kPriorities = 8;
 inline constexpr uint32_t kDefaultPriority = 4;
+inline constexpr uint32_t kServicePriority = 2;  // the log server's and drivers' default
 
 }  // namespace courier::abi

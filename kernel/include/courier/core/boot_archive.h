@@ -7,8 +7,9 @@
 // Invariant after a successful parse(): every process's segment range lies inside the segment
 // table, every segment's [offset, offset + file_size) lies inside the archive, file_size <=
 // mem_size, [vaddr, vaddr + mem_size) does not wrap, each entry point lies in an executable
-// segment of its process, and every reserved SID is non-zero, unique, and names a process of
-// the table.
+// segment of its process, every reserved SID is non-zero, unique, and names a process of
+// the table, and every process's priorities are the scheduler's (max_priority <= priority <
+// abi::kPriorities) and its interrupt lines are lines of the platform (never line 0).
 #pragma once
 
 #include "courier/abi/boot_archive.h"
@@ -20,7 +21,11 @@ namespace courier {
 
 class BootArchive {
  public:
+  // Interrupt lines are checked against the platform's (platform::irq_lines()).
   static kstd::Result<BootArchive, abi::Error> parse(kstd::Span<const uint8_t> bytes);
+  // The same for a controller of `irq_lines` lines (1 .. irq_lines - 1).
+  static kstd::Result<BootArchive, abi::Error> parse(kstd::Span<const uint8_t> bytes,
+                                                     uint32_t irq_lines);
 
   uint32_t process_count() const { return header_->process_count; }
   const abi::ArchiveProcess& process(uint32_t i) const { return procs_[i]; }

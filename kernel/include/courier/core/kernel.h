@@ -238,6 +238,8 @@ class Kernel {
   // The time each line's upcalls may use per tick (abi/irq.h), in platform timer ticks.
   void set_irq_budget(uint32_t ticks) { irq_budget_ = ticks; }
   const IrqLine& irq_line(uint32_t line) const { return irq_lines_[line]; }
+  // The lines process `pid` may claim (its boot record's irq_lines, abi/boot_archive.h).
+  uint32_t irq_allowed(Pid pid) const { return irq_allowed_[pid]; }
 
   // --- the kernel log's reader (core/console.h, abi/log.h) -----------------------------------
   // Makes `pid`'s server `handle` the reader of the kernel log. AccessDenied unless that server
@@ -307,6 +309,9 @@ class Kernel {
   Lend lends_[kMaxLends] = {};
   AsyncCall asyncs_[kMaxAsync] = {};
   IrqLine irq_lines_[kMaxIrqLines] = {};
+  // Per process, from its boot record: bit n, it may claim line n. Kept out of Process (read
+  // only by claim_interrupt), so the hot tables above keep their size and offsets.
+  uint32_t irq_allowed_[kMaxProcesses] = {};
   uint16_t log_server_ = kNone;  // the kernel log's reader, and its generation when attached
   uint16_t log_server_gen_ = 0;
   bool log_notice_pending_ = false;

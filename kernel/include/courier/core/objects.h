@@ -80,6 +80,7 @@ struct Process {
   uint8_t waiting_threads;  // threads in wait_event (so senders know to wake them)
   uint8_t rings;            // threads with a registered batch ring (their pages are pinned)
   uint8_t async_count;      // its batched calls in flight (AsyncCall records it holds)
+  uint8_t max_priority;     // from its boot record: the most urgent priority its threads may have
   uint32_t page_count;      // own pages mapped (RAM and MMIO); with its page tables, against
                             // kMaxPagesPerProcess (Kernel::pages_used)
   char name[16];

@@ -183,7 +183,10 @@ std::string World::execute(const Step& s) {
       for (Pid p = 1; p < kMaxProcesses; ++p) slot |= k_->process(p).state == ProcessState::Free;
       for (Tid t = 0; t < kMaxThreads; ++t) thread |= k_->thread(t).state == ThreadState::Free;
       if (!slot || !thread || k_->frames().free_count() < 8) return "skipped: no room";
-      const Pid pid = KernelTest::spawn("gen");
+      // Lines 1, 5 and 10 granted (of the generator's 0, 1, 5, 10, 31, 32), ceiling 2: both
+      // sides of each policy come up (abi/irq.h, abi/syscall.h).
+      const Pid pid = KernelTest::spawn(
+          "gen", test::Grant{abi::kDefaultPriority, 2, (1u << 1) | (1u << 5) | (1u << 10)});
       for (Tid t = 0; t < kMaxThreads; ++t) {
         const Thread& th = k_->thread(t);
         if (th.state != ThreadState::Free && th.pid == pid) {
