@@ -4,7 +4,11 @@
 // MutableBorrow, by remapping and by copying, in turn. Page i holds (pid << 8) + i, which is
 // also its message's id. A lend refused is reported to that server (hostile.h kRefused).
 // Told to lend from every thread (w[1] = 1), its main thread lends too, last, and answers the
-// command first. Told to, it dies holding whatever is still lent.
+// command first. Told to, it submits w[0] batched calls (call_scalar through its ring) to that
+// server, and answers once the kernel has consumed them all; it answers an echo call with
+// w[0] + 1 (to a batched call of process 1's, say). Told to, it dies holding whatever is
+// still lent or in flight.
+#include "courier/user/ring.h"
 #include "shares.h"
 
 using namespace shares;
@@ -35,11 +39,21 @@ void lend(Lender& l) {
 int main() {
   const uint32_t pid = my_pid();
   courier::Connection hold;
+  courier::Ring ring;
   const uint32_t buf = test::pages(kMaxLenders);
   if (courier::Connection::connect(kHoldSid, &hold) != Error::Ok || buf == 0 ||
-      !threads.reserve(kMaxLenders - 1)) {
+      !threads.reserve(kMaxLenders - 1) || ring.setup() != Error::Ok) {
     return 1;
   }
+  uint32_t completions = 0, completed_ok = 0, limit_reached = 0;
+  auto tally = [&] {
+    courier::abi::RingCompletion c{};
+    while (ring.poll(&c)) {
+      ++completions;
+      completed_ok += c.error == static_cast<uint32_t>(Error::Ok);
+      limit_reached += c.error == static_cast<uint32_t>(Error::LimitReached);
+    }
+  };
   tag_pages(buf, kMaxLenders, pid << 8);
   for (uint32_t i = 0; i < kMaxLenders; ++i) {
     lenders[i] = Lender{hold.cid(), (pid << 8) + i, lend_kind(kind_of(i), how_of(i)),
@@ -67,6 +81,29 @@ int main() {
         ok += l.done && l.error == Error::Ok;
       }
       (void)control.reply(m, done, ok);
+      continue;
+    }
+    if (m.id == 3) {  // batched calls: r0 = entries consumed, r1 = completed LimitReached
+      const uint32_t count = m.w[0], first = ring.header()->sq_tail;
+      for (uint32_t i = 0; i < count; ++i)
+        (void)ring.submit(courier::abi::Syscall::call_scalar, i, hold.cid(), 0x4000 + i, i, 0, 0, 0);
+      // Entries wait in the ring while the server's queue is full; it receives meanwhile.
+      (void)wait_until([&] {
+        (void)ring.flush();
+        return ring.header()->sq_head - first >= count;
+      });
+      tally();
+      (void)control.reply(m, ring.header()->sq_head - first, limit_reached);
+      continue;
+    }
+    if (m.id == 4) {  // echo
+      (void)control.reply(m, m.w[0] + 1);
+      continue;
+    }
+    if (m.id == 5) {  // batched calls: r0 = completions, r1 = completed with Ok
+      (void)ring.flush();
+      tally();
+      (void)control.reply(m, completions, completed_ok);
       continue;
     }
     (void)control.reply(m, 0);
