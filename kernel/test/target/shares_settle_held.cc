@@ -8,7 +8,9 @@
 // pages it received are its own (abi/lend.h): they still hold the lenders' data, return_memory
 // answers InvalidHandle, and unmapping each gives its page back to the system. A lend from
 // another process to another server (this one's to the log server) works at once after the
-// deaths, and the system's free pages come back to what the three deaths account for.
+// deaths, and the system's free pages come back to what the three deaths account for. Then a
+// fourth lender (process 5) dies with its 6 lends still queued: they are undone, nothing of
+// them is delivered or left in the lend window, and its pages all come back.
 #include "shares.h"
 
 using namespace shares;
@@ -110,6 +112,23 @@ int main() {
   if (intact != kLends || invalid != kLends || came_back != kLends) ++test::failures;
 
   expect_pages(without_holders, "pages balanced (the lenders' pages all came back)");
+
+  // A fourth lender (process 5) dies with its 6 lends still queued: they are undone, and
+  // nothing of them ever appears here.
+  const courier::Connection last = helper(kFirstHolder + kHolders);
+  const uint32_t without_last = free_pages() + footprint(kFirstHolder + kHolders);
+  test::check(last.call(1, kPerHolder).r[0] == kPerHolder, "a lender starts 6 lending threads");
+  (void)wait_until([] { return usage().borrowed == kPerHolder; });
+  expect_usage(0, &Usage::borrowed, kPerHolder, "the server has 6 lends queued");
+  kill(last, "a lender died with its lends queued");
+  expect_usage(0, &Usage::borrowed, 0, "the server holds no lend");
+  test::expect_error(hold.try_receive(&m), Error::WouldBlock, "nothing of them is delivered");
+  uint32_t seen = 0;
+  for (uint32_t va = kLendWindow; va < kLendWindow + 64 * kPage; va += kPage) seen += present(va);
+  courier::print("%s: nothing of them is in the lend window (%u pages)\n", seen == 0 ? "ok" : "FAIL",
+                 seen);
+  if (seen != 0) ++test::failures;
+  expect_pages(without_last, "pages balanced (the last lender's pages all came back)");
   courier::print("shares settle held done, %d failures\n", test::failures);
   return test::failures;
 }
