@@ -59,7 +59,9 @@ inline uint32_t my_pid() { return sys::process_info().r[0]; }
 
 // --- helpers and their control servers ---------------------------------------------------------
 
-inline courier::Sid control_sid(uint32_t pid) { return courier::Sid{{0x72616873, 0x63207365, 0x6c72746e, pid}}; }
+inline courier::Sid control_sid(uint32_t pid) {
+  return courier::Sid{{0x72616873, 0x63207365, 0x6c72746e, pid}};
+}
 inline constexpr uint32_t kDie = 0xdead;
 
 // A helper's loop: each call from process 1 is answered with what `handler(m, &r0, &r1)` put
@@ -111,7 +113,8 @@ inline constexpr uint32_t kLogIgnored = 0x5000;
 
 // The first word of every page of [va, va + pages) is `tag` plus the page's index.
 inline void tag_pages(uint32_t va, uint32_t pages, uint32_t tag) {
-  for (uint32_t p = 0; p < pages; ++p) reinterpret_cast<volatile uint32_t*>(va + p * kPage)[0] = tag + p;
+  for (uint32_t p = 0; p < pages; ++p)
+    reinterpret_cast<volatile uint32_t*>(va + p * kPage)[0] = tag + p;
 }
 inline bool tagged(uint32_t va, uint32_t pages, uint32_t tag) {
   for (uint32_t p = 0; p < pages; ++p) {

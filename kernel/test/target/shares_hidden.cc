@@ -56,8 +56,7 @@ void probe_window(uint32_t) {
 
 void expect(const char* name, const char* what, Error got, Error want) {
   const bool ok = got == want;
-  courier::print("%s: %s: %s -> %s", ok ? "ok" : "FAIL", name, what,
-                 courier::abi::error_name(got));
+  courier::print("%s: %s: %s -> %s", ok ? "ok" : "FAIL", name, what, courier::abi::error_name(got));
   if (!ok) courier::print(" (expected %s)", courier::abi::error_name(want));
   courier::print("\n");
   if (!ok) ++test::failures;

@@ -1,13 +1,12 @@
-// shares_holder.cc — processes 2, 3 and 4 of the shares_settle_held test (and of the
-// shares_tables test's lends), the same program: told to lend, it lends one page from each of
-// `count` threads (w[0]; by default 6) to process 1's server (kHoldSid): Borrow and
-// MutableBorrow, by remapping and by copying, in turn. Page i holds (pid << 8) + i, which is
-// also its message's id. A lend refused is reported to that server (hostile.h kRefused).
-// Told to lend from every thread (w[1] = 1), its main thread lends too, last, and answers the
-// command first. Told to, it submits w[0] batched calls (call_scalar through its ring) to that
-// server, and answers once the kernel has consumed them all; it answers an echo call with
-// w[0] + 1 (to a batched call of process 1's, say). Told to, it dies holding whatever is
-// still lent or in flight.
+// shares_holder.cc — the lenders of the shares_settle_held test (processes 2 to 5) and the two
+// hogs of the shares_tables test (processes 2 and 3), one program. Told to lend, it lends one
+// page from each of w[0] threads to process 1's server (kHoldSid): Borrow and MutableBorrow, by
+// remapping and by copying, in turn; page i holds (pid << 8) + i, which is also its message's
+// id, and a lend refused is reported to that server (hostile.h kRefused). With w[1] = 1 its
+// main thread lends too, last, after answering the command: then every thread it may have
+// lends. Told to, it submits w[0] batched calls (call_scalar through its ring) to that server
+// and answers once the kernel has consumed them all; it answers an echo call with w[0] + 1 (a
+// batched call of process 1's). Told to, it dies holding whatever is still lent or in flight.
 #include "courier/user/ring.h"
 #include "shares.h"
 
@@ -56,8 +55,9 @@ int main() {
   };
   tag_pages(buf, kMaxLenders, pid << 8);
   for (uint32_t i = 0; i < kMaxLenders; ++i) {
-    lenders[i] = Lender{hold.cid(), (pid << 8) + i, lend_kind(kind_of(i), how_of(i)),
-                        buf + i * kPage, kPage, 0, Error::Ok};
+    lenders[i] =
+        Lender{hold.cid(), (pid << 8) + i, lend_kind(kind_of(i), how_of(i)), buf + i * kPage, kPage,
+               0,          Error::Ok};
   }
 
   courier::Server control;
@@ -65,7 +65,7 @@ int main() {
   courier::Message m{};
   while (control.receive(&m) == Error::Ok) {
     if (m.id == kDie) sys::terminate_process(0);  // the call is never answered
-    if (m.id == 1) {  // lend: w[0] threads, w[1]: the main thread too
+    if (m.id == 1) {                              // lend: w[0] threads, w[1]: the main thread too
       const uint32_t count = m.w[0] < kMaxLenders ? m.w[0] : kMaxLenders - 1;
       uint32_t started = 0;
       for (uint32_t i = 0; i < count; ++i)
@@ -86,7 +86,8 @@ int main() {
     if (m.id == 3) {  // batched calls: r0 = entries consumed, r1 = completed LimitReached
       const uint32_t count = m.w[0], first = ring.header()->sq_tail;
       for (uint32_t i = 0; i < count; ++i)
-        (void)ring.submit(courier::abi::Syscall::call_scalar, i, hold.cid(), 0x4000 + i, i, 0, 0, 0);
+        (void)ring.submit(courier::abi::Syscall::call_scalar, i, hold.cid(), 0x4000 + i, i, 0, 0,
+                          0);
       // Entries wait in the ring while the server's queue is full; it receives meanwhile.
       (void)wait_until([&] {
         (void)ring.flush();

@@ -42,12 +42,14 @@ int main() {
       }
       const MessageKind kinds[2] = {MessageKind::Borrow, MessageKind::MutableBorrow};
       for (uint32_t i = 0; i < kBorrows; ++i) {
-        lenders[i] = Lender{log.cid(), kLogIgnored, lend_kind(kinds[i / 2], how[i % 2]),
-                            borrows[i], kBorrowPages * kPage, 0, Error::Ok};
+        lenders[i] = Lender{log.cid(),  kLogIgnored,          lend_kind(kinds[i / 2], how[i % 2]),
+                            borrows[i], kBorrowPages * kPage, 0,
+                            Error::Ok};
         (void)threads.start(lend_and_exit, arg_of(lenders[i]));
       }
     } else if (m.id == 2) {  // lend nothing: unmap what the twin Moved
-      for (const uint32_t va : moves) *r0 += sys::unmap_memory(va, kMovePages * kPage).error == Error::Ok;
+      for (const uint32_t va : moves)
+        *r0 += sys::unmap_memory(va, kMovePages * kPage).error == Error::Ok;
     } else if (m.id == 3) {  // status: r0 = lends answered, r1 = answered with Ok
       for (const Lender& l : lenders) {
         *r0 += l.done;

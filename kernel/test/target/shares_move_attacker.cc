@@ -36,8 +36,8 @@ int main() {
         const uint32_t buf = test::pages(pages);
         if (buf == 0) break;
         tag_pages(buf, pages, 0x3000);
-        (void)victim.lend(MessageKind::Move, 0x3000, reinterpret_cast<void*>(buf), pages * kPage,
-                          0, 0, how);
+        (void)victim.lend(MessageKind::Move, 0x3000, reinterpret_cast<void*>(buf), pages * kPage, 0,
+                          0, how);
       }
       sys::terminate_process(0);  // the call is never answered
     }

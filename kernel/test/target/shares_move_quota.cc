@@ -29,7 +29,8 @@ courier::Transfer how_of(uint32_t i) {
 }
 
 // Asks the attacker for one Move; what lend_memory answered it.
-Error move(const courier::Connection& attacker, uint32_t pages, uint32_t tag, courier::Transfer how) {
+Error move(const courier::Connection& attacker, uint32_t pages, uint32_t tag,
+           courier::Transfer how) {
   const courier::CallResult r = attacker.call(kMove, pages, tag, static_cast<uint32_t>(how));
   return r.error == Error::Ok ? static_cast<Error>(r.r[0]) : r.error;
 }

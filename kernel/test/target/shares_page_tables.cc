@@ -25,15 +25,15 @@ int main() {
   const courier::CallResult r = mapper.call(1);
   const Usage full = usage(kMapper);
   const uint32_t left = free_pages();
-  courier::print("note: the mapper mapped %u pages, one per 4 MiB region -> %s; it holds %u pages, "
-                 "%u free pages are left\n",
-                 r.r[0], courier::abi::error_name(static_cast<Error>(r.r[1])), full.pages, left);
+  courier::print(
+      "note: the mapper mapped %u pages, one per 4 MiB region -> %s; it holds %u pages, "
+      "%u free pages are left\n",
+      r.r[0], courier::abi::error_name(static_cast<Error>(r.r[1])), full.pages, left);
   test::expect_error(static_cast<Error>(r.r[1]), Error::OutOfMemory,
                      "one page per 4 MiB region until refused");
   expect_within_quota(kMapper, "the mapper is within its quota, page tables included");
   courier::print("%s: the mapper took at most its quota from the system (%u of %u free pages)\n",
-                 baseline - left <= kMaxPagesPerProcess ? "ok" : "FAIL", baseline - left,
-                 baseline);
+                 baseline - left <= kMaxPagesPerProcess ? "ok" : "FAIL", baseline - left, baseline);
   if (baseline - left > kMaxPagesPerProcess) ++test::failures;
   const uint32_t mine = test::pages(64);
   test::check(mine != 0, "another process maps 64 pages meanwhile");

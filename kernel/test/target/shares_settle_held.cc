@@ -84,15 +84,16 @@ int main() {
   expect_usage(0, &Usage::borrowed, 0, "the server holds no lend once their lenders died");
   // Before the orphaned pages are touched: nothing this server does may be what frees a record.
   const uint32_t page = test::pages(1);
-  to_log = Lender{log.cid(), kLogIgnored, lend_kind(MessageKind::Borrow), page, kPage, 0,
-                  Error::Ok};
+  to_log =
+      Lender{log.cid(), kLogIgnored, lend_kind(MessageKind::Borrow), page, kPage, 0, Error::Ok};
   (void)threads.start(lend_and_exit, arg_of(to_log));
   if (wait_until([] { return to_log.done != 0; })) {
     test::expect_error(to_log.error, Error::Ok,
                        "a lend from another process to another server after the deaths");
   } else {
-    courier::print("FAIL: a lend from another process to another server after the deaths: no "
-                   "answer\n");
+    courier::print(
+        "FAIL: a lend from another process to another server after the deaths: no "
+        "answer\n");
     ++test::failures;
   }
   (void)sys::unmap_memory(page, kPage);
@@ -125,8 +126,8 @@ int main() {
   test::expect_error(hold.try_receive(&m), Error::WouldBlock, "nothing of them is delivered");
   uint32_t seen = 0;
   for (uint32_t va = kLendWindow; va < kLendWindow + 64 * kPage; va += kPage) seen += present(va);
-  courier::print("%s: nothing of them is in the lend window (%u pages)\n", seen == 0 ? "ok" : "FAIL",
-                 seen);
+  courier::print("%s: nothing of them is in the lend window (%u pages)\n",
+                 seen == 0 ? "ok" : "FAIL", seen);
   if (seen != 0) ++test::failures;
   expect_pages(without_last, "pages balanced (the last lender's pages all came back)");
   courier::print("shares settle held done, %d failures\n", test::failures);

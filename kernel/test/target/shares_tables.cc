@@ -87,8 +87,10 @@ int main() {
                  received == 2 * kLendsEach && refused == 0 ? "ok" : "FAIL", received, refused);
   if (received != 2 * kLendsEach || refused != 0) ++test::failures;
   for (const uint32_t pid : kHogs)
-    expect_usage(pid, &Usage::lends, kLendsEach, "a process has its whole share of lends in flight");
-  to_log = Lender{log.cid(), kLogIgnored, lend_kind(MessageKind::Borrow), page, kPage, 0, Error::Ok};
+    expect_usage(pid, &Usage::lends, kLendsEach,
+                 "a process has its whole share of lends in flight");
+  to_log =
+      Lender{log.cid(), kLogIgnored, lend_kind(MessageKind::Borrow), page, kPage, 0, Error::Ok};
   (void)threads.start(lend_and_exit, arg_of(to_log));
   if (wait_until([] { return to_log.done != 0; })) {
     test::expect_error(to_log.error, Error::Ok, "a third process's lend (to the log server)");
