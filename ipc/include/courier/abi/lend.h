@@ -23,7 +23,10 @@
 //    ever appears in the server (a Move's pages are freed);
 //  - the lender ends after the server received it: the lend ends then. The pages the server
 //    holds become its own ordinary pages (charged to its quota; a MutableBorrow's writes reach
-//    nobody); return_memory of that message answers InvalidHandle, and the server frees them
+//    nobody). This is the one way a process can hold more than its page quota: the pages
+//    existed already (they were the lender's, on its quota), the excess is at most what it
+//    was lent, and it lasts until it answers; meanwhile its own map_memory answers
+//    OutOfMemory. return_memory of that message answers InvalidHandle, and the server frees them
 //    with unmap_memory of the message's range (libcourier's Server::return_memory does both and
 //    answers Interrupted). No record outlives its lender, so no process can strand another's.
 // A lend record belongs to the lending thread (it waits for the answer): a process holds at

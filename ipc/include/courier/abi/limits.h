@@ -6,6 +6,9 @@
 // a guarantee, not a first-come allowance: whatever the others do, a process can always have
 // its own limit of each.
 //
+// One exception, by rule: a server holding a remapped lend whose lender dies takes the lent
+// pages over as its own and may go over its page quota until it answers (abi/lend.h).
+//
 // The `usage` syscall (syscalls.def) answers the caller's own usage, counted from the kernel's
 // tables at the moment of the call:
 //   a1 = pages: RAM and MMIO pages mapped as its own, plus its page tables (root included),
