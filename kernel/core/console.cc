@@ -1,6 +1,7 @@
 // console.cc — the kernel log: kprintf appends to a ring the log server drains (console.h).
 #include "courier/core/console.h"
 
+#include "courier/abi/log.h"
 #include "courier/core/platform.h"
 #include "courier/kstd/format.h"
 
@@ -13,14 +14,21 @@ constinit uint32_t written = 0;
 constinit uint32_t taken = 0;
 constinit uint32_t lost_since_read = 0;
 
+// The log is full: its oldest line goes, through its newline (at most kLineMax bytes: a
+// longer line can only be the kernel's own, and loses kLineMax bytes at a time).
+void drop_oldest_line() {
+  for (uint32_t n = 0; n < klog::kLineMax && taken != written; ++n) {
+    const char c = ring[taken++ % klog::kSize];
+    ++lost_since_read;
+    if (c == '\n') return;
+  }
+}
+
 void put(char c) {
   klog::g_written = true;
+  if (written - taken == klog::kSize) drop_oldest_line();
   ring[written % klog::kSize] = c;
   ++written;
-  if (written - taken > klog::kSize) {
-    ++taken;
-    ++lost_since_read;
-  }
 }
 
 void log_sink(char c, void*) { put(c); }
@@ -42,6 +50,47 @@ void kprintf(const char* fmt, ...) {
   va_start(ap, fmt);
   kvprintf(fmt, ap);
   va_end(ap);
+}
+
+// The mark's longest form, "[pid 4294967295] ", the widest shown byte, and the newline fit
+// in a line as the log counts them.
+static_assert(17 + ProcessText::kProcessLineWidth + 4 + 1 <= klog::kLineMax);
+
+void ProcessText::put(const char* s, uint32_t len) {
+  for (uint32_t i = 0; i < len; ++i) {
+    if (s[i] == '\n') {
+      if (!open_) show_mark();
+      end();
+    } else {
+      show(s[i]);
+    }
+  }
+}
+
+void ProcessText::end() {
+  if (!open_) return;
+  ::courier::put('\n');
+  open_ = false;
+  column_ = 0;
+}
+
+void ProcessText::show_mark() {
+  kprintf("[pid %u] ", pid_);
+  open_ = true;
+}
+
+void ProcessText::show(char c) {
+  const uint8_t b = static_cast<uint8_t>(c);
+  const uint32_t width = abi::log_shows(b) ? 1 : 4;
+  if (open_ && column_ + width > kProcessLineWidth) end();  // too long: on in a new line
+  if (!open_) show_mark();
+  column_ += width;
+  if (width == 1) return ::courier::put(c);
+  constexpr char kHex[] = "0123456789abcdef";
+  ::courier::put('\\');
+  ::courier::put('x');
+  ::courier::put(kHex[b >> 4]);
+  ::courier::put(kHex[b & 15]);
 }
 
 namespace klog {

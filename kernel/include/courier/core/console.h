@@ -18,15 +18,42 @@ void kwrite(const char* s, uint32_t len);  // `len` bytes, as they are
 void kprintf(const char* fmt, ...);
 void kvprintf(const char* fmt, va_list ap);
 
+// A process's own text in the kernel log (debug_write), written so that it can never read as
+// the kernel's (abi/log.h): each line the process writes starts with its mark, "[pid N] ", which
+// no line of the kernel's own starts with; a byte abi::log_shows() refuses (a carriage return,
+// an escape, a backspace, any other control but a tab) is shown as \xNN; a '\n' ends the
+// line, a line reaching kProcessLineWidth shown bytes goes on in a new marked line, and
+// end() ends the last one, so the kernel's next line (or another writer's) starts a line of
+// its own. Feed it the write in pieces (put), then end() it.
+class ProcessText {
+ public:
+  static constexpr uint32_t kProcessLineWidth = 200;
+  explicit ProcessText(uint32_t pid) : pid_(pid) {}
+  void put(const char* s, uint32_t len);
+  void end();
+
+ private:
+  void show(char c);
+  void show_mark();
+  uint32_t pid_;
+  uint32_t column_ = 0;  // shown bytes in the line so far
+  bool open_ = false;    // a line is started: its mark is written
+};
+
 namespace klog {
 inline constexpr uint32_t kSize = 4096;
+// The longest line a process can put in the log (ProcessText: mark, shown bytes, newline).
+// When the log is full its oldest line goes whole, up to kLineMax bytes at a time, so what is
+// read after a loss starts where a line does: never in the middle of a process's line, where
+// the rest could pass for a line of the kernel's.
+inline constexpr uint32_t kLineMax = 256;
 // Set whenever the log is written: the end of a kernel entry tests this one flag (cheaply) and
 // only then sees whether the reader needs a notice (Kernel::notify_log_reader clears it).
 extern bool g_written;
 // Bytes written and not yet read.
 uint32_t unread();
 // Takes up to `len` unread bytes into `out`; `lost` gets the bytes overwritten unread since
-// the last read (the ring keeps the newest kSize bytes).
+// the last read (the ring keeps the newest lines that fit in kSize bytes).
 uint32_t read(char* out, uint32_t len, uint32_t* lost);
 // The end of the machine: everything unread goes straight to the platform console.
 void flush_to_console();

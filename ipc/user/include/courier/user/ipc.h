@@ -18,17 +18,22 @@ struct Sid {
   uint32_t w[4];
 };
 
-// A received message, as receive() reports it in registers.
+// A received message, as receive() reports it in registers. `info` is a3 as the kernel wrote
+// it (abi/syscall.h): kind() and sender() take it apart only when asked, so a server that
+// never looks pays nothing for them.
 struct Message {
   uint32_t handle;  // non-zero for a BlockingScalar: pass it to reply
   uint32_t id;
-  abi::MessageKind kind;
+  uint32_t info;  // the kind and the sender
   uint32_t w[4];
+  abi::MessageKind kind() const { return abi::message_kind(info); }
+  // The sending process's pid, as the kernel tells it (0: the kernel itself); the sender
+  // cannot choose it, unlike the id and the words.
+  uint32_t sender() const { return abi::message_sender(info); }
 };
 
 inline Message message_from(const abi::SysRet& r) {
-  return Message{
-      r.r[0], r.r[1], static_cast<abi::MessageKind>(r.r[2]), {r.r[3], r.r[4], r.r[5], r.r[6]}};
+  return Message{r.r[0], r.r[1], r.r[2], {r.r[3], r.r[4], r.r[5], r.r[6]}};
 }
 
 class Server {
