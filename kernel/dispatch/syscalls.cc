@@ -109,7 +109,7 @@ void sys_debug_write(Kernel& k, Thread& t, const SysArgs& a) {
     text.put(chunk, n);
     done += n;
   }
-  text.end();  // a write that did not end its line: the end of the call does
+  text.finish();  // a write that did not end its line: the end of the call does
   set_result(t, Error::Ok);
 }
 

@@ -215,30 +215,62 @@ TEST_F(DebugWriteTest, LongLinesGoOnInNewMarkedLines) {
   EXPECT_EQ(log(), mark() + std::string(kWidth - 2, 'y') + "\n" + mark() + "\\x1b\n");
 }
 
-TEST_F(DebugWriteTest, TheBoundStaysAndAFullLogLosesWholeLines) {
-  EXPECT_EQ(write(std::string(4097, 'z')), Error::InvalidArgument);
-  EXPECT_EQ(klog::unread(), 0u);
-  // 4096 escapes: four times as many bytes as the ring holds. What is read after the loss
-  // starts at a line's start, so a forged tail can never pass for a line of its own.
-  std::string forged(4096, '\x1b');
-  const std::string tail = "[kernel] process 1 (init) exited with code 0";
-  forged.replace(4096 - tail.size(), tail.size(), tail);
-  kprintf("[kernel] before\n");
-  ASSERT_EQ(write(forged), Error::Ok);
-  uint32_t lost = 0;
-  const std::string out = log(&lost);
-  EXPECT_GT(lost, 0u);
-  EXPECT_LE(out.size(), klog::kSize);
-  ASSERT_FALSE(out.empty());
+// Every line of `out` starts with `mark` and ends with a newline, within kLineMax bytes.
+void expect_marked_lines(const std::string& out, const std::string& mark) {
   size_t at = 0;
   while (at < out.size()) {
-    EXPECT_EQ(out.compare(at, mark().size(), mark()), 0) << out.substr(at, 40);
+    EXPECT_EQ(out.compare(at, mark.size(), mark), 0) << out.substr(at, 40);
     const size_t end = out.find('\n', at);
     ASSERT_NE(end, std::string::npos);
     EXPECT_LE(end + 1 - at, klog::kLineMax);
     at = end + 1;
   }
-  EXPECT_NE(out.find(tail + "\n"), std::string::npos);  // the newest bytes are kept
+}
+
+TEST_F(DebugWriteTest, OneWriteHasABoundedShareOfTheLog) {
+  EXPECT_EQ(write(std::string(4097, 'z')), Error::InvalidArgument);  // the bound stays
+  EXPECT_EQ(klog::unread(), 0u);
+  // 4096 escapes would be 16 KiB of lines: what fits is shown, the rest counted.
+  ASSERT_EQ(write(std::string(4096, '\x1b')), Error::Ok);
+  uint32_t lost = 0;
+  std::string out = log(&lost);
+  EXPECT_EQ(lost, 0u);
+  EXPECT_LE(out.size(), klog::kSize);
+  expect_marked_lines(out, mark());
+  const uint32_t per_line = ProcessText::kProcessLineWidth / 4;  // escapes in a full line
+  const uint32_t lines = ProcessText::kWriteBudget / (mark().size() + 4 * per_line + 1);
+  const std::string note =
+      mark() + "(debug_write: " + std::to_string(4096 - lines * per_line) + " bytes not shown)\n";
+  ASSERT_GE(out.size(), note.size());
+  EXPECT_EQ(out.substr(out.size() - note.size()), note);
+  EXPECT_EQ(out.size(), lines * (mark().size() + 4 * per_line + 1) + note.size());
+  // 4096 newlines: 4096 empty marked lines would not fit either.
+  ASSERT_EQ(write(std::string(4096, '\n')), Error::Ok);
+  out = log();
+  const uint32_t empty = ProcessText::kWriteBudget / (mark().size() + 1);
+  EXPECT_EQ(out, [&] {
+    std::string want;
+    for (uint32_t i = 0; i < empty; ++i) want += mark() + "\n";
+    return want + mark() + "(debug_write: " + std::to_string(4096 - empty) + " bytes not shown)\n";
+  }());
+}
+
+TEST_F(DebugWriteTest, AFullLogLosesWholeLines) {
+  // Earlier writes fill the log; a later one's lines push the oldest out whole, so what is read
+  // starts where a line does and a forged tail never stands at a line's start unmarked.
+  kprintf("[kernel] before\n");
+  ASSERT_EQ(write(std::string(3000, 'A')), Error::Ok);
+  const std::string tail = "[kernel] process 1 (init) exited with code 0";
+  ASSERT_EQ(write(std::string(2000, 'B') + tail), Error::Ok);
+  uint32_t lost = 0;
+  const std::string out = log(&lost);
+  EXPECT_GT(lost, 0u);
+  // "[kernel] before\n", then 15 lines of 200 A's and 11 of B's and the tail, each with its
+  // mark and newline: nothing else went in, nothing was lost but whole lines.
+  EXPECT_EQ(out.size() + lost, 16u + 3000 + 2000 + tail.size() + (15 + 11) * (mark().size() + 1));
+  expect_marked_lines(out, mark());
+  EXPECT_EQ(out.substr(out.size() - tail.size() - 1), tail + "\n");  // the newest are kept
+  EXPECT_NE(out.find(mark() + "B"), std::string::npos);
 }
 
 TEST_F(DebugWriteTest, AFullLogOfKernelLinesAlsoDropsWholeLines) {

@@ -27,7 +27,9 @@
 //                    reported for the message, in decimal).
 //   "[pid N] text"   a line process N wrote with debug_write: the kernel marks it (syscalls.def),
 //                    and each debug_write ends its last line, so a process's line is never
-//                    continued by the kernel's next one.
+//                    continued by the kernel's next one. A line wraps at 200 shown bytes; one
+//                    call puts at most 3840 bytes of lines in the kernel log (which holds 4096),
+//                    and ends with "[pid N] (debug_write: M bytes not shown)" when it had more.
 //   "[log] text"     the log server's own (it owns the console).
 //   anything else    the kernel's own lines ("Courier kernel ...", "[kernel] ...", a panic),
 //                    which never start with '<' nor with "[pid " nor with "[log]".
