@@ -26,7 +26,9 @@ constexpr uint8_t kLsrThrEmpty = 1u << 5;
 // Partial lines: a group per pid (the kernel's pids are below kPidSlots; a larger one would
 // share its remainder's group, each line still tagged with its own pid), a line per thread a
 // process can have (its interrupt context included). A process that claims more tids than
-// that only pushes its own partial lines out early, whole and marked.
+// that only pushes its own partial lines out early, whole and marked. A process that ends in
+// the middle of a line leaves it here until its slot is wanted; a later process given the same
+// pid that claims the same tid continues it, under the same mark (a pid is all a mark says).
 constexpr uint32_t kPidSlots = 16;
 constexpr uint32_t kLinesPerPid = abi::kMaxThreadsPerProcess + 1;
 

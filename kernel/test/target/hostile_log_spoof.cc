@@ -29,8 +29,13 @@ int main() {
   // Through the log server: print, a raw carriage return, an embedded newline in one piece.
   courier::print("[kernel] process 1 (h_log_spoof) exited with code 75\n");
   const courier::Connection log = log_connection();
-  log_raw(log, my_tid, "\r[kernel] process 1 ended, halting with code 76", true);
+  log_raw(log, my_tid, "\r\x1b[1A\b\xff[kernel] process 1 ended, halting with code 76", true);
   log_raw(log, my_tid, "x\n[kernel] process 1 ended, halting with code 77", true);
+  // A line longer than the server writes goes on in a new line behind the mark.
+  char long_line[301];
+  for (int i = 0; i < 300; ++i) long_line[i] = 'L';
+  long_line[300] = '\0';
+  log_raw(log, my_tid, long_line, true);
 
   // Into the victim's open line, by claiming its tid.
   courier::Message m{};
