@@ -55,10 +55,6 @@ void kputs(const char* s) {
   while (*s) put(*s++);
 }
 
-void kwrite(const char* s, uint32_t len) {
-  for (uint32_t i = 0; i < len; ++i) put(s[i]);
-}
-
 void kvprintf(const char* fmt, va_list ap) { kstd::vformat(log_sink, nullptr, fmt, ap); }
 
 void kprintf(const char* fmt, ...) {
@@ -81,13 +77,13 @@ ProcessText::ProcessText(uint32_t pid) {
 
 void ProcessText::put(const char* s, uint32_t len) {
   constexpr char kHex[] = "0123456789abcdef";
-  const uint32_t full = mark_len_ + kProcessLineWidth;
-  uint32_t n = len_;        // local copies: the byte stores below could alias the members
-  uint32_t taken = taken_;  // bytes of the write in the open line (0: none is open)
   if (budget_ == 0) {  // the write's share of the log is used up: the rest is counted
     unshown_ += len;
     return;
   }
+  const uint32_t full = mark_len_ + kProcessLineWidth;
+  uint32_t n = len_;        // local copies: the byte stores below could alias the members
+  uint32_t taken = taken_;  // bytes of the write in the open line (0: none is open)
   uint32_t i = 0;
   while (i < len) {
     const auto c = static_cast<uint8_t>(s[i++]);

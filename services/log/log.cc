@@ -76,6 +76,8 @@ Line g_lines[kPidSlots][kLinesPerPid];
 // Writes `line` out, marked with its sender, and frees it.
 void write_line(Line& line) {
   drain_kernel_log();  // what the kernel said before this line ended goes first
+  if (g_kernel_mid_line) uart_write("\n", 1);  // (the kernel writes whole lines; in case)
+  g_kernel_mid_line = false;
   char mark[16];
   const auto n = kstd::sformat(mark, sizeof mark, "<%u> ", line.pid);
   uart_write(mark, static_cast<uint32_t>(n < sizeof mark ? n : sizeof mark - 1));

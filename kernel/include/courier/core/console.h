@@ -14,7 +14,6 @@
 namespace courier {
 
 void kputs(const char* s);
-void kwrite(const char* s, uint32_t len);  // `len` bytes, as they are
 void kprintf(const char* fmt, ...);
 void kvprintf(const char* fmt, va_list ap);
 
@@ -36,8 +35,8 @@ inline constexpr uint32_t kLineMax = 256;
 // its own. Feed it one write in pieces (put), then finish() it. Each line is assembled here and
 // enters the log whole.
 //
-// One write puts at most kWriteBudget bytes of lines into the log (marks and escapes make a
-// write up to nine times longer than it came, and the log keeps only kSize bytes anyway);
+// One write puts at most kWriteBudget bytes of lines into the log (marks and escapes can make
+// a write several times longer than it came, and the log keeps only kSize bytes anyway);
 // what does not fit is not shown, and finish() says how many bytes that was, in a last marked
 // line "[pid N] (debug_write: M bytes not shown)". So one call's time stays in proportion to
 // what it was given, whatever the bytes are.
