@@ -8,7 +8,7 @@ int main() {
   courier::Message m{};
   (void)server.receive(&m);
   for (;;) {
-    switch (m.kind) {
+    switch (m.kind()) {
       case courier::abi::MessageKind::Borrow:
       case courier::abi::MessageKind::MutableBorrow:
         (void)server.return_memory(m, m.w[2], m.w[3]);

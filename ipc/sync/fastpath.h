@@ -22,7 +22,8 @@ inline bool fast_call(Kernel& k, Thread& caller) {
   if (COURIER_UNLIKELY(caller.handler)) return false;  // an interrupt handler may not block
   const uint32_t slot = f.a(0) - 1;  // CID 0 wraps to a huge slot and fails the bound
   if (COURIER_UNLIKELY(slot >= kMaxConnections)) return false;
-  const Connection& conn = k.process(caller.pid).connections[slot];
+  const Pid pid = caller.pid;  // read once: it also names the sender in a3
+  const Connection& conn = k.process(pid).connections[slot];
   if (COURIER_UNLIKELY(conn.server == kNone)) return false;
   Server& s = k.server(conn.server);
   if (COURIER_UNLIKELY(s.state != ServerState::Alive || s.generation != conn.generation))
@@ -41,7 +42,8 @@ inline bool fast_call(Kernel& k, Thread& caller) {
   rf.a(0) = static_cast<uint32_t>(Error::Ok);
   rf.a(1) = message_handle(k.tid_of(caller), caller.generation);
   rf.a(2) = f.a(1);
-  rf.a(3) = static_cast<uint32_t>(abi::MessageKind::BlockingScalar);
+  rf.a(3) = static_cast<uint32_t>(abi::MessageKind::BlockingScalar) |
+            (pid << abi::kMessageSenderShift);  // deliver()'s a3: kind and sender
   rf.a(4) = f.a(2);
   rf.a(5) = f.a(3);
   rf.a(6) = f.a(4);

@@ -2,7 +2,8 @@
 //
 // Each function acts for the kernel's current thread (the caller) and either answers it at once
 // or blocks it; see core/kernel.h. Messages reach a receiver in registers:
-//   a0 = Ok, a1 = message handle (0 for a Scalar), a2 = id, a3 = kind, a4..a7 = the four words.
+//   a0 = Ok, a1 = message handle (0 for a Scalar), a2 = id, a3 = kind | (sender pid << 16)
+//   (abi/syscall.h), a4..a7 = the four words.
 // A call that finds a server thread already waiting in receive switches straight to it (the
 // caller blocks, the server runs next without a trip through the scheduler); a reply-and-
 // receive that finds its queue empty switches straight back to the caller it replied to.

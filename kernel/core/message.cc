@@ -13,7 +13,8 @@ void deliver(Thread& t, const Message& m, uint32_t handle) {
   f.a(0) = static_cast<uint32_t>(abi::Error::Ok);
   f.a(1) = handle;
   f.a(2) = m.id;
-  f.a(3) = static_cast<uint32_t>(m.kind);
+  // a3: the kind and who sent it (abi/syscall.h: the sender's pid, 0 for the kernel).
+  f.a(3) = static_cast<uint32_t>(m.kind) | (m.sender_pid << abi::kMessageSenderShift);
   f.a(4) = m.w[0];
   f.a(5) = m.w[1];
   f.a(6) = m.w[2];

@@ -21,6 +21,15 @@ LEAK_RE = re.compile(r"^fuzz: round (\d+): dead child pid (\d+) still holds: (.*
 DONE_RE = re.compile(r"^fuzz: done: (\d+) calls, (\d+) children, (\d+) rounds, (.*)$")
 DEATH_RE = re.compile(r"\(fuzz_child\) (?:(killed: .*?)(?: at pc .*)?|exited with code (\d+))$")
 TRACE = "fuzz trace:"
+# The mark a process's line carries on the console (ipc/include/courier/abi/log.h): "<pid> "
+# through the log server, "[pid N] " through debug_write. The supervisor's lines carry it.
+MARK_RE = re.compile(r"^(?:<\d+> |\[pid \d+\] )")
+
+
+def unmarked(text):
+    """A console line without its sender's mark (the kernel's own lines have none)."""
+    m = MARK_RE.match(text)
+    return text[m.end():] if m else text
 
 
 class ImageError(Exception):
@@ -67,6 +76,7 @@ class Boot:
             self.panic.append(text)
             return
         self.tail = (self.tail + [text])[-12:]
+        text = unmarked(text)
         if text.startswith("fuzz: start"):
             self.started = True
         m = ROUND_RE.match(text)

@@ -3,9 +3,14 @@
 // kernel keeps the UART only for a panic and the final halt.
 //
 // Lines arrive in 16-byte pieces, each a BlockingScalar; the server collects them per client
-// thread and writes a line only when it is complete, so lines never interleave. The reply goes
-// back once the piece is handled (for the last piece: once the line is on the wire).
+// thread — per (sender pid, claimed tid), the pid being the kernel's word — and writes a line
+// only when it is complete, so lines never interleave, marked "<pid> " with its control bytes
+// escaped (abi/log.h), so no client line can read as the kernel's or run into another's. The
+// reply goes back once the piece is handled (for the last piece: once the line is on the wire).
 #include "courier/abi/log.h"
+
+#include "courier/abi/limits.h"
+#include "courier/kstd/format.h"
 #include "courier/services/board.h"
 #include "courier/user/ipc.h"
 #include "courier/user/irq.h"
@@ -18,11 +23,18 @@ namespace {
 constexpr uint32_t kThr = 0;  // 16550: transmit holding register
 constexpr uint32_t kLsr = 5;  // line status register
 constexpr uint8_t kLsrThrEmpty = 1u << 5;
-constexpr uint32_t kMaxTids = 64;  // the kernel's thread table (kMaxThreads) fits
-constexpr uint32_t kLineMax = 240;
+// Partial lines: a group per pid (the kernel's pids are below kPidSlots; a larger one would
+// share its remainder's group, each line still tagged with its own pid), a line per thread a
+// process can have (its interrupt context included). A process that claims more tids than
+// that only pushes its own partial lines out early, whole and marked. A process that ends in
+// the middle of a line leaves it here until its slot is wanted; a later process given the same
+// pid that claims the same tid continues it, under the same mark (a pid is all a mark says).
+constexpr uint32_t kPidSlots = 16;
+constexpr uint32_t kLinesPerPid = abi::kMaxThreadsPerProcess + 1;
 
 volatile uint8_t* g_uart = nullptr;
 uint32_t g_server_handle = 0;
+bool g_kernel_mid_line = false;  // the kernel log's last byte written was not a '\n'
 
 void uart_write(const char* bytes, uint32_t len) {
   for (uint32_t i = 0; i < len; ++i) {
@@ -32,42 +44,117 @@ void uart_write(const char* bytes, uint32_t len) {
   }
 }
 
+// The kernel's log comes out as the kernel wrote it: whole lines, its own and the marked
+// lines of debug_write (the kernel drops whole lines when its log overflows, so a read after a
+// loss starts at a line's start).
 void drain_kernel_log() {
   static char buf[512];
   for (;;) {
-    const auto r = sys::kernel_log(g_server_handle, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(buf)),
-                                   sizeof buf);
+    const auto r = sys::kernel_log(
+        g_server_handle, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(buf)), sizeof buf);
     if (r.error != abi::Error::Ok) return;
-    if (r.r[1] != 0) print("[log] %u bytes of the kernel log were lost\n", r.r[1]);
+    if (r.r[1] != 0) {
+      if (g_kernel_mid_line) uart_write("\n", 1);  // the rest of that line was lost
+      g_kernel_mid_line = false;
+      print("[log] %u bytes of the kernel log were lost\n", r.r[1]);
+    }
     if (r.r[0] == 0) return;
     uart_write(buf, r.r[0]);
+    g_kernel_mid_line = buf[r.r[0] - 1] != '\n';
   }
 }
 
 struct Line {
-  char bytes[kLineMax];
-  uint32_t len;
+  bool open;     // in use: a line of (pid, tid) has begun
+  uint32_t pid;  // the sender, as the kernel reported it
+  uint32_t tid;  // the sender's claim
+  uint32_t len;  // shown bytes held
+  char bytes[abi::kLogLineWidth];
 };
-Line g_lines[kMaxTids];
+Line g_lines[kPidSlots][kLinesPerPid];
 
-// One piece of a client's line; writes the line when it is complete (or the buffer is full).
+// Writes `line` out, marked with its sender, and frees it.
+void write_line(Line& line) {
+  drain_kernel_log();  // what the kernel said before this line ended goes first
+  if (g_kernel_mid_line) uart_write("\n", 1);  // (the kernel writes whole lines; in case)
+  g_kernel_mid_line = false;
+  char mark[16];
+  const auto n = kstd::sformat(mark, sizeof mark, "<%u> ", line.pid);
+  uart_write(mark, static_cast<uint32_t>(n < sizeof mark ? n : sizeof mark - 1));
+  uart_write(line.bytes, line.len);
+  uart_write("\n", 1);
+  line.open = false;
+  line.len = 0;
+}
+
+// The open line of (pid, tid), if it has one.
+Line* open_line(uint32_t pid, uint32_t tid) {
+  Line* group = g_lines[pid % kPidSlots];
+  for (uint32_t i = 0; i < kLinesPerPid; ++i) {
+    if (group[i].open && group[i].pid == pid && group[i].tid == tid) return &group[i];
+  }
+  return nullptr;
+}
+
+// The open line of (pid, tid), or a new one.
+Line& line_of(uint32_t pid, uint32_t tid) {
+  if (Line* open = open_line(pid, tid)) return *open;
+  Line* group = g_lines[pid % kPidSlots];
+  Line* free = nullptr;
+  for (uint32_t i = 0; i < kLinesPerPid && free == nullptr; ++i) {
+    if (!group[i].open) free = &group[i];
+  }
+  Line& l = free != nullptr ? *free : group[tid % kLinesPerPid];
+  if (l.open) write_line(l);  // every line of the group in use: this one goes out as it is
+  l.open = true;
+  l.pid = pid;
+  l.tid = tid;
+  l.len = 0;
+  return l;
+}
+
+// One byte of a line, shown as it is or escaped (abi/log.h); a line that is full goes out
+// and the text goes on in a new one.
+void append(Line*& line, uint32_t pid, uint32_t tid, uint8_t c) {
+  if (line == nullptr) line = &line_of(pid, tid);
+  const uint32_t width = abi::log_shows(c) ? 1 : 4;
+  if (line->len + width > abi::kLogLineWidth) {
+    write_line(*line);
+    line = &line_of(pid, tid);
+  }
+  char* at = line->bytes + line->len;
+  line->len += width;
+  if (width == 1) {
+    at[0] = static_cast<char>(c);
+    return;
+  }
+  constexpr char kHex[] = "0123456789abcdef";
+  at[0] = '\\';
+  at[1] = 'x';
+  at[2] = kHex[c >> 4];
+  at[3] = kHex[c & 15];
+}
+
+// One piece of a client's line: a '\n' in it, or kLogEnd after it, writes the line.
 void take_piece(const Message& m) {
   const uint32_t n = (m.id >> 8) & 0xff;
-  const uint32_t tid = m.id >> 16;
-  if (n > 16 || tid >= kMaxTids) return;  // malformed: dropped
-  Line& line = g_lines[tid];
+  const uint32_t pid = m.sender();  // the kernel's word
+  const uint32_t tid = m.id >> 16;  // the sender's claim: it only picks among its own lines
+  if (n > 16) return;               // malformed: dropped
+  Line* line = nullptr;             // looked up at the first byte: a piece may hold none
   for (uint32_t i = 0; i < n; ++i) {
-    if (line.len == kLineMax) {
-      uart_write(line.bytes, line.len);
-      line.len = 0;
+    const auto c = static_cast<uint8_t>(m.w[i / 4] >> (8 * (i % 4)));
+    if (c == '\n') {
+      if (line == nullptr) line = &line_of(pid, tid);
+      write_line(*line);
+      line = nullptr;
+    } else {
+      append(line, pid, tid, c);
     }
-    line.bytes[line.len++] = static_cast<char>(m.w[i / 4] >> (8 * (i % 4)));
   }
-  if (m.id & abi::kLogEnd) {
-    drain_kernel_log();  // what the kernel said before this line ended goes first
-    uart_write(line.bytes, line.len);
-    line.len = 0;
-  }
+  if ((m.id & abi::kLogEnd) == 0) return;
+  if (line == nullptr) line = open_line(pid, tid);  // it may have begun in an earlier piece
+  if (line != nullptr) write_line(*line);
 }
 
 }  // namespace
@@ -94,12 +181,12 @@ int main() {
   serve(server, [](Message& m, Reply&) {
     // Memory is not part of the protocol: a Move is freed at once, and serve() returns a
     // Borrow unanswered, so nothing sent here is kept (abi/log.h).
-    if (m.kind == abi::MessageKind::Move) {
+    if (m.kind() == abi::MessageKind::Move) {
       (void)sys::unmap_memory(m.w[0], m.w[1]);
       return true;
     }
-    if (m.id == abi::kLogKernelNotice) {
-      drain_kernel_log();
+    if (m.sender() == 0) {  // the kernel: its notice (a process cannot send from pid 0)
+      if (m.id == abi::kLogKernelNotice) drain_kernel_log();
     } else if ((m.id & 0xff & ~abi::kLogEnd) == abi::kLogWrite) {
       take_piece(m);
     }

@@ -11,7 +11,7 @@ int main() {
   (void)s.receive(&m);
   for (;;) {
     uint32_t r0 = 0;
-    if (m.kind == courier::abi::MessageKind::Move && m.id == demo::kEncrypt) {
+    if (m.kind() == courier::abi::MessageKind::Move && m.id == demo::kEncrypt) {
       auto* text = reinterpret_cast<uint8_t*>(m.w[0]);
       const uint32_t len = m.w[3];  // valid hint = string length
       for (uint32_t i = 0; i < len; ++i) text[i] ^= static_cast<uint8_t>(0x5a + i);

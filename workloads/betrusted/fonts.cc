@@ -9,7 +9,7 @@ int main() {
   courier::Message m{};
   (void)s.receive(&m);
   for (;;) {
-    if (m.kind == courier::abi::MessageKind::Borrow && m.id == demo::kGlyphSum) {
+    if (m.kind() == courier::abi::MessageKind::Borrow && m.id == demo::kGlyphSum) {
       const auto* table = reinterpret_cast<const uint8_t*>(m.w[0]);
       const uint32_t c = m.w[2] & 0x7f;
       uint32_t sum = 0;

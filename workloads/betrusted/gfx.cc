@@ -8,7 +8,7 @@ int main() {
   courier::Message m{};
   (void)s.receive(&m);
   for (;;) {
-    if (m.kind == courier::abi::MessageKind::MutableBorrow && m.id == demo::kDrawRect) {
+    if (m.kind() == courier::abi::MessageKind::MutableBorrow && m.id == demo::kDrawRect) {
       auto* fb = reinterpret_cast<uint8_t*>(m.w[0]);
       const uint32_t top = m.w[2], rows = m.w[3];
       for (uint32_t y = top; y < top + rows && y < demo::kHeight; ++y) {

@@ -234,7 +234,11 @@ void pick_sid(Ctx& c, SidUse use, uint32_t out[4]) {
 void took(Ctx& c, const abi::SysRet& r) {
   if (r.error != Error::Ok) return;
   const uint32_t handle = r.r[0];
-  const auto kind = static_cast<MessageKind>(r.r[2]);
+  const auto kind = abi::message_kind(r.r[2]);
+  // Every message a child's server can get was sent by a process: the kernel's own messages
+  // (the log notice) go to the log server only, and the kind is one of the five.
+  if (abi::message_sender(r.r[2]) == 0 || kind > MessageKind::Move)
+    violation(c, "receive answered a3", r.r[2]);
   if (handle != 0) g.msgs.add(handle);
   const bool memory = kind == MessageKind::Borrow || kind == MessageKind::MutableBorrow ||
                       kind == MessageKind::Move;

@@ -70,7 +70,7 @@ void take_lifeline() {
   if (__atomic_load_n(&g.held, __ATOMIC_ACQUIRE) != 0) return;
   const auto r = sys::try_receive(g.lifeline);
   if (r.error != Error::Ok) return;
-  const auto kind = static_cast<abi::MessageKind>(r.r[2]);
+  const auto kind = abi::message_kind(r.r[2]);  // a3: kind | (sender pid << 16)
   if (kind == abi::MessageKind::BlockingScalar && r.r[0] != 0) {
     __atomic_store_n(&g.held, r.r[0], __ATOMIC_RELEASE);
   } else if (kind == abi::MessageKind::Borrow || kind == abi::MessageKind::MutableBorrow) {
@@ -169,7 +169,7 @@ void meet_supervisor() {
   for (;;) {
     const auto r = sys::receive(g.lifeline);
     if (r.error != Error::Ok) continue;
-    if (static_cast<abi::MessageKind>(r.r[2]) == abi::MessageKind::BlockingScalar &&
+    if (abi::message_kind(r.r[2]) == abi::MessageKind::BlockingScalar &&
         r.r[1] == kStart) {
       g.seed = (uint64_t{r.r[4]} << 32) | r.r[3];
       g.life = r.r[5];

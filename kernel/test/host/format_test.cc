@@ -53,15 +53,23 @@ TEST(Console, KprintfGoesToTheKernelLogNotTheUart) {
   EXPECT_EQ(courier::klog::unread(), 0u);
 }
 
-TEST(Console, TheKernelLogKeepsTheNewestBytesAndCountsTheLost) {
+TEST(Console, TheKernelLogKeepsTheNewestLinesAndCountsTheLost) {
   courier::klog::reset();
-  for (uint32_t i = 0; i < courier::klog::kSize + 10; ++i) courier::kprintf("%c", 'a' + i % 26);
+  // 257 lines of 16 bytes: one more than fits. The oldest goes whole.
+  for (uint32_t i = 0; i < courier::klog::kSize / 16 + 1; ++i) courier::kprintf("line %010u\n", i);
   EXPECT_EQ(courier::klog::unread(), courier::klog::kSize);
-  char first = 0;
+  char first[16] = {};
   uint32_t lost = 0;
-  EXPECT_EQ(courier::klog::read(&first, 1, &lost), 1u);
-  EXPECT_EQ(lost, 10u);
-  EXPECT_EQ(first, 'a' + 10 % 26);  // the 10 oldest bytes went
+  EXPECT_EQ(courier::klog::read(first, sizeof first, &lost), 16u);
+  EXPECT_EQ(lost, 16u);
+  EXPECT_EQ(std::string(first, 16), "line 0000000001\n");  // line 0 went
+  courier::klog::reset();
+  // A line longer than kLineMax (only the kernel's own can be) goes kLineMax bytes at a time.
+  for (uint32_t i = 0; i < courier::klog::kSize + 10; ++i) courier::kprintf("%c", 'a' + i % 26);
+  EXPECT_EQ(courier::klog::unread(), courier::klog::kSize + 10 - courier::klog::kLineMax);
+  EXPECT_EQ(courier::klog::read(first, 1, &lost), 1u);
+  EXPECT_EQ(lost, courier::klog::kLineMax);
+  EXPECT_EQ(first[0], 'a' + courier::klog::kLineMax % 26);
   courier::klog::reset();
 }
 

@@ -44,7 +44,8 @@ TEST_F(IpcTest, CallToAWaitingServerSwitchesStraightToIt) {
   EXPECT_EQ(m.error, Error::Ok);
   EXPECT_NE(m.r[0], 0u);  // a reply handle
   EXPECT_EQ(m.r[1], 7u);
-  EXPECT_EQ(m.r[2], static_cast<uint32_t>(MessageKind::BlockingScalar));
+  EXPECT_EQ(m.r[2], static_cast<uint32_t>(MessageKind::BlockingScalar) |
+                        (client_pid << abi::kMessageSenderShift));  // the kind and the sender
   EXPECT_EQ(m.r[3], 1u);
   EXPECT_EQ(m.r[6], 4u);
   sys(srv(), Syscall::reply_and_receive_next, handle, m.r[0], 10, 20);
@@ -211,7 +212,7 @@ TEST_F(IpcTest, ClientDeathDropsItsMessagesAndStaleRepliesAreRefused) {
   const Ret m = sys(srv(), Syscall::try_receive, handle);
   EXPECT_EQ(m.error, Error::Ok);
   EXPECT_EQ(m.r[1], 42u);  // the other client's id
-  EXPECT_EQ(m.r[2], static_cast<uint32_t>(MessageKind::Scalar));
+  EXPECT_EQ(m.r[2], static_cast<uint32_t>(MessageKind::Scalar) | (other << abi::kMessageSenderShift));
   EXPECT_EQ(owned_by(client_pid), 0u);
 }
 

@@ -457,7 +457,7 @@ TEST_F(IrqTest, TheKernelLogHasOneReaderAndNoticesIt) {
   sys(b(), Syscall::null);  // the end of any kernel entry posts the notice
   EXPECT_EQ(a().state, ThreadState::Ready);
   EXPECT_EQ(a().frame.a(2), abi::kLogKernelNotice);
-  EXPECT_EQ(a().frame.a(3), static_cast<uint32_t>(abi::MessageKind::Scalar));
+  EXPECT_EQ(a().frame.a(3), static_cast<uint32_t>(abi::MessageKind::Scalar));  // sender 0: the kernel
   sys(b(), Syscall::null);
   EXPECT_EQ(sys(a(), Syscall::try_receive, handle).error, Error::WouldBlock);  // only one
   r = sys(a(), Syscall::kernel_log, handle, buf, 4096);

@@ -84,7 +84,7 @@ TEST_F(LendTest, BorrowMapsReadOnlyBothSidesUntilReturned) {
   EXPECT_EQ(cli().state, ThreadState::Lending);
   const Ret m = take();
   ASSERT_EQ(m.error, Error::Ok);
-  EXPECT_EQ(m.r[2], kBorrow);
+  EXPECT_EQ(m.r[2], kBorrow | (client_pid << abi::kMessageSenderShift));  // kind, and the lender
   const uint32_t bva = m.r[3];
   EXPECT_GE(bva, kLendWindowBase);
   EXPECT_EQ(m.r[4], 0x2000u);

@@ -178,7 +178,8 @@ TEST_F(RegistersTest, CallAndReplyCarryOnlyTheMessageOnBothPaths) {
     const Ret m = result(b());
     EXPECT_EQ(m.error, Error::Ok);
     EXPECT_EQ(m.r[1], 77u);
-    EXPECT_EQ(m.r[2], static_cast<uint32_t>(abi::MessageKind::BlockingScalar));
+    EXPECT_EQ(m.r[2], static_cast<uint32_t>(abi::MessageKind::BlockingScalar) |
+                          (a().pid << abi::kMessageSenderShift));
     EXPECT_EQ(m.r[3], 1u);
     EXPECT_EQ(m.r[6], 4u);
     // It answers and waits for the next; the client resumes with the reply in a1, a2.

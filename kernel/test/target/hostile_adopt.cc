@@ -37,7 +37,7 @@ bool attack_by_relend(const courier::Server& s2, const courier::Connection& to_s
   courier::Message m2{};
   test::expect_error(s2.receive(&m2), Error::Ok, "the second server hears from the re-lend");
   bool returned = false;
-  if (m2.kind != MessageKind::MutableBorrow) {
+  if (m2.kind() != MessageKind::MutableBorrow) {
     note("re-lend of the dead lender's pages", static_cast<Error>(m2.w[0]));
   } else {
     // From here to the forged PTE's use nothing else may take a page from the free list.
@@ -108,7 +108,7 @@ int main() {
 
   test::expect_error(held.receive(&m), Error::Ok, "receive process 2's borrow");
   const uint32_t page = m.w[0];
-  test::check(m.kind == MessageKind::Borrow &&
+  test::check(m.kind() == MessageKind::Borrow &&
                   reinterpret_cast<volatile uint32_t*>(page)[0] == 0x1234 &&
                   reinterpret_cast<volatile uint32_t*>(page)[1024] == 0x1235,
               "the borrowed pages hold the lender's data");

@@ -51,7 +51,7 @@ int main() {
   test::expect_error(s2.receive(&m2), Error::Ok, "the second server hears from the re-lend");
 
   bool returned_first = false;
-  const bool relent = m2.kind == MessageKind::MutableBorrow;
+  const bool relent = m2.kind() == MessageKind::MutableBorrow;
   if (!relent) {
     note("re-lend of the copies by remapping", static_cast<Error>(m2.w[0]));
   } else {

@@ -53,7 +53,7 @@ uint32_t drain(const courier::Server& s, courier::Message* memory, uint32_t max,
   *count = 0;
   courier::Message m{};
   while (s.try_receive(&m) == Error::Ok) {
-    if (m.kind == MessageKind::Scalar) {
+    if (m.kind() == MessageKind::Scalar) {
       ++scalars;
     } else if (*count < max) {
       memory[(*count)++] = m;
@@ -88,7 +88,7 @@ void retried(const courier::Server& s, const courier::Connection& c, uint32_t ki
   if (count != 1) ++test::failures;
   if (count >= 1) {
     test::check(holds(memory[0].w[0], 0x985), "the pages arrived with their data");
-    if (memory[0].kind == MessageKind::Move) {
+    if (memory[0].kind() == MessageKind::Move) {
       test::check(!present(buf), "the lender's pages are gone");
       test::expect_error(sys::unmap_memory(memory[0].w[0], 2 * kPage).error, Error::Ok,
                          "the server unmaps the moved pages");
@@ -173,7 +173,7 @@ int main() {
   (void)drain(moves, moved, 4, &count);
   uint32_t intact = 0;
   for (uint32_t i = 0; i < count && i < 4; ++i) {
-    intact += moved[i].kind == MessageKind::Move && holds(moved[i].w[0], 0x985);
+    intact += moved[i].kind() == MessageKind::Move && holds(moved[i].w[0], 0x985);
     (void)sys::unmap_memory(moved[i].w[0], moved[i].w[1]);
   }
   uint32_t stranded = 0;

@@ -29,7 +29,7 @@ int main() {
         (void)server.return_memory(m, m.w[2], 4);
         break;
       case 3: {
-        const bool ok = m.kind == MessageKind::Move && words[1024] == 1;
+        const bool ok = m.kind() == MessageKind::Move && words[1024] == 1;
         courier::print("server: moved pages %s\n", ok ? "arrived intact" : "WRONG");
         courier::print("server: unmapping moved pages -> %s\n",
                        courier::abi::error_name(courier::sys::unmap_memory(m.w[0], m.w[1]).error));
@@ -48,7 +48,7 @@ int main() {
     }
     // A memory message is answered by return_memory (or kept), never by a reply: receive the
     // next message without replying to this one.
-    if (m.kind != MessageKind::Scalar && m.kind != MessageKind::BlockingScalar) m.handle = 0;
+    if (m.kind() != MessageKind::Scalar && m.kind() != MessageKind::BlockingScalar) m.handle = 0;
     (void)server.reply_and_receive(&m, r0);
   }
 }

@@ -10,6 +10,8 @@ namespace regs {
 // The peer's server (regs_peer) and the root's own (regs_root), and what the root asks.
 inline constexpr courier::Sid kPeerSid{{0x72656773, 0x70656572, 1, 2}};
 inline constexpr courier::Sid kRootSid{{0x72656773, 0x726f6f74, 1, 2}};
+// The peer's pid: the image's second program (kernel/test/CMakeLists.txt, image_regs).
+inline constexpr uint32_t kPeerPid = 2;
 enum Request : uint32_t {
   kEcho = 1,        // BlockingScalar: reply (w0 + w1, w2 ^ w3)
   kBeSlow = 2,      // Scalar: answer the next kEcho with reply, then receive (the slow path)

@@ -120,14 +120,12 @@ int main() {
   (void)g_peer.try_send(regs::kSendMe);
   const uint32_t recv_args[1] = {own_handle};
   probe(n(Syscall::receive), 1, recv_args);
-  const Want woken[8] = {exact(0),
-                         exact(0),
-                         exact(regs::kSentId),
-                         exact(static_cast<uint32_t>(abi::MessageKind::Scalar)),
-                         exact(regs::kSentWords[0]),
-                         exact(regs::kSentWords[1]),
-                         exact(regs::kSentWords[2]),
-                         exact(regs::kSentWords[3])};
+  const Want woken[8] = {exact(0), exact(0), exact(regs::kSentId),
+                         // a3: the kind, and the sender's pid (the peer is process 2).
+                         exact(static_cast<uint32_t>(abi::MessageKind::Scalar) |
+                               (regs::kPeerPid << abi::kMessageSenderShift)),
+                         exact(regs::kSentWords[0]), exact(regs::kSentWords[1]),
+                         exact(regs::kSentWords[2]), exact(regs::kSentWords[3])};
   regs::check(g_probe, woken, "registers after a receive woken by another process's message");
 
   // A yield to the peer, which fills its registers with its own sentinels and yields back.

@@ -35,6 +35,15 @@ class GoodLines(unittest.TestCase):
         self.assertEqual(p.core, {"tlb": 4, "icache_kib": 8, "name": "vex", "clock_hz": 1e8,
                                   "asid": 1})
 
+    def test_lines_behind_the_senders_mark(self):
+        # The console marks a process's lines with its pid (abi/log.h): "<1> " through the log
+        # server, "[pid 1] " through debug_write.
+        text = "\n".join("<1> " + l for l in suite("sync", [result("sync/call_reply", 387)]))
+        p = benchfmt.parse_text(text + "\n[pid 1] " + result("sync/yield", 150) + "\n")
+        self.assertEqual(sorted(p.results), ["sync/call_reply", "sync/yield"])
+        self.assertTrue(p.complete())
+        self.assertEqual(p.problems, [])
+
     def test_other_output_is_ignored(self):
         p = benchfmt.Parsed()
         self.assertFalse(benchfmt.parse_line("courier: booting", p))

@@ -8,20 +8,21 @@ import fixtures  # noqa: F401  first: it puts scripts/lib on the path
 import fuzzrun  # noqa: E402
 import runner  # noqa: E402
 
-# A console as the fuzz image prints it (kernel log lines come through the log server).
+# A console as the fuzz image prints it (kernel log lines come through the log server; the
+# supervisor's lines carry its mark, "<1> ", a child's debug_write "[pid N] ": abi/log.h).
 CONSOLE = """\
 Courier kernel 0.1.0 (config full) on qemu-virt
 [kernel] process 2 (fuzz_child) exited with code 0
-fuzz: start seed 0000000000000007 calls 20000 children 4 life 8000 first_round 0
-fuzz: baseline 927 free pages
+<1> fuzz: start seed 0000000000000007 calls 20000 children 4 life 8000 first_round 0
+<1> fuzz: baseline 927 free pages
 [kernel] process 2 (fuzz_child) killed: load page fault at pc 00012a98, tval 20007de0
 [kernel] process 4 (fuzz_child) killed: interrupt handler: store page fault at pc 00010c70, tval 0
 [kernel] process 5 (fuzz_child) killed: interrupt handler of line 11 overran its budget
 [kernel] process 6 (fuzz_child) exited with code 87
-fuzz: round 0: 9000 calls, 4 children, free 927
-FUZZ VIOLATION: spawn by a child answered 00000000 (child tag 80000011 seed 1, call 3)
-fuzz: round 1: pages not balanced: free 925, baseline 927
-fuzz: round 1: 15000 calls, 8 children, free 925
+<1> fuzz: round 0: 9000 calls, 4 children, free 927
+[pid 3] FUZZ VIOLATION: spawn by a child answered 00000000 (child tag 80000011 seed 1, call 3)
+<1> fuzz: round 1: pages not balanced: free 925, baseline 927
+<1> fuzz: round 1: 15000 calls, 8 children, free 925
 """
 
 PANIC = """\
@@ -83,7 +84,7 @@ class Console(unittest.TestCase):
         self.assertEqual(b.panic, [])
 
     def test_the_supervisors_last_line(self):
-        b = read(CONSOLE + "fuzz: done: 20039 calls, 72 children, 18 rounds, pages balanced\n")
+        b = read(CONSOLE + "<1> fuzz: done: 20039 calls, 72 children, 18 rounds, pages balanced\n")
         self.assertEqual((b.calls, b.children), (20039, 72))
         self.assertIn("pages balanced", b.done)
 

@@ -12,8 +12,8 @@
 //            the error).
 //   a3..a7   the results syscalls.def lists there, on Ok only (create_server: a3..a5 = SID;
 //            process_info: a3; usage: a3..a7; receive, try_receive, reply_and_receive_next:
-//            a3..a7 = the message's kind and words); otherwise exactly what the caller put
-//            there (a7: the syscall number).
+//            a3 = the message's kind and sender, a4..a7 = its words); otherwise exactly what
+//            the caller put there (a7: the syscall number).
 //   pc       the instruction after the ecall.
 //   the rest (ra, sp, gp, tp, t0-t6, s0-s11): exactly what the caller put there.
 // A blocking syscall answers the same registers when it is woken, whoever woke it; a result
@@ -50,7 +50,7 @@ struct SysRet {
   uint32_t r[7];
 };
 
-// Message kinds (DESIGN.md §2), as receive reports them in a3.
+// Message kinds (DESIGN.md §2), as receive reports them in a3's low half.
 enum class MessageKind : uint32_t {
   Scalar = 0,
   BlockingScalar = 1,
@@ -58,6 +58,20 @@ enum class MessageKind : uint32_t {
   MutableBorrow = 3,
   Move = 4,
 };
+
+// What receive (try_receive, reply_and_receive_next) answers in a3: the message's kind in
+// bits 0..15 and, in bits 16..31, the pid of the process that sent it, which the kernel writes
+// and no sender can choose: 0 for a message from the kernel itself (abi/log.h's
+// kLogKernelNotice), never 0 for a process's. The same on every path a message takes (queued
+// or handed over, the IPC fastpath, a batched send or call, a lend); a memory message's sender
+// is the lender. Ids and words are the sender's to choose; the sender pid is how a server knows
+// who is asking. A server that only wants the kind masks it (message_kind).
+inline constexpr uint32_t kMessageKindMask = 0xffff;
+inline constexpr uint32_t kMessageSenderShift = 16;
+constexpr MessageKind message_kind(uint32_t a3) {
+  return static_cast<MessageKind>(a3 & kMessageKindMask);
+}
+constexpr uint32_t message_sender(uint32_t a3) { return a3 >> kMessageSenderShift; }
 
 // Memory permission flags for map_memory, update_memory_flags and map_physical.
 enum MemFlag : uint32_t { kMemRead = 1, kMemWrite = 2, kMemExec = 4 };

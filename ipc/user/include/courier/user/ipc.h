@@ -18,17 +18,22 @@ struct Sid {
   uint32_t w[4];
 };
 
-// A received message, as receive() reports it in registers.
+// A received message, as receive() reports it in registers. `info` is a3 as the kernel wrote
+// it (abi/syscall.h): kind() and sender() take it apart only when asked, so a server that
+// never looks pays nothing for them.
 struct Message {
   uint32_t handle;  // non-zero for a BlockingScalar: pass it to reply
   uint32_t id;
-  abi::MessageKind kind;
+  uint32_t info;  // the kind and the sender
   uint32_t w[4];
+  abi::MessageKind kind() const { return abi::message_kind(info); }
+  // The sending process's pid, as the kernel tells it (0: the kernel itself); the sender
+  // cannot choose it, unlike the id and the words.
+  uint32_t sender() const { return abi::message_sender(info); }
 };
 
 inline Message message_from(const abi::SysRet& r) {
-  return Message{
-      r.r[0], r.r[1], static_cast<abi::MessageKind>(r.r[2]), {r.r[3], r.r[4], r.r[5], r.r[6]}};
+  return Message{r.r[0], r.r[1], r.r[2], {r.r[3], r.r[4], r.r[5], r.r[6]}};
 }
 
 class Server {
@@ -66,7 +71,7 @@ class Server {
                                                                      : e;
   }
   static bool is_lend(const Message& m) {
-    return m.kind == abi::MessageKind::Borrow || m.kind == abi::MessageKind::MutableBorrow;
+    return m.kind() == abi::MessageKind::Borrow || m.kind() == abi::MessageKind::MutableBorrow;
   }
 
  private:
@@ -163,7 +168,7 @@ abi::Error serve(const Server& server, Handler&& handler) {
     Reply reply;
     const bool more = handler(m, reply);
     // One compare for the common case (a scalar): Borrow and MutableBorrow are kinds 2 and 3.
-    if (static_cast<uint32_t>(m.kind) - 2u <= 1u && m.handle) [[unlikely]] {
+    if (static_cast<uint32_t>(m.kind()) - 2u <= 1u && m.handle) [[unlikely]] {
       (void)server.return_memory(m, 0, 0);
       m.handle = 0;
     }
