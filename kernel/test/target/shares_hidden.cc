@@ -109,7 +109,7 @@ int main() {
     expect(c.name, "map_memory over it", probe.map, Error::AlreadyExists);
     courier::Message got{};
     expect(c.name, "receive it", server.try_receive(&got), Error::Ok);
-    const bool secret = got.kind == c.kind && got.w[0] == kLendWindow && holds_secret(got.w[0], i);
+    const bool secret = got.kind() == c.kind && got.w[0] == kLendWindow && holds_secret(got.w[0], i);
     courier::print("%s: %s: once received, its page holds the secret\n", secret ? "ok" : "FAIL",
                    c.name);
     if (!secret) ++test::failures;
@@ -123,7 +123,7 @@ int main() {
            w.r[1] == 1 ? static_cast<Error>(w.r[0]) : Error::WouldBlock, Error::Ok);
     courier::Message stray{};
     while (other.try_receive(&stray) == Error::Ok) {
-      if (stray.kind == MessageKind::Move) (void)sys::unmap_memory(stray.w[0], stray.w[1]);
+      if (stray.kind() == MessageKind::Move) (void)sys::unmap_memory(stray.w[0], stray.w[1]);
     }
   }
   expect_pages(baseline, "pages balanced");

@@ -41,7 +41,7 @@ uint32_t drain(const courier::Server& s, uint32_t* moves) {
   *moves = 0;
   courier::Message m{};
   while (s.try_receive(&m) == Error::Ok) {
-    if (m.kind != MessageKind::Move) continue;
+    if (m.kind() != MessageKind::Move) continue;
     ++*moves;
     intact += tagged(m.w[0], m.w[1] / kPage, m.id);
     (void)sys::unmap_memory(m.w[0], m.w[1]);

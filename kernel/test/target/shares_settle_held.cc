@@ -27,11 +27,11 @@ Lender to_log{};
 void take(const courier::Server& s) {
   courier::Message m{};
   while (s.try_receive(&m) == Error::Ok) {
-    if (m.kind == MessageKind::Scalar && m.id == kRefused) {
+    if (m.kind() == MessageKind::Scalar && m.id == kRefused) {
       ++refused;
       courier::print("note: a lend was refused -> %s\n",
                      courier::abi::error_name(static_cast<Error>(m.w[0])));
-    } else if ((m.kind == MessageKind::Borrow || m.kind == MessageKind::MutableBorrow) &&
+    } else if ((m.kind() == MessageKind::Borrow || m.kind() == MessageKind::MutableBorrow) &&
                lends < kLends) {
       held[lends++] = m;
     }

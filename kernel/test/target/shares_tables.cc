@@ -34,7 +34,7 @@ Lender to_log{};
 void receive_all(uint32_t) {
   courier::Message m{};
   while (hold.receive(&m) == Error::Ok) {
-    if (m.kind == MessageKind::Scalar && m.id == kRefused) {
+    if (m.kind() == MessageKind::Scalar && m.id == kRefused) {
       courier::print("note: a lend was refused -> %s\n",
                      courier::abi::error_name(static_cast<Error>(m.w[0])));
       refused = refused + 1;
@@ -101,7 +101,7 @@ int main() {
   uint32_t returned = 0;
   const uint32_t lends = received < kMaxHeld ? received : kMaxHeld;
   for (uint32_t i = 0; i < lends; ++i) {
-    if (held[i].kind == MessageKind::Borrow || held[i].kind == MessageKind::MutableBorrow)
+    if (held[i].kind() == MessageKind::Borrow || held[i].kind() == MessageKind::MutableBorrow)
       returned += hold.return_memory(held[i], 0, 0) == Error::Ok;
   }
   test::check(returned == received, "the server returns every lend it holds");
