@@ -35,40 +35,31 @@ kstd::Result<uint32_t, Error> page_range(uint32_t va, uint32_t bytes) {
 }  // namespace
 
 kstd::Result<uint32_t, Error> Kernel::map_memory(Pid pid, uint32_t va, uint32_t bytes,
-                                                 uint32_t flags) {
+                                                 uint32_t flags, Continuation* cont, Budget* b) {
+  // A long map may stop at preemption points and resume (core/preempt.cc); without a
+  // continuation (the kernel's own small mappings) it runs whole.
+  Continuation whole_call;
+  Budget whole(false);
+  Continuation& c = cont != nullptr ? *cont : whole_call;
+  Budget& budget = b != nullptr ? *b : whole;
+  if (c.op == Split::MapMemory) return c.phase == 2 ? map_fill(pid, c, budget) : map_search(pid, c, budget);
   Process& proc = processes_[pid];
   if (flags == 0 || (flags & ~kMemValid)) return kstd::err(Error::InvalidArgument);
   if (bytes == 0 || (bytes & (kstd::kPageSize - 1))) return kstd::err(Error::InvalidArgument);
-  const uint32_t pages = bytes / kstd::kPageSize;
+  c.pages = bytes / kstd::kPageSize;
+  c.flags = flags;
   if (va == 0) {
-    auto found = proc.space.find_free(pages, proc.heap_hint);
-    if (!found) found = proc.space.find_free(pages, kUserBase);
-    if (!found) return kstd::err(Error::OutOfMemory);
-    va = found->raw();
+    // More than the process may have: no room would help (map_start's check says the same).
+    if (proc.page_count + c.pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
+    c.phase = 0;  // from the heap hint up, then from the bottom
+    c.search = c.va = kstd::align_down(proc.heap_hint < kUserBase ? kUserBase : proc.heap_hint,
+                                       kstd::kPageSize);
+    return map_search(pid, c, budget);
   }
   KTRY_VOID(page_range(va, bytes));
   // A range that overlaps a mapping is wrong whatever its size: that error comes first.
-  if (proc.space.any_mapped(kstd::VirtAddr(va), pages)) return kstd::err(Error::AlreadyExists);
-  if (proc.page_count + pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
-  for (uint32_t i = 0; i < pages; ++i) {
-    const kstd::VirtAddr page(va + i * kstd::kPageSize);
-    auto frame = frames_.alloc(Owner::process(pid));
-    kstd::Result<void, Error> mapped = frame.is_ok()
-                                           ? proc.space.map(frames_, page, frame.value(), flags)
-                                           : kstd::Result<void, Error>(kstd::err(frame.error()));
-    if (mapped.is_err()) {
-      if (frame.is_ok()) frames_.free(frame.value());
-      // Undo the pages mapped so far: the call either maps everything or nothing.
-      for (uint32_t j = 0; j < i; ++j) {
-        const auto m = proc.space.unmap(kstd::VirtAddr(va + j * kstd::kPageSize));
-        frames_.free(m->pfn);
-      }
-      proc.page_count -= i;
-      return kstd::err(mapped.error());
-    }
-    ++proc.page_count;
-  }
-  return va;
+  if (proc.space.any_mapped(kstd::VirtAddr(va), c.pages)) return kstd::err(Error::AlreadyExists);
+  return map_start(pid, va, c, budget);  // the quota, the frames, then the pages
 }
 
 bool Kernel::ring_pinned(Pid pid, uint32_t va, uint32_t pages) {
@@ -150,10 +141,7 @@ kstd::Result<uint32_t, Error> Kernel::map_physical(Pid pid, uint32_t pa, uint32_
     va = found->raw();
   }
   KTRY_VOID(page_range(va, bytes));
-  for (uint32_t i = 0; i < pages; ++i) {
-    if (proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize)))
-      return kstd::err(Error::AlreadyExists);
-  }
+  if (proc.space.any_mapped(kstd::VirtAddr(va), pages)) return kstd::err(Error::AlreadyExists);
   for (uint32_t i = 0; i < pages; ++i) {
     const kstd::Pfn pfn((pa >> kstd::kPageShift) + i);
     auto r = proc.space.map(frames_, kstd::VirtAddr(va + i * kstd::kPageSize), pfn, flags);

@@ -82,6 +82,17 @@ Error answer_async(Kernel& k, Pid pid, uint32_t msg, uint32_t r0, uint32_t r1) {
   return Error::Ok;
 }
 
+// A call that stopped at a preemption point (core/preempt.h): its thread's pc goes back to the
+// ecall, every register as the thread left it, so the thread issues the very same call again
+// once the pending interrupt has been taken; the call then resumes from its continuation.
+inline bool stopped(abi::Error e) { return e == kPreempted; }
+template <class T>
+inline bool stopped(const kstd::Result<T, Error>& r) {
+  return r.is_err() && stopped(r.error());
+}
+inline void park(Thread& t) { t.frame.pc -= 4; }
+constexpr uint32_t number_of(abi::Syscall s) { return static_cast<uint32_t>(s); }
+
 // A call that may block, made by an interrupt handler: refused at once (abi/irq.h). Checked
 // in the handlers of such calls only, so the others pay nothing for it.
 inline bool refused_in_handler(Thread& t) {
@@ -121,7 +132,11 @@ void sys_terminate_process(Kernel& k, Thread& t, const SysArgs& a) {
 }
 
 void sys_map_memory(Kernel& k, Thread& t, const SysArgs& a) {
-  answer(t, k.map_memory(t.pid, a.a[0], a.a[1], a.a[2]));
+  k.split_begin(t, Origin::Trap, t.frame.pc, number_of(abi::Syscall::map_memory), a.a, 7);
+  Budget budget(true);
+  const auto r = k.map_memory(t.pid, a.a[0], a.a[1], a.a[2], &t.cont, &budget);
+  if (stopped(r)) return park(t);
+  answer(t, r);
 }
 void sys_unmap_memory(Kernel& k, Thread& t, const SysArgs& a) {
   answer(t, k.unmap_memory(t.pid, a.a[0], a.a[1]));
@@ -248,8 +263,13 @@ void sys_return_memory(Kernel& k, Thread& t, const SysArgs& a) {
 // not be the one running (rings are also drained when the hart would otherwise idle), so
 // every entry acts for `t` explicitly.
 inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t tag,
-                                const volatile uint32_t* args, batch::Completion* out) {
+                                const volatile uint32_t* args, uint32_t index, Budget& budget,
+                                batch::Completion* out) {
   using batch::Outcome;
+  // An entry stopped at a preemption point resumes only as the same entry at the same index
+  // (split_begin compares its arguments); anything else there abandons it.
+  if (t.cont.op != Split::None && (t.cont.key != index || t.cont.number != number)) [[unlikely]]
+    k.abandon(t);
   // Each case copies the arguments it uses out of user memory once, first.
   uint32_t a[6];
   auto take = [&](uint32_t n) {
@@ -307,7 +327,9 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
     }
     case abi::Syscall::map_memory: {
       take(3);
-      auto r = k.map_memory(t.pid, a[0], a[1], a[2]);
+      k.split_begin(t, Origin::Ring, index, number, a, 3);
+      auto r = k.map_memory(t.pid, a[0], a[1], a[2], &t.cont, &budget);
+      if (stopped(r)) return Outcome::Preempted;  // the entry stays; the drain stops here
       out->error = r.is_ok() ? Error::Ok : r.error();
       out->r[0] = r.value_or(0);
       return Outcome::Done;
@@ -347,10 +369,21 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
 // The executor as a type of its own, so drain<> compiles run_entry into its loop.
 struct RunEntry {
   batch::Outcome operator()(Kernel& k, Thread& t, uint32_t number, uint32_t tag,
-                            const volatile uint32_t* args, batch::Completion* out) const {
-    return run_entry(k, t, number, tag, args, out);
+                            const volatile uint32_t* args, uint32_t index, Budget& budget,
+                            batch::Completion* out) const {
+    return run_entry(k, t, number, tag, args, index, budget, out);
   }
 };
+
+// A drain that nobody waits for (FlexSC: at another trap, or idle). None while an interrupt is
+// pending, or while the thread has a trapping call stopped at a preemption point to issue
+// again; it stops at the next preemption point (the entries left wait for the next drain).
+void drain_opportunistically(Kernel& k, Thread& t) {
+  if (t.cont.op != Split::None && t.cont.origin == Origin::Trap) return;
+  if (platform::irq_pending()) return;
+  Budget budget(true);
+  (void)batch::drain(k, t, RunEntry{}, budget);
+}
 
 void sys_ring_setup(Kernel& k, Thread& t, const SysArgs& a) {
   if (refused_in_handler(t)) return;
@@ -362,15 +395,32 @@ void sys_ring_enter(Kernel& k, Thread& t, const SysArgs& a) {
   if (refused_in_handler(t)) return;
   if constexpr (!kBatchPath) return set_result(t, Error::NotSupported);
   const uint32_t want = a.a[0];
-  auto r = batch::drain(k, t, RunEntry{});
+  Continuation& c = t.cont;
+  // A trapping call left stopped is abandoned; a ring entry left stopped resumes in the drain.
+  if (c.op != Split::None && c.origin == Origin::Trap) k.abandon(t);
+  // What this very call consumed before it was stopped or blocked (same pc, same a0).
+  uint32_t before = 0;
+  if (c.enter_key != 0 && c.enter_key == t.frame.pc && c.enter_want == want)
+    before = c.enter_consumed;
+  c.enter_key = 0;
+  Budget budget(true);
+  auto r = batch::drain(k, t, RunEntry{}, budget);
+  const uint32_t consumed = before + (r.is_ok() ? r.value() : r.error().consumed);
   if (r.is_err()) {
     const batch::Stopped s = r.error();
+    const bool again = stopped(s.error) || (s.error == Error::WouldBlock && want != 0);
+    if (again) {  // issued again (after the interrupt, or when the queue has room): counts on
+      c.enter_key = t.frame.pc;
+      c.enter_want = want;
+      c.enter_consumed = consumed;
+    }
+    if (stopped(s.error)) return park(t);
     if (s.error == Error::WouldBlock && want != 0) {
       return k.block_on_full_queue(s.server);  // ring_enter runs again when there is room
     }
-    if (s.error != Error::WouldBlock) return set_result(t, s.error, s.consumed);
+    if (s.error != Error::WouldBlock) return set_result(t, s.error, consumed);
   }
-  set_result(t, Error::Ok, r.is_ok() ? r.value() : r.error().consumed);
+  set_result(t, Error::Ok, consumed);
   if (want != 0 && k.completions_available(t) < want && t.ring_reserved != 0) {
     k.block_current(ThreadState::RingWait);  // woken when a pending entry completes
   }
@@ -436,7 +486,7 @@ static_assert(numbers_dense(), "syscalls.def must list numbers 0, 1, 2, ... in o
 __attribute__((noinline)) void drain_after_syscall(Kernel& k, Thread& t, uint32_t number) {
   if constexpr (kBatchPath) {
     if (number != static_cast<uint32_t>(abi::Syscall::ring_enter) && k.current() == &t) {
-      (void)batch::drain(k, t, RunEntry{});
+      drain_opportunistically(k, t);
     }
   }
 }
@@ -459,7 +509,7 @@ void drain_rings(Kernel& k) {
   if constexpr (!kBatchPath) return;
   for (Tid i = 0; i < kMaxThreads; ++i) {
     Thread& t = k.thread(i);
-    if (t.state != ThreadState::Free && t.ring_va != 0) (void)batch::drain(k, t, RunEntry{});
+    if (t.state != ThreadState::Free && t.ring_va != 0) drain_opportunistically(k, t);
   }
 }
 
@@ -482,7 +532,7 @@ void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval) {
 
 void timer(Kernel& k, uint64_t now) {
   if constexpr (kBatchPath) {
-    if (Thread* t = k.current(); t != nullptr && t->ring_va != 0) (void)batch::drain(k, *t, RunEntry{});
+    if (Thread* t = k.current(); t != nullptr && t->ring_va != 0) drain_opportunistically(k, *t);
   }
   if (k.irq_tick()) {
     const Pid pid = k.current()->pid;

@@ -3,6 +3,7 @@
 
 #include "courier/core/mmu_hooks.h"
 #include "courier/core/phys.h"
+#include "courier/core/preempt.h"
 
 namespace courier {
 
@@ -16,6 +17,7 @@ inline uint32_t flags_of_pte(sv32::Pte p) {
 }
 
 inline Mapping mapping_of(sv32::Pte p) {
+  if (sv32::is_pending(p)) return Mapping{sv32::pfn_of(p), 0, false, false, true};
   return Mapping{sv32::pfn_of(p), flags_of_pte(p), (p & sv32::kLent) != 0,
                  (p & sv32::kBorrowed) != 0};
 }
@@ -36,28 +38,52 @@ void AddressSpace::for_each(Visit&& visit) const {
 }
 
 template <class Visit>
-void AddressSpace::destroy(FrameTable& frames, Visit&& visit) {
-  if (!valid()) return;
+void AddressSpace::drop_pending(kstd::VirtAddr va, uint32_t pages, Visit&& visit) {
+  for (uint32_t i = 0; i < pages; ++i) {
+    sv32::Pte* slot = leaf_slot(kstd::VirtAddr(va.raw() + i * kstd::kPageSize));
+    if (slot == nullptr || !sv32::is_pending(*slot)) continue;
+    const kstd::Pfn pfn = sv32::pfn_of(*slot);
+    *slot = 0;  // never valid: nothing to flush
+    if (pfn.raw() != 0) visit(pfn);
+  }
+}
+
+template <class Visit>
+bool AddressSpace::destroy_step(FrameTable& frames, uint32_t* cursor, Budget& budget,
+                                Visit&& visit) {
+  if (!valid()) return true;
   sv32::Pte* root = root_table();
-  for (uint32_t i = kUserBase >> 22; i < (kUserTop >> 22); ++i) {
-    if (!sv32::is_table(root[i])) continue;
-    const kstd::Pfn table_pfn = sv32::pfn_of(root[i]);
+  for (uint32_t slot = *cursor >> 22; slot < (kUserTop >> 22); ++slot) {
+    if (!sv32::is_table(root[slot])) continue;
+    const kstd::Pfn table_pfn = sv32::pfn_of(root[slot]);
     // Safe: second-level tables are frames this space allocated (invariant above).
     auto* table = reinterpret_cast<sv32::Pte*>(frame_ptr(table_pfn));
-    for (uint32_t j = 0; j < sv32::kEntries; ++j) {
-      if (!sv32::is_present(table[j])) continue;
-      const kstd::VirtAddr va((i << 22) | (j << 12));
-      const sv32::Pte p = table[j];
-      table[j] = 0;
-      visit(va, mapping_of(p));
+    const uint32_t first = slot == (*cursor >> 22) ? (*cursor >> 12) & (sv32::kEntries - 1) : 0;
+    for (uint32_t j = first; j < sv32::kEntries; ++j) {
+      uint32_t units = (j & 15) == 15 ? Budget::kEntry : 0;  // scanning: a unit per 16 entries
+      if (sv32::is_present(table[j])) {
+        const sv32::Pte p = table[j];
+        table[j] = 0;
+        visit(kstd::VirtAddr((slot << 22) | (j << 12)), mapping_of(p));
+        units += Budget::kEntry;
+      }
+      if (units != 0 && j + 1 < sv32::kEntries && budget.step(units)) {
+        *cursor = (slot << 22) | ((j + 1) << 12);
+        return false;
+      }
     }
-    root[i] = 0;
+    root[slot] = 0;
     frames.free(table_pfn);
+    if (budget.step(Budget::kEntry)) {
+      *cursor = (slot + 1) << 22;  // slot + 1 <= kUserTop >> 22: no overflow
+      return false;
+    }
   }
   mmu::release(root_);
   mmu::flush_asid(asid_);
   frames.free(root_);
   root_ = kstd::Pfn();
+  return true;
 }
 
 }  // namespace courier

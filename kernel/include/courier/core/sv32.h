@@ -22,6 +22,10 @@ inline constexpr Pte kRwx = kR | kW | kX;
 // Software bits (RSW, ignored by the hardware) that page lending uses:
 inline constexpr Pte kLent = 1u << 8;      // lender's entry: lent out (V may be clear)
 inline constexpr Pte kBorrowed = 1u << 9;  // borrower's entry: the frame belongs to the lender
+// Both software bits with V clear: a page a call in progress is building (core/preempt.h). The
+// slot is taken (nothing else maps there) but the hardware ignores it and user calls see it as
+// unmapped, until the call publishes it. No other entry has both bits.
+inline constexpr Pte kPending = kLent | kBorrowed;
 using PpnField = kstd::BitField<Pte, 10, 22>;
 
 inline constexpr uint32_t kEntries = 1024;
@@ -31,6 +35,7 @@ constexpr bool is_leaf(Pte p) { return (p & kV) && (p & kRwx); }
 constexpr bool is_table(Pte p) { return (p & kV) && !(p & kRwx); }
 // A user page the space still accounts for: mapped, or lent out with access withdrawn.
 constexpr bool is_present(Pte p) { return is_leaf(p) || (p & kLent); }
+constexpr bool is_pending(Pte p) { return !(p & kV) && (p & kPending) == kPending; }
 constexpr kstd::Pfn pfn_of(Pte p) { return kstd::Pfn(PpnField::get(p)); }
 // A/D are set up front: the kernel never relies on hardware A/D updates (a core may fault
 // instead of setting them, which the privileged spec allows).

@@ -1,0 +1,203 @@
+// preempt.cc — preemption points in long calls: the continuation that resumes a stopped call,
+// what abandoning one undoes, map_memory in steps, and the reaping of dead processes.
+//
+// The kernel is not preemptible: it runs with interrupts off on one stack. Long work is made
+// interruptible instead, the way seL4 makes its long operations restartable: a loop stops at a
+// preemption point when an interrupt is pending (core/preempt.h), the call's progress stays in
+// its thread, and the thread's pc goes back to its ecall, so the trap exit takes the interrupt
+// and the thread later issues the same call again, which resumes. No kernel state is ever left
+// on a stack or in a register between two kernel entries.
+//
+// What a stopped call leaves is made safe for everyone else by construction:
+//  - map_memory takes its whole range at once as pending entries (sv32::kPending: slot taken,
+//    invisible to the hardware and to user calls) and reserves the frames it will need, so it
+//    cannot fail half-way; it fills the frames (zeroing them is the long part) in steps, then
+//    makes every page valid in one short pass. Other threads never see a half-made range.
+//  - a lend (ipc/lend/split.cc) does the same with the borrower's window, copying or pointing
+//    each entry at the lender's frame in steps, and posts the message only at the end.
+//  - a dying process is reaped (its address space given back) in steps before any thread but
+//    an interrupt handler runs again: reap() runs at the end of every kernel entry until it is
+//    done, and stops early only for a pending interrupt, which is then taken at once.
+// The rules a caller sees are in abi/syscall.h ("Long calls").
+#include "courier/core/preempt.h"
+
+#include "courier/core/kernel.h"
+#include "courier/core/platform.h"
+#include "courier/kstd/assert.h"
+
+namespace courier {
+
+using abi::Error;
+
+bool Budget::step(uint32_t units) {
+  if (!preemptible_) return false;
+  units_ += units;
+  if (units_ < kUnitsPerPoint) return false;
+  units_ = 0;
+  return platform::irq_pending();
+}
+
+// --- which call a continuation resumes ------------------------------------------------------
+
+void Kernel::split_begin(Thread& t, Origin origin, uint32_t key, uint32_t number,
+                         const uint32_t* args, uint32_t nargs) {
+  Continuation& c = t.cont;
+  if (c.op != Split::None) {
+    bool same = c.origin == origin && c.key == key && c.number == number;
+    for (uint32_t i = 0; same && i < nargs; ++i) same = c.args[i] == args[i];
+    if (same) return;  // the very call that stopped: it resumes
+    abandon(t);
+  }
+  c.origin = origin;
+  c.key = key;
+  c.number = static_cast<uint8_t>(number);
+  for (uint32_t i = 0; i < nargs; ++i) c.args[i] = args[i];
+}
+
+void Kernel::abandon(Thread& t, bool dying) {
+  Continuation& c = t.cont;
+  switch (c.op) {
+    case Split::None:
+    case Split::ReturnMemory:  // what it copied back is the lender's data either way
+      break;
+    case Split::MapMemory:
+      if (c.phase == 2) {  // the range is taken and partly filled
+        frames_.unreserve(c.reserved);
+        if (!dying) {  // a dying process's space goes whole
+          Process& proc = processes_[t.pid];
+          proc.space.drop_pending(kstd::VirtAddr(c.va), c.pages,
+                                  [&](kstd::Pfn pfn) { frames_.free(pfn); });
+          proc.page_count -= c.pages;
+        }
+      }
+      break;
+    case Split::Lend:
+      if (c.phase == 1) {
+        // The borrower's window: its copies (its own frames) are freed, entries pointing at the
+        // lender's frames just go. A borrower that is ending takes its whole space with it.
+        Process& b = processes_[c.peer];
+        frames_.unreserve(c.reserved);
+        if (b.state == ProcessState::Alive) {
+          b.space.drop_pending(kstd::VirtAddr(c.va), c.pages, [&](kstd::Pfn pfn) {
+            if (c.copy) frames_.free(pfn);
+          });
+          if (c.copy) b.page_count -= c.pages;
+        }
+        // The lender's pages the remap took so far come back (its own space, unless dying).
+        if (!c.copy && !dying) {
+          AddressSpace& lender = processes_[t.pid].space;
+          for (uint32_t i = 0; i < c.done; ++i) {
+            const bool ok = lender.unlend_page(
+                kstd::VirtAddr(c.args[3] + i * kstd::kPageSize), c.flags);
+            KASSERT(ok);
+          }
+        }
+      }
+      break;
+  }
+  c.op = Split::None;
+  c.phase = 0;
+  c.reserved = 0;
+}
+
+void Kernel::abandon_lends_to(uint16_t server) {
+  for (Thread& t : threads_) {
+    if (t.state != ThreadState::Free && t.cont.op == Split::Lend && t.cont.server == server)
+      abandon(t);
+  }
+}
+
+// --- map_memory in steps --------------------------------------------------------------------
+//
+// Phases: 0 and 1 look for room (va = 0: from the process's heap hint, then from the bottom of
+// user space), 2 fills the taken range. The search's state is (c.search, c.va): [c.va,
+// c.search) was free when it stopped. map_memory (memory.cc) checks the arguments and starts
+// at phase 0 or straight at map_start.
+
+kstd::Result<uint32_t, Error> Kernel::map_search(Pid pid, Continuation& c, Budget& b) {
+  Process& proc = processes_[pid];
+  for (;;) {
+    kstd::VirtAddr at;
+    const auto found =
+        proc.space.search_free(c.pages, kUserTop, &c.search, &c.va, &b, &at);
+    if (found == AddressSpace::Search::Stopped) {
+      c.op = Split::MapMemory;  // phase 0 or 1, as it was
+      return kstd::err(kPreempted);
+    }
+    if (found == AddressSpace::Search::None) {
+      if (c.phase == 1) {
+        c.op = Split::None;
+        return kstd::err(Error::OutOfMemory);
+      }
+      c.phase = 1;  // nothing above the hint: from the bottom
+      c.search = c.va = kUserBase;
+      continue;
+    }
+    // What a stopped search saw as free may have been taken since: look again from there.
+    if (!proc.space.any_mapped(at, c.pages)) return map_start(pid, at.raw(), c, b);
+    c.search = c.va = at.raw() + kstd::kPageSize;
+  }
+}
+
+kstd::Result<uint32_t, Error> Kernel::map_start(Pid pid, uint32_t va, Continuation& c, Budget& b) {
+  Process& proc = processes_[pid];
+  c.op = Split::None;
+  if (proc.page_count + c.pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
+  // Every slot taken at once and every frame reserved: the call can no longer fail, and no
+  // other thread can map, unmap, protect or lend any page of the range until it is done.
+  KTRY_VOID(proc.space.take_pending(frames_, kstd::VirtAddr(va), c.pages, c.flags));
+  if (!frames_.reserve(c.pages)) {
+    proc.space.drop_pending(kstd::VirtAddr(va), c.pages, [](kstd::Pfn) {});
+    return kstd::err(Error::OutOfMemory);
+  }
+  proc.page_count += c.pages;
+  c.op = Split::MapMemory;
+  c.phase = 2;
+  c.va = va;
+  c.done = 0;
+  c.reserved = c.pages;
+  return map_fill(pid, c, b);
+}
+
+kstd::Result<uint32_t, Error> Kernel::map_fill(Pid pid, Continuation& c, Budget& b) {
+  AddressSpace& space = processes_[pid].space;
+  while (c.done < c.pages) {
+    const kstd::VirtAddr page(c.va + c.done * kstd::kPageSize);
+    space.set_pending_frame(page, frames_.alloc_reserved(Owner::process(pid)));  // zeroed
+    --c.reserved;
+    ++c.done;
+    if (c.done < c.pages && b.step(Budget::kPage)) return kstd::err(kPreempted);
+  }
+  space.publish(kstd::VirtAddr(c.va), c.pages, false);
+  c.op = Split::None;
+  return c.va;
+}
+
+// --- reaping dead processes -----------------------------------------------------------------
+
+void Kernel::reap(bool preemptible) {
+  if (!(exit_work_ & kExitReap)) return;
+  Budget b(preemptible);
+  for (;;) {
+    if (reaping_ == 0) {
+      for (Pid p = 1; p < kMaxProcesses && reaping_ == 0; ++p) {
+        if (processes_[p].state == ProcessState::Dying) reaping_ = p;
+      }
+      if (reaping_ == 0) {
+        exit_work_ &= static_cast<uint8_t>(~kExitReap);
+        return;
+      }
+      reap_cursor_ = kUserBase;
+    }
+    const Pid pid = reaping_;
+    Process& proc = processes_[pid];
+    const bool gone = proc.space.destroy_step(
+        frames_, &reap_cursor_, b, [&](kstd::VirtAddr, const Mapping& m) { release_frame(pid, m); });
+    if (!gone) return;  // an interrupt is pending: the next kernel exit goes on
+    proc.state = ProcessState::Free;
+    proc.page_count = 0;
+    reaping_ = 0;
+  }
+}
+
+}  // namespace courier
