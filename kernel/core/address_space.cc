@@ -221,6 +221,16 @@ void AddressSpace::set_pending_frame(kstd::VirtAddr va, kstd::Pfn pfn) {
   *slot = sv32::PpnField::set(*slot, pfn.raw());
 }
 
+void AddressSpace::hide(kstd::VirtAddr va, uint32_t pages) {
+  for (uint32_t i = 0; i < pages; ++i) {
+    const kstd::VirtAddr page(va.raw() + i * kstd::kPageSize);
+    sv32::Pte* slot = leaf_slot(page);
+    KASSERT(slot != nullptr && sv32::is_leaf(*slot));
+    *slot = (*slot & ~(sv32::kV | sv32::kBorrowed)) | sv32::kPending;
+    mmu::flush_page(asid_, page);
+  }
+}
+
 void AddressSpace::publish(kstd::VirtAddr va, uint32_t pages, bool borrowed) {
   const sv32::Pte set = sv32::kV | (borrowed ? sv32::kBorrowed : 0);
   for (uint32_t i = 0; i < pages;) {

@@ -172,7 +172,7 @@ void Kernel::check_invariants() {
           }
           KASSERT(frames_.owner(m.pfn) == Owner::process(t->pid));
           const auto l = processes_[t->pid].space.lookup(
-              kstd::VirtAddr(c.args[3] + page * kstd::kPageSize));
+              kstd::VirtAddr(c.src + page * kstd::kPageSize));
           KASSERT(l.has_value() && l->lent && l->pfn == m.pfn);
           count_ref(refs, true);
           continue;
@@ -217,8 +217,8 @@ void Kernel::check_invariants() {
           for (const Thread& t : threads_) {
             const Continuation& c = t.cont;
             if (t.state == ThreadState::Free || t.pid != pid || c.op != Split::Lend ||
-                c.phase != 1 || c.copy || va < c.args[3] ||
-                va - c.args[3] >= c.done * kstd::kPageSize) {
+                c.phase != 1 || !locks_lender(c) || va < c.src ||
+                va - c.src >= c.done * kstd::kPageSize) {
               continue;
             }
             KASSERT(by == nullptr);
@@ -226,13 +226,14 @@ void Kernel::check_invariants() {
           }
           if (by != nullptr) {
             KASSERT(owner == Owner::process(pid));
-            const uint32_t k = (va - by->cont.args[3]) / kstd::kPageSize;
-            const sv32::Pte* bslot = nullptr;
-            const Process& b = processes_[by->cont.peer];
-            const sv32::Pte bt = table_at(b.space.root())[(by->cont.va + k * kstd::kPageSize) >> 22];
-            KASSERT(sv32::is_table(bt));
-            bslot = table_at(sv32::pfn_of(bt)) + (((by->cont.va >> 12) + k) & (sv32::kEntries - 1));
-            KASSERT(sv32::is_pending(*bslot) && sv32::pfn_of(*bslot) == m.pfn);
+            if (!by->cont.copy) {  // a remap: the borrower's pending entry names this frame
+              const uint32_t k = (va - by->cont.src) / kstd::kPageSize;
+              const uint32_t bva = by->cont.va + k * kstd::kPageSize;
+              const sv32::Pte bt = table_at(processes_[by->cont.peer].space.root())[bva >> 22];
+              KASSERT(sv32::is_table(bt));
+              const sv32::Pte be = table_at(sv32::pfn_of(bt))[(bva >> 12) & (sv32::kEntries - 1)];
+              KASSERT(sv32::is_pending(be) && sv32::pfn_of(be) == m.pfn);
+            }
             count_ref(refs, false);
             ++own_ram;
             ++counted;
@@ -288,7 +289,7 @@ void Kernel::check_invariants() {
     for (const Thread& t : threads_) {
       const Continuation& c = t.cont;
       if (t.state != ThreadState::Free && t.pid == pid && c.op == Split::Lend && c.phase == 1 &&
-          !c.copy) {
+          locks_lender(c)) {
         lent_pages += c.done;
       }
     }

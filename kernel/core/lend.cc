@@ -29,6 +29,13 @@ Lend* Kernel::alloc_lend() {
   return nullptr;
 }
 
+bool Kernel::lend_record_free() const {
+  for (const Lend& l : lends_) {
+    if (!l.active) return true;
+  }
+  return false;
+}
+
 Lend* Kernel::find_lend(Pid borrower, uint32_t handle) {
   if (handle == 0) return nullptr;
   for (Lend& l : lends_) {

@@ -13,7 +13,7 @@
 //    invisible to the hardware and to user calls) and reserves the frames it will need, so it
 //    cannot fail half-way; it fills the frames (zeroing them is the long part) in steps, then
 //    makes every page valid in one short pass. Other threads never see a half-made range.
-//  - a lend (ipc/lend/split.cc) does the same with the borrower's window, copying or pointing
+//  - a lend (ipc/lend/lend.cc) does the same with the borrower's window, copying or pointing
 //    each entry at the lender's frame in steps, and posts the message only at the end.
 //  - a dying process is reaped (its address space given back) in steps before any thread but
 //    an interrupt handler runs again: reap() runs at the end of every kernel entry until it is
@@ -29,25 +29,21 @@ namespace courier {
 
 using abi::Error;
 
-bool Budget::step(uint32_t units) {
-  if (!preemptible_) return false;
-  units_ += units;
-  if (units_ < kUnitsPerPoint) return false;
-  units_ = 0;
-  return platform::irq_pending();
-}
+bool Budget::interrupt_pending() { return platform::irq_pending(); }
 
 // --- which call a continuation resumes ------------------------------------------------------
 
-void Kernel::split_begin(Thread& t, Origin origin, uint32_t key, uint32_t number,
+void Kernel::split_check(Thread& t, Origin origin, uint32_t key, uint32_t number,
                          const uint32_t* args, uint32_t nargs) {
+  const Continuation& c = t.cont;
+  bool same = c.origin == origin && c.key == key && c.number == number;
+  for (uint32_t i = 0; same && i < nargs; ++i) same = c.args[i] == args[i];
+  if (!same) abandon(t);  // the very call that stopped resumes; anything else abandons it
+}
+
+void Kernel::split_record(Thread& t, Origin origin, uint32_t key, uint32_t number,
+                          const uint32_t* args, uint32_t nargs) {
   Continuation& c = t.cont;
-  if (c.op != Split::None) {
-    bool same = c.origin == origin && c.key == key && c.number == number;
-    for (uint32_t i = 0; same && i < nargs; ++i) same = c.args[i] == args[i];
-    if (same) return;  // the very call that stopped: it resumes
-    abandon(t);
-  }
   c.origin = origin;
   c.key = key;
   c.number = static_cast<uint8_t>(number);
@@ -61,12 +57,12 @@ void Kernel::abandon(Thread& t, bool dying) {
     case Split::ReturnMemory:  // what it copied back is the lender's data either way
       break;
     case Split::MapMemory:
-      if (c.phase == 2) {  // the range is taken and partly filled
+      if (c.phase == 2) {  // the range is taken, partly filled
         frames_.unreserve(c.reserved);
         if (!dying) {  // a dying process's space goes whole
           Process& proc = processes_[t.pid];
-          proc.space.drop_pending(kstd::VirtAddr(c.va), c.pages,
-                                  [&](kstd::Pfn pfn) { frames_.free(pfn); });
+          proc.space.drop_range(kstd::VirtAddr(c.va), c.pages,
+                                [&](kstd::Pfn pfn) { frames_.free(pfn); });
           proc.page_count -= c.pages;
         }
       }
@@ -78,17 +74,17 @@ void Kernel::abandon(Thread& t, bool dying) {
         Process& b = processes_[c.peer];
         frames_.unreserve(c.reserved);
         if (b.state == ProcessState::Alive) {
-          b.space.drop_pending(kstd::VirtAddr(c.va), c.pages, [&](kstd::Pfn pfn) {
+          b.space.drop_range(kstd::VirtAddr(c.va), c.pages, [&](kstd::Pfn pfn) {
             if (c.copy) frames_.free(pfn);
           });
           if (c.copy) b.page_count -= c.pages;
         }
-        // The lender's pages the remap took so far come back (its own space, unless dying).
-        if (!c.copy && !dying) {
+        // The lender's pages the message took so far come back (its own space, unless dying).
+        if (locks_lender(c) && !dying) {
           AddressSpace& lender = processes_[t.pid].space;
           for (uint32_t i = 0; i < c.done; ++i) {
             const bool ok = lender.unlend_page(
-                kstd::VirtAddr(c.args[3] + i * kstd::kPageSize), c.flags);
+                kstd::VirtAddr(c.src + i * kstd::kPageSize), c.flags);
             KASSERT(ok);
           }
         }
@@ -98,6 +94,8 @@ void Kernel::abandon(Thread& t, bool dying) {
   c.op = Split::None;
   c.phase = 0;
   c.reserved = 0;
+  c.taken = false;
+  c.searched = false;
 }
 
 void Kernel::abandon_lends_to(uint16_t server) {
@@ -107,26 +105,52 @@ void Kernel::abandon_lends_to(uint16_t server) {
   }
 }
 
+// --- building a range in place, and taking it when the call stops ---------------------------
+//
+// A range (map_memory's pages, a lend's window) is built where it goes, entry by entry, as the
+// kernel always did: within one kernel entry nobody else runs, so nobody sees it half made.
+// Only when the call stops at a preemption point is the range taken: what was built becomes
+// pending again (hide), the rest is taken as pending entries, and the frames the rest needs
+// are reserved. From then on it is pending until the call publishes it whole, and nothing can
+// fail any more. A call that never stops pays nothing for any of this.
+
+// `space`'s range of `c`: built up to c.done, the rest to take with `flags`; `frames` frames
+// to reserve for the rest. False (nothing changed) if the tables or frames cannot be had.
+bool Kernel::take_range(AddressSpace& space, Continuation& c, uint32_t flags, uint32_t frames) {
+  const kstd::VirtAddr rest(c.va + c.done * kstd::kPageSize);
+  const uint32_t left = c.pages - c.done;
+  if (left != 0 && space.take_pending(frames_, rest, left, flags).is_err()) return false;
+  if (!frames_.reserve(frames)) {
+    space.drop_range(rest, left, [](kstd::Pfn) {});
+    return false;
+  }
+  space.hide(kstd::VirtAddr(c.va), c.done);
+  c.reserved = frames;
+  c.taken = true;
+  return true;
+}
+
 // --- map_memory in steps --------------------------------------------------------------------
 //
 // Phases: 0 and 1 look for room (va = 0: from the process's heap hint, then from the bottom of
-// user space), 2 fills the taken range. The search's state is (c.search, c.va): [c.va,
-// c.search) was free when it stopped. map_memory (memory.cc) checks the arguments and starts
-// at phase 0 or straight at map_start.
+// user space), 2 fills the range. The search's state is (c.search, c.va): [c.va, c.search)
+// was free when it stopped. map_memory (memory.cc) checks the arguments and starts at phase 0
+// or straight at map_start.
 
 kstd::Result<uint32_t, Error> Kernel::map_search(Pid pid, Continuation& c, Budget& b) {
   Process& proc = processes_[pid];
   for (;;) {
     kstd::VirtAddr at;
-    const auto found =
-        proc.space.search_free(c.pages, kUserTop, &c.search, &c.va, &b, &at);
+    const auto found = proc.space.search_free(c.pages, kUserTop, &c.search, &c.va, &b, &at);
     if (found == AddressSpace::Search::Stopped) {
       c.op = Split::MapMemory;  // phase 0 or 1, as it was
+      c.searched = true;
       return kstd::err(kPreempted);
     }
     if (found == AddressSpace::Search::None) {
       if (c.phase == 1) {
         c.op = Split::None;
+        c.searched = false;
         return kstd::err(Error::OutOfMemory);
       }
       c.phase = 1;  // nothing above the hint: from the bottom
@@ -134,7 +158,7 @@ kstd::Result<uint32_t, Error> Kernel::map_search(Pid pid, Continuation& c, Budge
       continue;
     }
     // What a stopped search saw as free may have been taken since: look again from there.
-    if (!proc.space.any_mapped(at, c.pages)) return map_start(pid, at.raw(), c, b);
+    if (!c.searched || !proc.space.any_mapped(at, c.pages)) return map_start(pid, at.raw(), c, b);
     c.search = c.va = at.raw() + kstd::kPageSize;
   }
 }
@@ -142,34 +166,55 @@ kstd::Result<uint32_t, Error> Kernel::map_search(Pid pid, Continuation& c, Budge
 kstd::Result<uint32_t, Error> Kernel::map_start(Pid pid, uint32_t va, Continuation& c, Budget& b) {
   Process& proc = processes_[pid];
   c.op = Split::None;
+  c.searched = false;
   if (proc.page_count + c.pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
-  // Every slot taken at once and every frame reserved: the call can no longer fail, and no
-  // other thread can map, unmap, protect or lend any page of the range until it is done.
-  KTRY_VOID(proc.space.take_pending(frames_, kstd::VirtAddr(va), c.pages, c.flags));
-  if (!frames_.reserve(c.pages)) {
-    proc.space.drop_pending(kstd::VirtAddr(va), c.pages, [](kstd::Pfn) {});
-    return kstd::err(Error::OutOfMemory);
-  }
-  proc.page_count += c.pages;
+  proc.page_count += c.pages;  // counted from the start: the range is the process's
   c.op = Split::MapMemory;
   c.phase = 2;
   c.va = va;
   c.done = 0;
-  c.reserved = c.pages;
+  c.reserved = 0;
+  c.taken = false;
   return map_fill(pid, c, b);
 }
 
 kstd::Result<uint32_t, Error> Kernel::map_fill(Pid pid, Continuation& c, Budget& b) {
-  AddressSpace& space = processes_[pid].space;
+  Process& proc = processes_[pid];
   while (c.done < c.pages) {
     const kstd::VirtAddr page(c.va + c.done * kstd::kPageSize);
-    space.set_pending_frame(page, frames_.alloc_reserved(Owner::process(pid)));  // zeroed
-    --c.reserved;
+    if (c.taken) {
+      proc.space.set_pending_frame(page, frames_.alloc_reserved(Owner::process(pid)));  // zeroed
+      --c.reserved;
+    } else {
+      auto frame = frames_.alloc(Owner::process(pid));  // zeroed
+      kstd::Result<void, Error> mapped =
+          frame.is_ok() ? proc.space.map(frames_, page, frame.value(), c.flags)
+                        : kstd::Result<void, Error>(kstd::err(frame.error()));
+      if (mapped.is_err()) {
+        // Undo the pages mapped so far: the call either maps everything or nothing.
+        if (frame.is_ok()) frames_.free(frame.value());
+        proc.space.drop_range(kstd::VirtAddr(c.va), c.done, [&](kstd::Pfn pfn) { frames_.free(pfn); });
+        proc.page_count -= c.pages;
+        c.op = Split::None;
+        return kstd::err(mapped.error());
+      }
+    }
     ++c.done;
-    if (c.done < c.pages && b.step(Budget::kPage)) return kstd::err(kPreempted);
+    if (c.done < c.pages && b.step(Budget::kPage)) {
+      // Stopping: the rest of the range and its frames are taken now, or the call fails as it
+      // would have further on (those frames or tables are not there).
+      if (!c.taken && !take_range(proc.space, c, c.flags, c.pages - c.done)) {
+        proc.space.drop_range(kstd::VirtAddr(c.va), c.done, [&](kstd::Pfn pfn) { frames_.free(pfn); });
+        proc.page_count -= c.pages;
+        c.op = Split::None;
+        return kstd::err(Error::OutOfMemory);
+      }
+      return kstd::err(kPreempted);
+    }
   }
-  space.publish(kstd::VirtAddr(c.va), c.pages, false);
+  if (c.taken) proc.space.publish(kstd::VirtAddr(c.va), c.pages, false);
   c.op = Split::None;
+  c.taken = false;
   return c.va;
 }
 

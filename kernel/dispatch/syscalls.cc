@@ -59,15 +59,26 @@ Message scalar_message(abi::MessageKind kind, const Thread& t, const uint32_t* a
   return m;
 }
 
-// return_memory by `pid` (trapping or batched): which path settles it is the lend's business.
-Error return_lend(Kernel& k, Pid pid, uint32_t msg, uint32_t offset, uint32_t valid) {
-  Lend* l = k.find_lend(pid, msg);
-  if (l == nullptr) return Error::InvalidHandle;  // not lent, or already returned
-  if (offset > l->pages * kstd::kPageSize || valid > l->pages * kstd::kPageSize - offset) {
-    return Error::InvalidArgument;
+// return_memory by `t` (trapping or batched): which path settles it is the lend's business. A
+// MutableBorrow by copy may stop at a preemption point in its copy back (kPreempted).
+__attribute__((always_inline)) inline Error return_lend(Kernel& k, Thread& t, uint32_t msg,
+                                                        uint32_t offset, uint32_t valid,
+                                                        Budget& budget) {
+  Lend* l = k.find_lend(t.pid, msg);
+  Error e = Error::Ok;
+  if (l == nullptr) {
+    e = Error::InvalidHandle;  // not lent, or already returned
+  } else if (offset > l->pages * kstd::kPageSize || valid > l->pages * kstd::kPageSize - offset) {
+    e = Error::InvalidArgument;
+  }
+  if (e != Error::Ok) {
+    if (t.cont.op == Split::ReturnMemory) k.abandon(t);  // its lend ended meanwhile
+    return e;
   }
   if (l->copy) {
-    if constexpr (kCopyPath) copy::return_memory(k, *l, offset, valid);
+    if constexpr (kCopyPath) {
+      if (copy::return_memory(k, *l, offset, valid, t.cont, budget)) return kPreempted;
+    }
   } else {
     if constexpr (kLendPath) lend::return_memory(k, *l, offset, valid);
   }
@@ -90,8 +101,16 @@ template <class T>
 inline bool stopped(const kstd::Result<T, Error>& r) {
   return r.is_err() && stopped(r.error());
 }
-inline void park(Thread& t) { t.frame.pc -= 4; }
 constexpr uint32_t number_of(abi::Syscall s) { return static_cast<uint32_t>(s); }
+// A trapping call that leaves its continuation open (it stopped, or blocked to be issued
+// again): the continuation names it by the pc after its ecall and a0..a6.
+inline void record(Kernel& k, Thread& t, abi::Syscall s) {
+  k.split_record(t, Origin::Trap, t.frame.pc, number_of(s), &t.frame.x[10], 7);
+}
+inline void park(Kernel& k, Thread& t, abi::Syscall s) {
+  record(k, t, s);
+  t.frame.pc -= 4;
+}
 
 // A call that may block, made by an interrupt handler: refused at once (abi/irq.h). Checked
 // in the handlers of such calls only, so the others pay nothing for it.
@@ -135,7 +154,7 @@ void sys_map_memory(Kernel& k, Thread& t, const SysArgs& a) {
   k.split_begin(t, Origin::Trap, t.frame.pc, number_of(abi::Syscall::map_memory), a.a, 7);
   Budget budget(true);
   const auto r = k.map_memory(t.pid, a.a[0], a.a[1], a.a[2], &t.cont, &budget);
-  if (stopped(r)) return park(t);
+  if (stopped(r)) return park(k, t, abi::Syscall::map_memory);
   answer(t, r);
 }
 void sys_unmap_memory(Kernel& k, Thread& t, const SysArgs& a) {
@@ -244,16 +263,27 @@ void sys_lend_memory(Kernel& k, Thread& t, const SysArgs& a) {
                         a.a[5], a.a[6]};
   if (a.a[2] & ~(abi::kLendKindMask | abi::kLendByCopy))
     return set_result(*k.current(), Error::InvalidArgument);
-  if (a.a[2] & abi::kLendByCopy) {
-    if constexpr (kCopyPath) return copy::send(k, args);
-    return set_result(*k.current(), Error::NotSupported);
+  const bool by_copy = (a.a[2] & abi::kLendByCopy) != 0;
+  if (by_copy ? !kCopyPath : !kLendPath) return set_result(*k.current(), Error::NotSupported);
+  k.split_begin(t, Origin::Trap, t.frame.pc, number_of(abi::Syscall::lend_memory), a.a, 7);
+  bool stopped_here = false;
+  if (by_copy) {
+    if constexpr (kCopyPath) stopped_here = copy::send(k, args);
+  } else {
+    if constexpr (kLendPath) stopped_here = lend::send(k, args);
   }
-  if constexpr (kLendPath) return lend::send(k, args);
-  set_result(*k.current(), Error::NotSupported);
+  if (stopped_here) return park(k, t, abi::Syscall::lend_memory);  // it is still current
+  // Blocked on a full queue with its pages waiting (lend::post_pages): issued again later.
+  if (t.cont.op != Split::None) [[unlikely]]
+    record(k, t, abi::Syscall::lend_memory);
 }
 
 void sys_return_memory(Kernel& k, Thread& t, const SysArgs& a) {
-  set_result(t, return_lend(k, t.pid, a.a[0], a.a[1], a.a[2]));
+  k.split_begin(t, Origin::Trap, t.frame.pc, number_of(abi::Syscall::return_memory), a.a, 7);
+  Budget budget(true);
+  const Error e = return_lend(k, t, a.a[0], a.a[1], a.a[2], budget);
+  if (stopped(e)) return park(k, t, abi::Syscall::return_memory);
+  set_result(t, e);
 }
 
 // --- batch: what a ring entry does --------------------------------------------------------
@@ -329,7 +359,10 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
       take(3);
       k.split_begin(t, Origin::Ring, index, number, a, 3);
       auto r = k.map_memory(t.pid, a[0], a[1], a[2], &t.cont, &budget);
-      if (stopped(r)) return Outcome::Preempted;  // the entry stays; the drain stops here
+      if (stopped(r)) {  // the entry stays in the ring; the drain stops here
+        k.split_record(t, Origin::Ring, index, number, a, 3);
+        return Outcome::Preempted;
+      }
       out->error = r.is_ok() ? Error::Ok : r.error();
       out->r[0] = r.value_or(0);
       return Outcome::Done;
@@ -358,10 +391,17 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
       k.make_ready(*client);
       return Outcome::Done;
     }
-    case abi::Syscall::return_memory:
+    case abi::Syscall::return_memory: {
       take(3);
-      out->error = return_lend(k, t.pid, a[0], a[1], a[2]);
+      k.split_begin(t, Origin::Ring, index, number, a, 3);
+      const Error e = return_lend(k, t, a[0], a[1], a[2], budget);
+      if (stopped(e)) {
+        k.split_record(t, Origin::Ring, index, number, a, 3);
+        return Outcome::Preempted;
+      }
+      out->error = e;
       return Outcome::Done;
+    }
     default: out->error = Error::NotSupported; return Outcome::Done;
   }
 }
@@ -414,7 +454,10 @@ void sys_ring_enter(Kernel& k, Thread& t, const SysArgs& a) {
       c.enter_want = want;
       c.enter_consumed = consumed;
     }
-    if (stopped(s.error)) return park(t);
+    if (stopped(s.error)) {
+      t.frame.pc -= 4;  // issued again once the interrupt is taken; its count is kept above
+      return;
+    }
     if (s.error == Error::WouldBlock && want != 0) {
       return k.block_on_full_queue(s.server);  // ring_enter runs again when there is room
     }

@@ -94,9 +94,13 @@ class AddressSpace {
   // Every pending entry of [va, va + pages) becomes a mapped page (marked borrowed if
   // `borrowed`). Entries that were never valid need no TLB flush.
   void publish(kstd::VirtAddr va, uint32_t pages, bool borrowed);
-  // Clears the pending entries of [va, va + pages), calling visit(pfn) for each with a frame.
+  // Every mapped entry of [va, va + pages) becomes pending again (flushed: it was valid), its
+  // frame and permissions kept: a range built in place until its call first stops.
+  void hide(kstd::VirtAddr va, uint32_t pages);
+  // Clears every entry of [va, va + pages), pending or mapped (flushed), calling visit(pfn)
+  // for each that had a frame.
   template <class Visit>
-  void drop_pending(kstd::VirtAddr va, uint32_t pages, Visit&& visit);
+  void drop_range(kstd::VirtAddr va, uint32_t pages, Visit&& visit);
 
   // Calls visit(va, mapping) for every mapped user page, in address order.
   template <class Visit>

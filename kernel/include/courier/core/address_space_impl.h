@@ -38,13 +38,15 @@ void AddressSpace::for_each(Visit&& visit) const {
 }
 
 template <class Visit>
-void AddressSpace::drop_pending(kstd::VirtAddr va, uint32_t pages, Visit&& visit) {
+void AddressSpace::drop_range(kstd::VirtAddr va, uint32_t pages, Visit&& visit) {
   for (uint32_t i = 0; i < pages; ++i) {
-    sv32::Pte* slot = leaf_slot(kstd::VirtAddr(va.raw() + i * kstd::kPageSize));
-    if (slot == nullptr || !sv32::is_pending(*slot)) continue;
-    const kstd::Pfn pfn = sv32::pfn_of(*slot);
-    *slot = 0;  // never valid: nothing to flush
-    if (pfn.raw() != 0) visit(pfn);
+    const kstd::VirtAddr page(va.raw() + i * kstd::kPageSize);
+    sv32::Pte* slot = leaf_slot(page);
+    if (slot == nullptr || !sv32::is_present(*slot)) continue;
+    const sv32::Pte p = *slot;
+    *slot = 0;
+    if (p & sv32::kV) mmu::flush_page(asid_, page);  // a pending entry was never valid
+    if (sv32::pfn_of(p).raw() != 0) visit(sv32::pfn_of(p));
   }
 }
 

@@ -175,6 +175,7 @@ class Kernel {
 
   // --- lending (records shared by the lend and copy paths) --------------------------------------
   Lend* alloc_lend();
+  bool lend_record_free() const;  // alloc_lend() would succeed
   Lend& lend(uint8_t i) { return lends_[i]; }
   uint8_t lend_index(const Lend& l) const { return static_cast<uint8_t>(&l - lends_); }
   // The active lend `handle` names whose borrower is `pid`, or nullptr.
@@ -238,13 +239,25 @@ class Kernel {
   // --- long calls: preemption points (core/preempt.h, core/preempt.cc) ----------------------
   // Before a call that may stop at a preemption point: if `t`'s continuation is this very call
   // (same origin and key, same number and arguments) it is left to resume; anything else in
-  // progress is abandoned first. Then the continuation names this call.
+  // progress is abandoned first.
   void split_begin(Thread& t, Origin origin, uint32_t key, uint32_t number, const uint32_t* args,
-                   uint32_t nargs);
+                   uint32_t nargs) {
+    if (t.cont.op != Split::None) [[unlikely]]
+      split_check(t, origin, key, number, args, nargs);
+  }
+  // After it, if it left its continuation open (it stopped, or blocked to be issued again):
+  // the continuation names this call, for split_begin to know it again.
+  void split_record(Thread& t, Origin origin, uint32_t key, uint32_t number, const uint32_t* args,
+                    uint32_t nargs);
   // Undoes what `t`'s stopped call did, which nobody could observe: as if it was never made.
   // `dying`: `t`'s process is ending (its own space goes anyway; only what lies elsewhere is
   // undone).
   void abandon(Thread& t, bool dying = false);
+  // A range a call builds in place (map_memory's pages, a lend's window: c.va, c.pages, built
+  // up to c.done) is taken when the call first stops: what was built becomes pending again,
+  // the rest is taken as pending entries with `flags`, and `frames` frames are reserved for it.
+  // False, with nothing changed, if the tables or the frames cannot be had.
+  bool take_range(AddressSpace& space, Continuation& c, uint32_t flags, uint32_t frames);
   // A lend in progress to `server`, which is dying: each one is abandoned (its lender will
   // find the server gone when it resumes).
   void abandon_lends_to(uint16_t server);
@@ -279,6 +292,8 @@ class Kernel {
   kstd::Result<uint32_t, abi::Error> map_start(Pid pid, uint32_t va, Continuation& c,
                                                Budget& b);
   kstd::Result<uint32_t, abi::Error> map_fill(Pid pid, Continuation& c, Budget& b);
+  void split_check(Thread& t, Origin origin, uint32_t key, uint32_t number, const uint32_t* args,
+                   uint32_t nargs);
   void upcall(uint32_t line);
   // Points the owner's interrupt context at the handler and makes it current; the interrupted
   // thread is set aside (Preempted), in no queue, and resumes first when the handler returns.

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "courier/abi/error.h"
+#include "courier/abi/syscall.h"
 #include "courier/core/frames.h"
 #include "courier/kstd/types.h"
 
@@ -46,6 +47,9 @@ struct Continuation {
   Origin origin = Origin::Trap;
   uint8_t phase = 0;      // the call's own steps (preempt.cc)
   bool copy = false;      // Lend: by copy (the borrower's window holds copies being made)
+  bool taken = false;     // MapMemory, Lend: the range is held as pending entries (the call
+                          // stopped once); before that it was built in place, unseen
+  bool searched = false;  // a search for room stopped: what it found must be checked again
   uint8_t number = 0;     // the syscall it is
   uint32_t key = 0;       // Trap: the pc after the ecall; Ring: the entry's submission index
   uint32_t args[7] = {};  // a0..a6 as the call first saw them (a ring entry: its a[0..5])
@@ -54,9 +58,10 @@ struct Continuation {
   uint32_t done = 0;      // pages of the current phase done
   uint32_t reserved = 0;  // frames held reserved for the call (FrameTable::reserve)
   uint32_t search = 0;    // MapMemory, Lend: where a search for free space goes on
-  Pid peer = 0;           // Lend: the borrower; ReturnMemory: unused
-  uint16_t server = 0;    // Lend: the server and its generation (a dead one ends the call)
-  uint16_t server_gen = 0;
+  uint32_t src = 0;       // Lend: the lender's first page
+  uint8_t kind = 0;       // Lend: the MessageKind
+  Pid peer = 0;           // Lend: the borrower
+  uint16_t server = 0;    // Lend: the server (its death abandons the call: abandon_lends_to)
   uint32_t flags = 0;     // Lend: the lender's permissions, as checked
   // ring_enter's own progress: it may stop between ring entries (or inside one, whose progress
   // is the fields above, Origin::Ring). The entries it consumed before it stopped.
@@ -66,6 +71,12 @@ struct Continuation {
 };
 
 
+// Lend: whether the message takes the lender's pages as it reaches them (lend_page): every
+// remap does, and a Move by copy; a Borrow or MutableBorrow by copy leaves them alone.
+inline bool locks_lender(const Continuation& c) {
+  return !c.copy || c.kind == static_cast<uint8_t>(abi::MessageKind::Move);
+}
+
 // The work between two preemption points. A loop calls step(n) after each piece of work
 // (n = its cost in units); once a preemption point's worth of units is done, step() asks the
 // platform whether an interrupt is pending. The first piece of every kernel entry always
@@ -74,7 +85,13 @@ class Budget {
  public:
   explicit Budget(bool preemptible) : preemptible_(preemptible) {}
   // True when the loop must stop here (after the work it has done).
-  bool step(uint32_t units);
+  bool step(uint32_t units) {
+    if (!preemptible_) return false;
+    units_ += units;
+    if (units_ < kUnitsPerPoint) return false;
+    units_ = 0;
+    return interrupt_pending();
+  }
   bool preemptible() const { return preemptible_; }
 
   // Cost units: one page zeroed or copied is a whole preemption point's worth.
@@ -83,6 +100,7 @@ class Budget {
   static constexpr uint32_t kEntry = 1;
 
  private:
+  static bool interrupt_pending();  // platform::irq_pending(), out of line
   bool preemptible_;
   uint32_t units_ = 0;
 };
