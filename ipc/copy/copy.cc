@@ -35,7 +35,8 @@ bool return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid, Continua
           k.frames().owner(to->pfn) == Owner::process(l.lender)) {
         memcpy(frame_ptr(to->pfn), frame_ptr(from->pfn), kstd::kPageSize);
       }
-      if (c.done < l.pages && b.step(Budget::kPage)) return true;
+      // A point after every page, the last one too: unmapping the copies comes next.
+      if (b.step(Budget::kPage)) return true;
     }
   }
   c.op = Split::None;

@@ -220,7 +220,8 @@ Error fill(Kernel& k, Thread& t, Budget& b, bool checked) {
       KASSERT(ok);
     }
     c.done = ++done;
-    if (done < pages && b.step(copy ? Budget::kPage : Budget::kEntry)) {
+    // A remapped page edits two entries (and their TLB entries) and looks up a third.
+    if (done < pages && b.step(copy ? Budget::kPage : Budget::kEdit)) {
       if (!c.taken && !k.take_range(borrower.space, c, bflags, copy ? pages - done : 0)) {
         k.abandon(t);
         return Error::OutOfMemory;
@@ -258,14 +259,13 @@ void post_pages(Kernel& k, const Args& a) {
     // The lender's pages (the call took them as it went) leave it for good: a remap's frames
     // become the borrower's own, a copy's originals are freed (the server has the copies).
     AddressSpace& lender = k.process(pid).space;
-    for (uint32_t i = 0; i < p.c.pages; ++i) {
-      const auto gone = lender.unmap(kstd::VirtAddr(a.va + i * kstd::kPageSize));
+    lender.drop_range(kstd::VirtAddr(a.va), p.c.pages, [&](kstd::Pfn pfn) {
       if (copy) {
-        k.frames().free(gone->pfn);
+        k.frames().free(pfn);
       } else {
-        k.frames().transfer(gone->pfn, Owner::process(bpid));
+        k.frames().transfer(pfn, Owner::process(bpid));
       }
-    }
+    });
     k.process(pid).page_count -= p.c.pages;
     if (!copy) k.process(bpid).page_count += p.c.pages;
   }

@@ -86,6 +86,15 @@ bool AddressSpace::protect(kstd::VirtAddr va, uint32_t flags) {
   return true;
 }
 
+void AddressSpace::protect_range(kstd::VirtAddr va, uint32_t pages, uint32_t flags) {
+  const sv32::Pte perms = perms_for(flags);
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr at) {
+    p = sv32::leaf(sv32::pfn_of(p), perms);
+    mmu::flush_page(asid_, at);
+    return true;
+  });
+}
+
 bool AddressSpace::lend_page(kstd::VirtAddr va, bool keep_read) {
   if (!is_user_page(va)) return false;
   sv32::Pte* slot = leaf_slot(va);
@@ -103,6 +112,24 @@ bool AddressSpace::unlend_page(kstd::VirtAddr va, uint32_t flags) {
   *slot = sv32::leaf(sv32::pfn_of(*slot), perms_for(flags));
   mmu::flush_page(asid_, va);  // a read-only entry may be cached
   return true;
+}
+
+void AddressSpace::unlend_range(kstd::VirtAddr va, uint32_t pages, uint32_t flags) {
+  const sv32::Pte perms = perms_for(flags);
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr at) {
+    KASSERT((p & sv32::kLent) && !sv32::is_pending(p));
+    p = sv32::leaf(sv32::pfn_of(p), perms);
+    mmu::flush_page(asid_, at);  // a read-only entry may be cached
+    return true;
+  });
+}
+
+void AddressSpace::adopt_range(kstd::VirtAddr va, uint32_t pages) {
+  for_range(va, pages, [](sv32::Pte& p, kstd::VirtAddr) {
+    KASSERT(sv32::is_leaf(p) && (p & sv32::kBorrowed));
+    p &= ~sv32::kBorrowed;  // permissions unchanged: no flush needed
+    return true;
+  });
 }
 
 bool AddressSpace::adopt_page(kstd::VirtAddr va) {
@@ -201,11 +228,11 @@ kstd::Result<void, abi::Error> AddressSpace::take_pending(FrameTable& frames, ks
     root[slot] = sv32::table(table.value());
   }
   const sv32::Pte entry = perms_for(flags) | sv32::kA | sv32::kD | sv32::kPending;  // V clear
-  for (uint32_t i = 0; i < pages; ++i) {
-    sv32::Pte* slot = leaf_slot(kstd::VirtAddr(va.raw() + i * kstd::kPageSize));
-    KASSERT(*slot == 0);  // the caller found the range free
-    *slot = entry;
-  }
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr) {
+    KASSERT(p == 0);  // the caller found the range free
+    p = entry;
+    return true;
+  });
   return {};
 }
 
@@ -222,27 +249,21 @@ void AddressSpace::set_pending_frame(kstd::VirtAddr va, kstd::Pfn pfn) {
 }
 
 void AddressSpace::hide(kstd::VirtAddr va, uint32_t pages) {
-  for (uint32_t i = 0; i < pages; ++i) {
-    const kstd::VirtAddr page(va.raw() + i * kstd::kPageSize);
-    sv32::Pte* slot = leaf_slot(page);
-    KASSERT(slot != nullptr && sv32::is_leaf(*slot));
-    *slot = (*slot & ~(sv32::kV | sv32::kBorrowed)) | sv32::kPending;
-    mmu::flush_page(asid_, page);
-  }
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr at) {
+    KASSERT(sv32::is_leaf(p));
+    p = (p & ~(sv32::kV | sv32::kBorrowed)) | sv32::kPending;
+    mmu::flush_page(asid_, at);
+    return true;
+  });
 }
 
 void AddressSpace::publish(kstd::VirtAddr va, uint32_t pages, bool borrowed) {
   const sv32::Pte set = sv32::kV | (borrowed ? sv32::kBorrowed : 0);
-  for (uint32_t i = 0; i < pages;) {
-    sv32::Pte* slot = leaf_slot(kstd::VirtAddr(va.raw() + i * kstd::kPageSize));
-    // The rest of this table's entries in one run: the range's tables exist (take_pending).
-    const uint32_t in_table = kstd::min(pages - i, sv32::kEntries - ((va.raw() >> 12) + i) % sv32::kEntries);
-    for (uint32_t j = 0; j < in_table; ++j) {
-      KASSERT(sv32::is_pending(slot[j]) && sv32::pfn_of(slot[j]).raw() != 0);
-      slot[j] = (slot[j] & ~sv32::kPending) | set;
-    }
-    i += in_table;
-  }
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr) {
+    KASSERT(sv32::is_pending(p) && sv32::pfn_of(p).raw() != 0);
+    p = (p & ~sv32::kPending) | set;  // never valid before: nothing to flush
+    return true;
+  });
 }
 
 }  // namespace courier

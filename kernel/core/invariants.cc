@@ -34,9 +34,10 @@
 //  8. Thread counts agree with the thread table; the free list agrees with the owners.
 //  9. Calls in progress (core/preempt.h): a pending entry of P is a page of exactly one
 //     continuation that covers it — a map_memory of one of P's threads (the frame, once set,
-//     is P's own), or a lend to P of another process's thread (a copy: P's own frame; a remap:
-//     the lender's frame, lent at the matching address of the lender, marked by the lend in
-//     progress). Pending pages count in page_count, except a remap's. The frames reserved in
+//     is P's own), an unmap_memory of one of P's threads (a page still to give back: P's own
+//     RAM, or MMIO it still claims), or a lend to P of another process's thread (a copy: P's
+//     own frame; a remap: the lender's frame, lent at the matching address of the lender,
+//     marked by the lend in progress). Pending pages count in page_count, except a remap's. The frames reserved in
 //     the frame table are exactly those the continuations hold.
 // 10. A dying process has no threads, servers or lends; what its space still holds is its own
 //     pages and MMIO, pending pages of its own, and entries it lent whose frames a borrower
@@ -84,7 +85,9 @@ const Thread* pending_owner(const Thread* threads, Pid pid, uint32_t va, uint32_
       continue;
     const bool map = c.op == Split::MapMemory && c.phase == 2 && t.pid == pid;
     const bool lend = c.op == Split::Lend && c.phase == 1 && c.peer == pid;
-    if (!map && !lend) continue;
+    const bool unmap = c.op == Split::Unmap && c.taken && t.pid == pid &&
+                       va - c.va >= c.done * kstd::kPageSize;  // the pages still to give back
+    if (!map && !lend && !unmap) continue;
     KASSERT(found == nullptr);  // one call per entry
     found = &t;
     *page = (va - c.va) / kstd::kPageSize;
@@ -158,6 +161,19 @@ void Kernel::check_invariants() {
           const Continuation& c = t->cont;
           const bool remap = c.op == Split::Lend && !c.copy;
           if (!remap) ++counted;
+          if (c.op == Split::Unmap) {  // a page of the process's own (RAM or MMIO) being given back
+            if (!frames_.contains(m.pfn)) {
+              uint32_t claims = 0;
+              for (const MmioClaim& mc : mmio_) claims += mc.pid == pid && mc.pfn == m.pfn.raw();
+              KASSERT(claims == 1);
+              ++mmio;
+              continue;
+            }
+            KASSERT(frames_.owner(m.pfn) == Owner::process(pid));
+            count_ref(g_refs[m.pfn.raw() - frames_.base().raw()], false);
+            ++own_ram;
+            continue;
+          }
           if (m.pfn.raw() == 0) {
             KASSERT(page >= c.done);  // not filled yet
             continue;

@@ -10,6 +10,7 @@
 #include "courier/abi/ring.h"
 #include "courier/core/kernel.h"
 #include "courier/core/phys.h"
+#include "courier/core/sv32.h"
 #include "courier/kstd/assert.h"
 
 extern "C" void* memcpy(void*, const void*, size_t);
@@ -30,6 +31,14 @@ kstd::Result<uint32_t, Error> page_range(uint32_t va, uint32_t bytes) {
     return kstd::err(Error::BadAddress);
   }
   return bytes / kstd::kPageSize;
+}
+
+// An entry a user may unmap or protect: mapped (BadAddress if not, or still pending), neither
+// lent nor borrowed (AccessDenied: such pages stay until return_memory, whose lend they are).
+inline Error own_page(sv32::Pte p) {
+  if ((p & (sv32::kV | sv32::kLent | sv32::kBorrowed)) == sv32::kV) return Error::Ok;  // common
+  if (!sv32::is_present(p) || sv32::is_pending(p)) return Error::BadAddress;
+  return Error::AccessDenied;
 }
 
 }  // namespace
@@ -74,22 +83,29 @@ bool Kernel::ring_pinned(Pid pid, uint32_t va, uint32_t pages) {
   return false;
 }
 
-kstd::Result<void, Error> Kernel::unmap_memory(Pid pid, uint32_t va, uint32_t bytes) {
+kstd::Result<void, Error> Kernel::unmap_memory(Pid pid, uint32_t va, uint32_t bytes,
+                                               Continuation* cont, Budget* b) {
+  // A long unmap may stop at preemption points and resume (core/preempt.cc).
+  Continuation whole_call;
+  Budget whole(false);
+  Continuation& c = cont != nullptr ? *cont : whole_call;
+  Budget& budget = b != nullptr ? *b : whole;
+  if (c.op == Split::Unmap) return unmap_release(pid, c, budget);
   Process& proc = processes_[pid];
   const uint32_t pages = KTRY(page_range(va, bytes));
   if (ring_pinned(pid, va, pages)) return kstd::err(Error::AccessDenied);
-  for (uint32_t i = 0; i < pages; ++i) {
-    const auto m = proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
-    if (!m) return kstd::err(Error::BadAddress);
-    // Lent or borrowed pages stay until return_memory: unmapping them would break the lend.
-    if (m->lent || m->borrowed) return kstd::err(Error::AccessDenied);
-  }
-  for (uint32_t i = 0; i < pages; ++i) {
-    const auto m = proc.space.unmap(kstd::VirtAddr(va + i * kstd::kPageSize));
-    release_frame(pid, *m);
-    --proc.page_count;
-  }
-  return {};
+  Error e = Error::Ok;
+  proc.space.for_range(kstd::VirtAddr(va), pages, [&](const sv32::Pte& p, kstd::VirtAddr) {
+    e = own_page(p);
+    return e == Error::Ok;
+  });
+  if (e != Error::Ok) return kstd::err(e);
+  c.op = Split::Unmap;
+  c.va = va;
+  c.pages = pages;
+  c.done = 0;
+  c.taken = false;
+  return unmap_release(pid, c, budget);
 }
 
 kstd::Result<void, Error> Kernel::update_memory_flags(Pid pid, uint32_t va, uint32_t bytes,
@@ -98,15 +114,17 @@ kstd::Result<void, Error> Kernel::update_memory_flags(Pid pid, uint32_t va, uint
   if (flags == 0 || (flags & ~kMemValid)) return kstd::err(Error::InvalidArgument);
   const uint32_t pages = KTRY(page_range(va, bytes));
   if (ring_pinned(pid, va, pages)) return kstd::err(Error::AccessDenied);
-  for (uint32_t i = 0; i < pages; ++i) {
-    const auto m = proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
-    if (!m) return kstd::err(Error::BadAddress);
-    if (m->lent || m->borrowed) return kstd::err(Error::AccessDenied);
+  Error e = Error::Ok;
+  proc.space.for_range(kstd::VirtAddr(va), pages, [&](const sv32::Pte& p, kstd::VirtAddr) {
+    e = own_page(p);
     // Device memory is never executable: map_physical refuses X, and so does this.
-    if ((flags & kMemX) && !frames_.contains(m->pfn)) return kstd::err(Error::AccessDenied);
-  }
-  for (uint32_t i = 0; i < pages; ++i)
-    proc.space.protect(kstd::VirtAddr(va + i * kstd::kPageSize), flags);
+    if (e == Error::Ok && (flags & kMemX) && !frames_.contains(sv32::pfn_of(p)))
+      e = Error::AccessDenied;
+    return e == Error::Ok;
+  });
+  if (e != Error::Ok) return kstd::err(e);
+  // Short per page (an entry and its TLB flush), so the whole range goes in one step.
+  proc.space.protect_range(kstd::VirtAddr(va), pages, flags);
   return {};
 }
 

@@ -35,11 +35,8 @@ void Kernel::on_received(uint16_t server, const Message& m) {
   if (m.async != kNoAsync) asyncs_[m.async].received = true;
   if (m.kind == abi::MessageKind::Move) [[unlikely]] {
     // Its pages were the server's from the send, but untouchable until now (borrowed marks).
-    AddressSpace& space = processes_[servers_[server].owner].space;
-    for (uint32_t off = 0; off < m.w[1]; off += kstd::kPageSize) {
-      const bool ok = space.adopt_page(kstd::VirtAddr(m.w[0] + off));
-      KASSERT(ok);
-    }
+    processes_[servers_[server].owner].space.adopt_range(kstd::VirtAddr(m.w[0]),
+                                                         m.w[1] / kstd::kPageSize);
   }
 }
 

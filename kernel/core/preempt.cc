@@ -23,6 +23,7 @@
 
 #include "courier/core/kernel.h"
 #include "courier/core/platform.h"
+#include "courier/core/sv32.h"
 #include "courier/kstd/assert.h"
 
 namespace courier {
@@ -67,6 +68,16 @@ void Kernel::abandon(Thread& t, bool dying) {
         }
       }
       break;
+    case Split::Unmap: {
+      // It has taken effect (the rest of its range is unmapped, pending): finish giving back.
+      Budget whole(false);
+      if (!dying) {
+        (void)unmap_release(t.pid, c, whole);
+      } else {
+        c.op = Split::None;  // a dying process's space goes whole
+      }
+      break;
+    }
     case Split::Lend:
       if (c.phase == 1) {
         // The borrower's window: its copies (its own frames) are freed, entries pointing at the
@@ -80,14 +91,8 @@ void Kernel::abandon(Thread& t, bool dying) {
           if (c.copy) b.page_count -= c.pages;
         }
         // The lender's pages the message took so far come back (its own space, unless dying).
-        if (locks_lender(c) && !dying) {
-          AddressSpace& lender = processes_[t.pid].space;
-          for (uint32_t i = 0; i < c.done; ++i) {
-            const bool ok = lender.unlend_page(
-                kstd::VirtAddr(c.src + i * kstd::kPageSize), c.flags);
-            KASSERT(ok);
-          }
-        }
+        if (locks_lender(c) && !dying)
+          processes_[t.pid].space.unlend_range(kstd::VirtAddr(c.src), c.done, c.flags);
       }
       break;
   }
@@ -216,6 +221,40 @@ kstd::Result<uint32_t, Error> Kernel::map_fill(Pid pid, Continuation& c, Budget&
   c.op = Split::None;
   c.taken = false;
   return c.va;
+}
+
+// --- unmap_memory in steps ------------------------------------------------------------------
+//
+// unmap_memory (memory.cc) checks the whole range, then gives its pages back here, c.done so
+// far, entry by entry. When it first stops, every page not yet given back becomes pending
+// (taken: unmapped to every thread at once, as the whole unmap would have been; their frames
+// still to give back), so the call has taken effect and nothing can touch the rest. Abandoning
+// it (the thread issues something else, or ends) gives the rest back at once.
+
+kstd::Result<void, Error> Kernel::unmap_release(Pid pid, Continuation& c, Budget& b) {
+  Process& proc = processes_[pid];
+  const uint32_t from = c.va + c.done * kstd::kPageSize;
+  const bool all = proc.space.for_range(kstd::VirtAddr(from), c.pages - c.done,
+                                        [&](sv32::Pte& p, kstd::VirtAddr at) {
+    const sv32::Pte was = p;
+    p = 0;
+    if (was & sv32::kV) mmu::flush_page(proc.space.asid(), at);  // a taken (pending) entry was flushed then
+    // The frame as it was mapped: own RAM, or an MMIO page whose claim goes with it.
+    release_frame(pid, Mapping{sv32::pfn_of(was), 0, false, false, false});
+    --proc.page_count;
+    ++c.done;
+    return c.done == c.pages || !b.step(Budget::kEdit);
+  });
+  if (!all) {
+    if (!c.taken) {
+      proc.space.hide(kstd::VirtAddr(c.va + c.done * kstd::kPageSize), c.pages - c.done);
+      c.taken = true;
+    }
+    return kstd::err(kPreempted);
+  }
+  c.op = Split::None;
+  c.taken = false;
+  return {};
 }
 
 // --- reaping dead processes -----------------------------------------------------------------

@@ -158,7 +158,11 @@ void sys_map_memory(Kernel& k, Thread& t, const SysArgs& a) {
   answer(t, r);
 }
 void sys_unmap_memory(Kernel& k, Thread& t, const SysArgs& a) {
-  answer(t, k.unmap_memory(t.pid, a.a[0], a.a[1]));
+  k.split_begin(t, Origin::Trap, t.frame.pc, number_of(abi::Syscall::unmap_memory), a.a, 7);
+  Budget budget(true);
+  const auto r = k.unmap_memory(t.pid, a.a[0], a.a[1], &t.cont, &budget);
+  if (stopped(r)) return park(k, t, abi::Syscall::unmap_memory);
+  answer(t, r);
 }
 void sys_update_memory_flags(Kernel& k, Thread& t, const SysArgs& a) {
   answer(t, k.update_memory_flags(t.pid, a.a[0], a.a[1], a.a[2]));
@@ -367,10 +371,17 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
       out->r[0] = r.value_or(0);
       return Outcome::Done;
     }
-    case abi::Syscall::unmap_memory:
+    case abi::Syscall::unmap_memory: {
       take(2);
-      status(k.unmap_memory(t.pid, a[0], a[1]));
+      k.split_begin(t, Origin::Ring, index, number, a, 2);
+      const auto r = k.unmap_memory(t.pid, a[0], a[1], &t.cont, &budget);
+      if (stopped(r)) {
+        k.split_record(t, Origin::Ring, index, number, a, 2);
+        return Outcome::Preempted;
+      }
+      status(r);
       return Outcome::Done;
+    }
     case abi::Syscall::update_memory_flags:
       take(3);
       status(k.update_memory_flags(t.pid, a[0], a[1], a[2]));

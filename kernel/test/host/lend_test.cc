@@ -523,11 +523,11 @@ TEST_F(LendTest, Gen_ReusedPidOfADeadLenderDoesNotAdoptAgain) {
 
 class LendPreemptTest : public LendTest {
  protected:
-  // A remap passes a preemption point every kPreemptEntries pages, a copy after every page: the
-  // buffer each path needs for a few points (kBuf, the fixture's 4 pages, for a copy; a larger
-  // one at kBig for a remap), and how many points a lend of all of it passes.
+  // A remap passes a preemption point every Budget::kEditsPerPoint pages, a copy after every
+  // page: the buffer each path needs for a few points (kBuf, the fixture's 4 pages, for a copy;
+  // a larger one at kBig for a remap), and how many points a lend of all of it passes.
   static constexpr uint32_t kBig = 0x3100'0000;
-  static constexpr uint32_t kBigPages = 2 * kPreemptEntries + 2;
+  static constexpr uint32_t kBigPages = 2 * Budget::kEditsPerPoint + 2;
   void SetUp() override {
     LendTest::SetUp();
     ASSERT_EQ(sys(cli(), Syscall::map_memory, kBig, kBigPages * 0x1000, kRw).error, Error::Ok);
@@ -617,7 +617,7 @@ TEST_F(LendPreemptTest, ACopyReturnStoppedInItsCopyBackEndsAsIfWhole) {
   uint32_t entries = 0;
   const Ret r = sys_until_done(srv(), Syscall::return_memory, m.r[0], 8, 16, 0, 0, 0, &entries);
   EXPECT_EQ(r.error, Error::Ok);
-  EXPECT_EQ(entries, 4u);  // a page of copy back each time
+  EXPECT_EQ(entries, 5u);  // a page of copy back each time, then the copies go
   EXPECT_EQ(result(cli()).error, Error::Ok);
   EXPECT_EQ(result(cli()).r[0], 8u);
   for (uint32_t i = 0; i < 4; ++i) EXPECT_EQ(word(client_pid, kBuf + i * 0x1000), 0xab00 + i);

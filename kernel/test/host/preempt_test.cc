@@ -219,12 +219,85 @@ TEST_F(PreemptTest, ADeadProcessIsReapedInStepsAndEverythingComesBack) {
     k_->check_invariants();  // every partial state is a valid one
     ASSERT_LT(++steps, 1000u);
   }
-  EXPECT_GT(steps, 16u);  // at least a step per table
+  EXPECT_GT(steps, 5u);  // 320 pages and 16 tables: several steps of 64 units
   EXPECT_FALSE(k_->exit_work());
   EXPECT_EQ(free_pages(), before);
   // The slot is free for a new process.
   g_preempt = FakePreemption{};
   EXPECT_EQ(spawn("again"), pid);
+}
+
+TEST_F(PreemptTest, AnUnmapStoppedAtAnyPointEndsAsIfItRanWhole) {
+  constexpr uint32_t kPages = 3 * Budget::kEditsPerPoint + 5;
+  const Pid pid = spawn("p");
+  Thread& t = main_thread(pid);
+  const uint32_t before = free_pages();
+  const uint32_t count = k_->process(pid).page_count;
+  ASSERT_EQ(sys(t, Syscall::map_memory, kVa, kPages * kPage, kRw).error, Error::Ok);
+  g_preempt = FakePreemption{};
+  ASSERT_EQ(sys(t, Syscall::unmap_memory, kVa, kPages * kPage).error, Error::Ok);
+  const uint64_t points = g_preempt.checks;
+  ASSERT_EQ(points, 3u);  // one every Budget::kEditsPerPoint pages
+  for (int64_t at = 0; at < static_cast<int64_t>(points); ++at) {
+    ASSERT_EQ(sys(t, Syscall::map_memory, kVa, kPages * kPage, kRw).error, Error::Ok);
+    g_preempt = FakePreemption{at, false, 0};
+    const uint32_t pc = t.frame.pc;
+    sys(t, Syscall::unmap_memory, kVa, kPages * kPage);
+    ASSERT_TRUE(parked(t, pc)) << at;
+    // It has taken effect: no page of the range is mapped for anyone any more.
+    for (uint32_t i = 0; i < kPages; ++i) EXPECT_FALSE(mapped(pid, kVa + i * kPage)) << i;
+    EXPECT_TRUE(k_->process(pid).space.any_mapped(kstd::VirtAddr(kVa), kPages));  // still held
+    g_preempt = FakePreemption{};
+    EXPECT_EQ(sys(t, Syscall::unmap_memory, kVa, kPages * kPage).error, Error::Ok);
+    EXPECT_FALSE(k_->process(pid).space.any_mapped(kstd::VirtAddr(kVa), kPages));
+    EXPECT_EQ(free_pages(), before - 1);  // the range's table stays, empty
+    EXPECT_EQ(k_->process(pid).page_count, count);
+  }
+}
+
+TEST_F(PreemptTest, AStoppedUnmapsPagesAreGoneForOtherThreadsAndAnotherCallFinishesIt) {
+  constexpr uint32_t kPages = 2 * Budget::kEditsPerPoint;
+  const Pid pid = spawn("p");
+  Thread& t = main_thread(pid);
+  const Ret stack = sys(t, Syscall::map_memory, 0, kPage, kRw);
+  auto other = k_->create_thread(pid, 0x10000, stack.r[0] + kPage, 0, abi::kDefaultPriority);
+  ASSERT_TRUE(other.is_ok());
+  Thread& t2 = k_->thread(other.value());
+  ASSERT_EQ(sys(t, Syscall::map_memory, kVa, kPages * kPage, kRw).error, Error::Ok);
+  // Device pages in the range too: their claim goes with them.
+  ASSERT_EQ(sys(t, Syscall::map_physical, 0x1000'1000, kVa + kPages * kPage, kPage, kRw).error,
+            Error::Ok);
+  const uint32_t before = free_pages();
+  g_preempt = FakePreemption{0, false, 0};
+  const uint32_t pc = t.frame.pc;
+  sys(t, Syscall::unmap_memory, kVa, (kPages + 1) * kPage);
+  ASSERT_TRUE(parked(t, pc));
+  const uint32_t last = kVa + (kPages - 1) * kPage;
+  EXPECT_EQ(sys(t2, Syscall::unmap_memory, last, kPage).error, Error::BadAddress);
+  EXPECT_EQ(sys(t2, Syscall::update_memory_flags, last, kPage, abi::kMemRead).error,
+            Error::BadAddress);
+  EXPECT_EQ(sys(t2, Syscall::map_memory, last, kPage, kRw).error, Error::AlreadyExists);
+  EXPECT_EQ(sys(t2, Syscall::map_physical, 0x1000'1000, 0, kPage, kRw).error, Error::AlreadyExists);
+  // The thread issues something else: the unmap is finished first, then that call runs.
+  EXPECT_EQ(sys(t, Syscall::map_memory, last, kPage, kRw).error, Error::Ok);
+  EXPECT_EQ(t.cont.op, Split::None);
+  EXPECT_EQ(free_pages(), before + kPages - 1);
+  EXPECT_EQ(sys(t2, Syscall::map_physical, 0x1000'1000, 0, kPage, kRw).error, Error::Ok);
+}
+
+TEST_F(PreemptTest, AProcessDyingMidUnmapLeaksNothing) {
+  spawn("init");
+  const uint32_t before = free_pages();
+  const Pid pid = spawn("p");
+  Thread& t = main_thread(pid);
+  ASSERT_EQ(sys(t, Syscall::map_memory, kVa, 300 * kPage, kRw).error, Error::Ok);
+  g_preempt = FakePreemption{1, false, 0};
+  const uint32_t pc = t.frame.pc;
+  sys(t, Syscall::unmap_memory, kVa, 300 * kPage);
+  ASSERT_TRUE(parked(t, pc));
+  g_preempt = FakePreemption{};
+  k_->destroy_process(pid, 0);
+  EXPECT_EQ(free_pages(), before);
 }
 
 }  // namespace

@@ -59,6 +59,10 @@ class AddressSpace {
   // marking it lent; restore it later with `flags`. False if the page is not in that state.
   bool lend_page(kstd::VirtAddr va, bool keep_read);
   bool unlend_page(kstd::VirtAddr va, uint32_t flags);
+  // unlend_page for every page of a range that is all lent (a lend record's).
+  void unlend_range(kstd::VirtAddr va, uint32_t pages, uint32_t flags);
+  // adopt_page for every page of a range that is all borrowed (a received Move's).
+  void adopt_range(kstd::VirtAddr va, uint32_t pages);
   // A borrowed page becomes this space's own (its lender died while it was borrowed).
   bool adopt_page(kstd::VirtAddr va);
   // Removes one user mapping and returns what it mapped (nothing if unmapped). A pending
@@ -66,6 +70,8 @@ class AddressSpace {
   kstd::Optional<Mapping> unmap(kstd::VirtAddr va);
   // Changes the permissions of a mapped page; false if the page is not mapped.
   bool protect(kstd::VirtAddr va, uint32_t flags);
+  // The same for every page of a range the caller checked (mapped, own, not lent).
+  void protect_range(kstd::VirtAddr va, uint32_t pages, uint32_t flags);
   // The page mapped at `va`, own, lent or borrowed; nothing if unmapped or still pending.
   kstd::Optional<Mapping> lookup(kstd::VirtAddr va) const;
 
@@ -102,6 +108,11 @@ class AddressSpace {
   template <class Visit>
   void drop_range(kstd::VirtAddr va, uint32_t pages, Visit&& visit);
 
+  // Calls f(entry, va) for every entry of [va, va + pages), in order, straight from the tables
+  // (a slot whose second-level table does not exist is passed as a zero entry that f must not
+  // keep); f returns false to stop there, and so does for_range. The caller checked the range.
+  template <class F>
+  bool for_range(kstd::VirtAddr va, uint32_t pages, F&& f);
   // Calls visit(va, mapping) for every mapped user page, in address order.
   template <class Visit>
   void for_each(Visit&& visit) const;

@@ -37,17 +37,36 @@ void AddressSpace::for_each(Visit&& visit) const {
   }
 }
 
+template <class F>
+bool AddressSpace::for_range(kstd::VirtAddr va, uint32_t pages, F&& f) {
+  sv32::Pte* root = root_table();
+  uint32_t at = va.raw();
+  for (uint32_t left = pages; left != 0;) {
+    const uint32_t first = (at >> 12) & (sv32::kEntries - 1);
+    const uint32_t n = left < sv32::kEntries - first ? left : sv32::kEntries - first;
+    const sv32::Pte top = root[at >> 22];
+    sv32::Pte none = 0;
+    // Safe: a table entry in a user root slot always names a frame this space allocated.
+    sv32::Pte* table =
+        sv32::is_table(top) ? reinterpret_cast<sv32::Pte*>(frame_ptr(sv32::pfn_of(top))) : nullptr;
+    for (uint32_t j = first; j < first + n; ++j, at += kstd::kPageSize) {
+      if (!f(table != nullptr ? table[j] : (none = 0), kstd::VirtAddr(at))) return false;
+    }
+    left -= n;
+  }
+  return true;
+}
+
 template <class Visit>
 void AddressSpace::drop_range(kstd::VirtAddr va, uint32_t pages, Visit&& visit) {
-  for (uint32_t i = 0; i < pages; ++i) {
-    const kstd::VirtAddr page(va.raw() + i * kstd::kPageSize);
-    sv32::Pte* slot = leaf_slot(page);
-    if (slot == nullptr || !sv32::is_present(*slot)) continue;
-    const sv32::Pte p = *slot;
-    *slot = 0;
-    if (p & sv32::kV) mmu::flush_page(asid_, page);  // a pending entry was never valid
-    if (sv32::pfn_of(p).raw() != 0) visit(sv32::pfn_of(p));
-  }
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr at) {
+    if (!sv32::is_present(p)) return true;
+    const sv32::Pte was = p;
+    p = 0;
+    if (was & sv32::kV) mmu::flush_page(asid_, at);  // a pending entry was never valid
+    if (sv32::pfn_of(was).raw() != 0) visit(sv32::pfn_of(was));
+    return true;
+  });
 }
 
 template <class Visit>
@@ -60,17 +79,21 @@ bool AddressSpace::destroy_step(FrameTable& frames, uint32_t* cursor, Budget& bu
     const kstd::Pfn table_pfn = sv32::pfn_of(root[slot]);
     // Safe: second-level tables are frames this space allocated (invariant above).
     auto* table = reinterpret_cast<sv32::Pte*>(frame_ptr(table_pfn));
-    const uint32_t first = slot == (*cursor >> 22) ? (*cursor >> 12) & (sv32::kEntries - 1) : 0;
-    for (uint32_t j = first; j < sv32::kEntries; ++j) {
-      uint32_t units = (j & 15) == 15 ? Budget::kEntry : 0;  // scanning: a unit per 16 entries
-      if (sv32::is_present(table[j])) {
+    // Releasing an entry costs a unit, scanning 8 empty ones another (about as long).
+    for (uint32_t j = slot == (*cursor >> 22) ? (*cursor >> 12) & (sv32::kEntries - 1) : 0;
+         j < sv32::kEntries;) {
+      const uint32_t end = (j | 7) + 1;
+      while (j < end && table[j] == 0) ++j;
+      if (j < end) {
         const sv32::Pte p = table[j];
         table[j] = 0;
         visit(kstd::VirtAddr((slot << 22) | (j << 12)), mapping_of(p));
-        units += Budget::kEntry;
+        ++j;
+      } else if (j == sv32::kEntries) {
+        break;
       }
-      if (units != 0 && j + 1 < sv32::kEntries && budget.step(units)) {
-        *cursor = (slot << 22) | ((j + 1) << 12);
+      if (j < sv32::kEntries && budget.step(Budget::kEntry)) {
+        *cursor = (slot << 22) | (j << 12);
         return false;
       }
     }

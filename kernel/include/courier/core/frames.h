@@ -61,6 +61,10 @@ class FrameTable {
 
   bool contains(kstd::Pfn pfn) const { return pfn >= base_ && pfn.raw() - base_.raw() < count_; }
   Owner owner(kstd::Pfn pfn) const;
+  // True if `pfn` is RAM that `o` owns (the quick test the page walks use).
+  bool owned_by(kstd::Pfn pfn, Owner o) const {
+    return contains(pfn) && owners_[pfn.raw() - base_.raw()] == o;
+  }
   // Free frames nobody has reserved: what allocation can still get.
   uint32_t free_count() const { return free_top_ - reserved_; }
   uint32_t count_owned_by(Owner o) const;

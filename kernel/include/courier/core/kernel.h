@@ -87,7 +87,8 @@ class Kernel {
   kstd::Result<uint32_t, abi::Error> map_memory(Pid pid, uint32_t va, uint32_t bytes,
                                                 uint32_t flags, Continuation* c = nullptr,
                                                 Budget* b = nullptr);
-  kstd::Result<void, abi::Error> unmap_memory(Pid pid, uint32_t va, uint32_t bytes);
+  kstd::Result<void, abi::Error> unmap_memory(Pid pid, uint32_t va, uint32_t bytes,
+                                              Continuation* c = nullptr, Budget* b = nullptr);
   kstd::Result<void, abi::Error> update_memory_flags(Pid pid, uint32_t va, uint32_t bytes,
                                                      uint32_t flags);
   kstd::Result<uint32_t, abi::Error> map_physical(Pid pid, uint32_t pa, uint32_t va, uint32_t bytes,
@@ -292,6 +293,8 @@ class Kernel {
   kstd::Result<uint32_t, abi::Error> map_start(Pid pid, uint32_t va, Continuation& c,
                                                Budget& b);
   kstd::Result<uint32_t, abi::Error> map_fill(Pid pid, Continuation& c, Budget& b);
+  // unmap_memory's second step (core/preempt.cc): the checked range's pages given back.
+  kstd::Result<void, abi::Error> unmap_release(Pid pid, Continuation& c, Budget& b);
   void split_check(Thread& t, Origin origin, uint32_t key, uint32_t number, const uint32_t* args,
                    uint32_t nargs);
   void upcall(uint32_t line);

@@ -36,6 +36,7 @@ enum class Split : uint8_t {
   MapMemory,     // map_memory: finding room, then zeroing the pages of a reserved range
   Lend,          // lend_memory: the pages into the borrower's reserved window
   ReturnMemory,  // return_memory of a MutableBorrow by copy: the copy back to the lender
+  Unmap,         // unmap_memory: the checked range's pages given back
 };
 
 // Where the call came from: a trapping ecall, or an entry of the thread's batch ring.
@@ -98,6 +99,10 @@ class Budget {
   static constexpr uint32_t kUnitsPerPoint = kPreemptEntries;
   static constexpr uint32_t kPage = kPreemptEntries / kPreemptPages;
   static constexpr uint32_t kEntry = 1;
+  // A page whose entries are edited: an unmap's (entry, flush, frame), a remap lend's (the
+  // borrower's entry, the lender's entry and flush).
+  static constexpr uint32_t kEdit = 2;
+  static constexpr uint32_t kEditsPerPoint = kUnitsPerPoint / kEdit;
 
  private:
   static bool interrupt_pending();  // platform::irq_pending(), out of line
