@@ -24,4 +24,5 @@ void irq_enable(uint32_t, bool) {}
 uint32_t irq_claim() { return 0; }
 void irq_complete(uint32_t) {}
 void irq_mask_all(bool) {}
+bool irq_pending() { return false; }
 }  // namespace courier::platform

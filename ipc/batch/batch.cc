@@ -35,6 +35,8 @@ void forget(Kernel& k, Thread& t) {
 
 Error setup(Kernel& k, Thread& t, uint32_t va) {
   if (t.ring_reserved != 0) return Error::AccessDenied;  // completions still owed to the old ring
+  // An entry of the old ring stopped at a preemption point is abandoned with the old ring.
+  if (t.cont.op != Split::None && t.cont.origin == Origin::Ring) k.abandon(t);
   if (va == 0) {
     forget(k, t);
     return Error::Ok;

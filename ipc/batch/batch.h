@@ -22,15 +22,19 @@ enum class Outcome : uint8_t {
             // it
   Retry,    // could not run yet (a send found the server's queue full): the entry stays in
             // the ring, the drain stops there, and `out->r[0]` names the server to wait for
+  Preempted,  // stopped at a preemption point (core/preempt.h), its progress in the thread's
+              // continuation: the entry stays in the ring and the drain stops there
 };
 // An executor: Outcome (Kernel& k, Thread& t, uint32_t number, uint32_t tag,
-// const volatile uint32_t* args, Completion* out). The arguments stay in user memory: it must read
-// each one once, before acting on it, since user code may change the ring at any time.
+// const volatile uint32_t* args, uint32_t index, Budget& budget, Completion* out), `index` the
+// entry's submission index. The arguments stay in user memory: it must read each one once,
+// before acting on it, since user code may change the ring at any time.
 
 // Why a drain stopped early.
 struct Stopped {
   abi::Error error;  // InvalidArgument: bad ring; QueueFull: completion ring full;
-                     // WouldBlock: a send waits for room in server `server`'s queue
+                     // WouldBlock: a send waits for room in server `server`'s queue;
+                     // kPreempted: a preemption point (an interrupt is pending)
   uint16_t server;
   uint32_t consumed;  // entries consumed before it stopped
 };
@@ -41,9 +45,10 @@ abi::Error setup(Kernel& k, Thread& t, uint32_t va);
 
 // Consumes submitted entries in order until the ring is empty or one cannot go on. Answers
 // how many were consumed, or why it stopped (see Stopped). A template so the executor is
-// compiled into the loop: the per-entry cost is what batching is measured by.
+// compiled into the loop: the per-entry cost is what batching is measured by. `budget` sets
+// its preemption points: one every Budget::kUnitsPerPoint entries, and those inside entries.
 template <class Executor>
-kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute);
+kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute, Budget& budget);
 
 // The ring's pages as the kernel may touch them (pinned while registered), or false when the
 // thread has no ring.
@@ -58,7 +63,7 @@ bool view(Kernel& k, const Thread& t, RingView* out);
 void forget(Kernel& k, Thread& t);
 
 template <class Executor>
-kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute) {
+kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute, Budget& budget) {
   RingView v;
   if (!view(k, t, &v)) return kstd::err(Stopped{abi::Error::InvalidArgument, kNone, 0});
   const uint32_t sq_tail = v.header->sq_tail;
@@ -85,9 +90,13 @@ kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute) 
     const volatile abi::RingEntry& e = v.sq[sq_head % abi::kRingEntries];
     const uint32_t tag = e.tag;
     Completion c{abi::Error::Ok, {0, 0}};
-    const Outcome o = execute(k, t, e.number, tag, e.a, &c);
+    const Outcome o = execute(k, t, e.number, tag, e.a, sq_head, budget, &c);
     if (o == Outcome::Retry) {
       stop = Stopped{abi::Error::WouldBlock, static_cast<uint16_t>(c.r[0]), 0};
+      break;
+    }
+    if (o == Outcome::Preempted) {
+      stop = Stopped{kPreempted, kNone, 0};
       break;
     }
     ++sq_head;
@@ -99,6 +108,10 @@ kstd::Result<uint32_t, Stopped> drain(Kernel& k, Thread& t, Executor&& execute) 
       slot.r[1] = c.r[1];
     } else {
       ++reserved;
+    }
+    if (sq_head != sq_tail && budget.step(Budget::kEntry)) {
+      stop = Stopped{kPreempted, kNone, 0};  // the rest is consumed at the next drain
+      break;
     }
   }
   const uint32_t consumed = sq_head - t.ring_sq_head;

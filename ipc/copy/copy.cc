@@ -12,63 +12,21 @@ namespace courier::copy {
 using abi::Error;
 using abi::MessageKind;
 
-void send(Kernel& k, const lend::Args& a) {
-  Thread& caller = *k.current();
-  const Pid pid = caller.pid;
-  lend::Prepared p;
-  if (!lend::prepare(k, a, true, &p)) return;
-  const lend::Checked c = p.c;
-  const MessageKind kind = p.kind;
-  const Pid bpid = p.borrower;
-  const uint32_t bva = p.borrower_va;
-  Lend* l = p.lend;
-  Process& borrower = k.process(bpid);
-  Process& lender = k.process(pid);
-  const uint32_t bflags = kind == MessageKind::Borrow ? kMemR : c.flags;
-  for (uint32_t i = 0; i < c.pages; ++i) {
-    const kstd::VirtAddr dst(bva + i * kstd::kPageSize);
-    auto frame = k.frames().alloc(Owner::process(bpid));
-    // The copies are marked borrowed like lent frames, so the server can neither unmap,
-    // protect, re-lend nor pin them while a record or an undelivered Move refers to them.
-    kstd::Result<void, Error> mapped =
-        frame.is_ok() ? borrower.space.map(k.frames(), dst, frame.value(), bflags, true)
-                      : kstd::Result<void, Error>(kstd::err(frame.error()));
-    if (mapped.is_err()) {
-      if (frame.is_ok()) k.frames().free(frame.value());
-      for (uint32_t j = 0; j < i; ++j) {
-        const auto m = borrower.space.unmap(kstd::VirtAddr(bva + j * kstd::kPageSize));
-        k.frames().free(m->pfn);
-      }
-      borrower.page_count -= i;
-      if (l) l->active = false;
-      return set_result(caller, mapped.error());
-    }
-    ++borrower.page_count;
-    const auto src = lender.space.lookup(kstd::VirtAddr(a.va + i * kstd::kPageSize));
-    memcpy(frame_ptr(frame.value()), frame_ptr(src->pfn), kstd::kPageSize);
-  }
-  Message m = lend::memory_message(a, bva);
-  if (kind == MessageKind::Move) {
-    // The lender's pages go: the server has its own copy.
-    for (uint32_t i = 0; i < c.pages; ++i) {
-      const auto gone = lender.space.unmap(kstd::VirtAddr(a.va + i * kstd::kPageSize));
-      k.frames().free(gone->pfn);
-    }
-    lender.page_count -= c.pages;
-    m.sender_pid = pid;
-    m.sender_tid = caller.tid;
-    k.post(c.server, m);
-    return set_result(caller, Error::Ok);
-  }
-  lend::record_lend(k, p, a, true, &m);
-  k.post_call(c.server, m);
-}
+bool send(Kernel& k, const lend::Args& a) { return lend::send_pages(k, a, true); }
 
-void return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid) {
+bool return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid, Continuation& c,
+                   Budget& b) {
   if (l.kind == MessageKind::MutableBorrow) {  // the lender is alive while the record is
     AddressSpace& lender = k.process(l.lender).space;
     AddressSpace& borrower = k.process(l.borrower).space;
-    for (uint32_t i = 0; i < l.pages; ++i) {
+    // The copy back, a page at a time with preemption points between: c.done pages so far
+    // (0 unless this very call stopped before). The lender waits for the answer meanwhile.
+    if (c.op != Split::ReturnMemory) {
+      c.op = Split::ReturnMemory;
+      c.done = 0;
+    }
+    while (c.done < l.pages) {
+      const uint32_t i = c.done++;
       const auto from = borrower.lookup(kstd::VirtAddr(l.borrower_va + i * kstd::kPageSize));
       const auto to = lender.lookup(kstd::VirtAddr(l.lender_va + i * kstd::kPageSize));
       // The copy path leaves the lender's pages alone, so another of its threads may have
@@ -77,10 +35,14 @@ void return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid) {
           k.frames().owner(to->pfn) == Owner::process(l.lender)) {
         memcpy(frame_ptr(to->pfn), frame_ptr(from->pfn), kstd::kPageSize);
       }
+      // A point after every page, the last one too: unmapping the copies comes next.
+      if (b.step(Budget::kPage)) return true;
     }
   }
+  c.op = Split::None;
   k.unmap_lend(l);
   k.finish_lend(l, Error::Ok, offset, valid);
+  return false;
 }
 
 }  // namespace courier::copy

@@ -8,7 +8,11 @@
 
 namespace courier::copy {
 
-void send(Kernel& k, const lend::Args& a);
-void return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid);
+// True if it stopped at a preemption point (lend::send_pages).
+bool send(Kernel& k, const lend::Args& a);
+// Answers a lend by copy; a MutableBorrow's copy back may stop at a preemption point (true:
+// `c` keeps how far it got, and the same call resumes it).
+bool return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid, Continuation& c,
+                   Budget& b);
 
 }  // namespace courier::copy

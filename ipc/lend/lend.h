@@ -27,9 +27,10 @@ struct Checked {
 kstd::Result<Checked, abi::Error> check(Kernel& k, Pid lender, const Args& a);
 
 // What every memory message needs before its pages move (shared by the lend and copy paths):
-// checked arguments, room in the server's queue, a window in the borrower and, for Borrow and
-// MutableBorrow, a lend record. When something is missing, prepare() answers the caller (an
-// error, or it blocks until the queue has room) and returns false.
+// checked arguments, room in the server's queue and in the borrower's page limit (copies).
+// When something is missing, prepare() answers the caller (an error, or it blocks until the
+// queue has room) and returns false. The window in the borrower (borrower_va) and, for Borrow
+// and MutableBorrow, the lend record (lend) are taken later, by send_pages.
 struct Prepared {
   Checked c;
   MessageKind kind;
@@ -39,13 +40,20 @@ struct Prepared {
 };
 bool prepare(Kernel& k, const Args& a, bool copies, Prepared* out);
 
+// A memory message, by remapping (lend::send) or by copying (copy::send), in steps: prepared,
+// then its pages put into the borrower's window, which may stop at preemption points (then
+// true: the thread issues the call again, and it resumes), then posted. Otherwise it answers
+// the caller (or blocks it) and returns false.
+bool send_pages(Kernel& k, const Args& a, bool copy);
+
 // The message a memory message's receiver gets: its address, the size and the hints.
 Message memory_message(const Args& a, uint32_t borrower_va);
 // Fills in the prepared lend record of a Borrow or MutableBorrow whose pages are now mapped
 // in the borrower (`copy`: copies the borrower owns), and names it in the message.
 void record_lend(Kernel& k, const Prepared& p, const Args& a, bool copy, Message* m);
 
-void send(Kernel& k, const Args& a);
+// True if it stopped at a preemption point (send_pages).
+bool send(Kernel& k, const Args& a);
 void return_memory(Kernel& k, Lend& l, uint32_t offset, uint32_t valid);
 
 }  // namespace courier::lend

@@ -1,6 +1,7 @@
 // address_space.cc — see core/address_space.h.
 #include "courier/core/address_space.h"
 
+#include "courier/core/preempt.h"
 #include "courier/kstd/assert.h"
 
 namespace courier {
@@ -106,6 +107,15 @@ bool AddressSpace::protect(kstd::VirtAddr va, uint32_t flags) {
   return true;
 }
 
+void AddressSpace::protect_range(kstd::VirtAddr va, uint32_t pages, uint32_t flags) {
+  const sv32::Pte perms = perms_for(flags);
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr at) {
+    p = sv32::leaf(sv32::pfn_of(p), perms);
+    mmu::flush_page(asid_, at);
+    return true;
+  });
+}
+
 bool AddressSpace::lend_page(kstd::VirtAddr va, bool keep_read) {
   if (!is_user_page(va)) return false;
   sv32::Pte* slot = leaf_slot(va);
@@ -119,10 +129,28 @@ bool AddressSpace::lend_page(kstd::VirtAddr va, bool keep_read) {
 bool AddressSpace::unlend_page(kstd::VirtAddr va, uint32_t flags) {
   if (!is_user_page(va)) return false;
   sv32::Pte* slot = leaf_slot(va);
-  if (slot == nullptr || !(*slot & sv32::kLent)) return false;
+  if (slot == nullptr || !(*slot & sv32::kLent) || sv32::is_pending(*slot)) return false;
   *slot = sv32::leaf(sv32::pfn_of(*slot), perms_for(flags));
   mmu::flush_page(asid_, va);  // a read-only entry may be cached
   return true;
+}
+
+void AddressSpace::unlend_range(kstd::VirtAddr va, uint32_t pages, uint32_t flags) {
+  const sv32::Pte perms = perms_for(flags);
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr at) {
+    KASSERT((p & sv32::kLent) && !sv32::is_pending(p));
+    p = sv32::leaf(sv32::pfn_of(p), perms);
+    mmu::flush_page(asid_, at);  // a read-only entry may be cached
+    return true;
+  });
+}
+
+void AddressSpace::adopt_range(kstd::VirtAddr va, uint32_t pages) {
+  for_range(va, pages, [](sv32::Pte& p, kstd::VirtAddr) {
+    KASSERT(sv32::is_borrowed(p));
+    p = (p & ~sv32::kBorrowed) | sv32::kV;  // valid from now on: no flush needed
+    return true;
+  });
 }
 
 bool AddressSpace::adopt_page(kstd::VirtAddr va) {
@@ -137,7 +165,7 @@ bool AddressSpace::adopt_page(kstd::VirtAddr va) {
 kstd::Optional<Mapping> AddressSpace::lookup(kstd::VirtAddr va) const {
   if (va.raw() < kUserBase || va.raw() >= kUserTop) return kstd::nullopt;
   const sv32::Pte* slot = leaf_slot(va.page_base());
-  if (slot == nullptr || !sv32::is_present(*slot)) return kstd::nullopt;
+  if (slot == nullptr || !sv32::is_present(*slot) || sv32::is_pending(*slot)) return kstd::nullopt;
   return mapping_of(*slot);
 }
 
@@ -151,43 +179,116 @@ uint32_t AddressSpace::table_count() const {
 
 bool AddressSpace::any_mapped(kstd::VirtAddr at, uint32_t pages) const {
   const uint32_t end = at.raw() + pages * kstd::kPageSize;  // callers checked: no wrap
+  const sv32::Pte* root = root_table();
   for (uint32_t va = at.raw(); va < end;) {
-    if (!sv32::is_table(root_table()[va >> 22])) {
-      const uint32_t slot_end = (va | (sv32::kMegapage - 1)) + 1;
-      if (slot_end == 0) break;  // the last slot of the address space
-      va = slot_end;
-      continue;
+    const uint32_t slot_end = (va | (sv32::kMegapage - 1)) + 1;  // 0 past the last slot
+    const uint32_t stop = slot_end == 0 || slot_end > end ? end : slot_end;
+    if (sv32::is_table(root[va >> 22])) {
+      // Safe: a table entry in a user root slot always names a frame this space allocated.
+      const auto* table = reinterpret_cast<const sv32::Pte*>(frame_ptr(sv32::pfn_of(root[va >> 22])));
+      for (uint32_t j = (va >> 12) & (sv32::kEntries - 1); va < stop; va += kstd::kPageSize, ++j) {
+        if (table[j] != 0) return true;  // every non-zero entry is present or pending
+      }
     }
-    if (lookup(kstd::VirtAddr(va))) return true;
-    va += kstd::kPageSize;
+    if (slot_end == 0) break;
+    va = stop;
   }
   return false;
 }
 
 kstd::Optional<kstd::VirtAddr> AddressSpace::find_free(uint32_t pages, uint32_t hint) const {
-  if (pages == 0) return kstd::nullopt;
-  uint32_t start = kstd::align_down(hint < kUserBase ? kUserBase : hint, kstd::kPageSize);
-  uint32_t run = 0;
-  for (uint32_t va = start; va < kUserTop; va += kstd::kPageSize) {
-    const sv32::Pte top = root_table()[va >> 22];
-    if (!(top & sv32::kV)) {
-      // A whole empty 4 MiB slot: count all of it at once.
-      const uint32_t slot_end = (va | (sv32::kMegapage - 1)) + 1;
-      const uint32_t n = (slot_end - va) / kstd::kPageSize;
-      if (run == 0) start = va;
-      run += n;
-      if (run >= pages) return kstd::VirtAddr(start);
-      va = slot_end - kstd::kPageSize;
+  uint32_t pos = kstd::align_down(hint < kUserBase ? kUserBase : hint, kstd::kPageSize);
+  uint32_t run = pos;
+  kstd::VirtAddr at;
+  if (search_free(pages, kUserTop, &pos, &run, nullptr, &at) != Search::Found) return kstd::nullopt;
+  return at;
+}
+
+AddressSpace::Search AddressSpace::search_free(uint32_t pages, uint32_t top, uint32_t* pos,
+                                               uint32_t* run, Budget* budget,
+                                               kstd::VirtAddr* out) const {
+  if (pages == 0) return Search::None;
+  const uint32_t need = pages * kstd::kPageSize;
+  const sv32::Pte* root = root_table();
+  uint32_t va = *pos, start = *run;  // invariant: [start, va) is free
+  while (va < top) {
+    if (va - start >= need) break;
+    const uint32_t slot_end = kstd::min((va | (sv32::kMegapage - 1)) + 1, top);  // top <= kUserTop
+    if (!sv32::is_table(root[va >> 22])) {
+      va = slot_end;  // a whole empty 4 MiB slot at once
       continue;
     }
-    if (lookup(kstd::VirtAddr(va))) {
-      run = 0;
-      continue;
+    // Safe: a table entry in a user root slot always names a frame this space allocated.
+    const auto* table = reinterpret_cast<const sv32::Pte*>(frame_ptr(sv32::pfn_of(root[va >> 22])));
+    for (uint32_t j = (va >> 12) & (sv32::kEntries - 1); va < slot_end;) {
+      if (table[j] != 0) start = va + kstd::kPageSize;  // taken: a run starts after it
+      va += kstd::kPageSize;
+      if (va - start >= need) break;
+      if ((++j & 15) == 0 && budget != nullptr && budget->step(Budget::kEntry)) {
+        *pos = va;
+        *run = start;
+        return Search::Stopped;
+      }
     }
-    if (run == 0) start = va;
-    if (++run >= pages) return kstd::VirtAddr(start);
   }
-  return kstd::nullopt;
+  *pos = va;
+  *run = start;
+  if (va - start < need) return Search::None;
+  *out = kstd::VirtAddr(start);
+  return Search::Found;
+}
+
+kstd::Result<void, abi::Error> AddressSpace::take_pending(FrameTable& frames, kstd::VirtAddr va,
+                                                          uint32_t pages, uint32_t flags) {
+  KASSERT(pages != 0 && is_user_page(va) && (flags & ~kMemValid) == 0 && flags != 0);
+  const uint32_t last = va.raw() + (pages - 1) * kstd::kPageSize;
+  sv32::Pte* root = root_table();
+  for (uint32_t slot = va.raw() >> 22; slot <= last >> 22; ++slot) {
+    if (root[slot] & sv32::kV) continue;
+    auto table = frames.alloc(Owner::page_table(pid_));
+    if (table.is_err()) return kstd::err(table.error());
+    root[slot] = sv32::table(table.value());
+    ++tables_;
+  }
+  const sv32::Pte entry = perms_for(flags) | sv32::kA | sv32::kD | sv32::kPending;  // V clear
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr) {
+    KASSERT(p == 0);  // the caller found the range free
+    p = entry;
+    return true;
+  });
+  return {};
+}
+
+kstd::Pfn AddressSpace::pending_frame(kstd::VirtAddr va) const {
+  const sv32::Pte* slot = leaf_slot(va);
+  KASSERT(slot != nullptr && sv32::is_pending(*slot));
+  return sv32::pfn_of(*slot);
+}
+
+void AddressSpace::set_pending_frame(kstd::VirtAddr va, kstd::Pfn pfn) {
+  sv32::Pte* slot = leaf_slot(va);
+  KASSERT(slot != nullptr && sv32::is_pending(*slot));
+  *slot = sv32::PpnField::set(*slot, pfn.raw());
+}
+
+void AddressSpace::hide(kstd::VirtAddr va, uint32_t pages) {
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr at) {
+    KASSERT(sv32::is_leaf(p) || sv32::is_borrowed(p));  // a lend's page may be hidden already
+    const bool valid = p & sv32::kV;
+    p = (p & ~(sv32::kV | sv32::kBorrowed)) | sv32::kPending;
+    if (valid) mmu::flush_page(asid_, at);
+    return true;
+  });
+}
+
+void AddressSpace::publish(kstd::VirtAddr va, uint32_t pages, bool borrowed, bool hidden) {
+  // A memory message's pages stay hidden until it is received (abi/lend.h).
+  const sv32::Pte set = borrowed ? (hidden ? sv32::kBorrowed : sv32::kV | sv32::kBorrowed) : sv32::kV;
+  for_range(va, pages, [&](sv32::Pte& p, kstd::VirtAddr) {
+    KASSERT(sv32::is_pending(p) && sv32::pfn_of(p).raw() != 0);
+    p = (p & ~sv32::kPending) | set;  // never valid before: nothing to flush
+    return true;
+  });
 }
 
 }  // namespace courier

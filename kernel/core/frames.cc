@@ -14,6 +14,7 @@ void FrameTable::init(kstd::Pfn base, uint32_t count, kstd::Pfn first_free) {
   base_ = base;
   count_ = count;
   free_top_ = 0;
+  reserved_ = 0;
   const uint32_t reserved = first_free.raw() - base.raw();
   for (uint32_t i = 0; i < count; ++i) owners_[i] = i < reserved ? Owner::kernel() : Owner::free();
   // Push in reverse so allocation hands out low addresses first (easier to read in traces).
@@ -27,8 +28,29 @@ uint32_t FrameTable::index(kstd::Pfn pfn) const {
 }
 
 kstd::Result<kstd::Pfn, abi::Error> FrameTable::alloc(Owner owner) {
-  KASSERT(owner.kind != OwnerKind::Free);
-  if (free_top_ == 0) return kstd::err(abi::Error::OutOfMemory);
+  if (free_top_ <= reserved_) return kstd::err(abi::Error::OutOfMemory);
+  return take(owner);
+}
+
+bool FrameTable::reserve(uint32_t n) {
+  if (free_top_ - reserved_ < n) return false;
+  reserved_ += n;
+  return true;
+}
+
+void FrameTable::unreserve(uint32_t n) {
+  KASSERT(n <= reserved_);
+  reserved_ -= n;
+}
+
+kstd::Pfn FrameTable::alloc_reserved(Owner owner) {
+  KASSERT(reserved_ != 0);
+  --reserved_;
+  return take(owner);
+}
+
+kstd::Pfn FrameTable::take(Owner owner) {
+  KASSERT(owner.kind != OwnerKind::Free && free_top_ != 0);
   const uint32_t i = free_stack_[--free_top_];
   KASSERT(owners_[i].kind == OwnerKind::Free);
   owners_[i] = owner;
@@ -66,7 +88,7 @@ uint32_t FrameTable::count_owned_by(Owner o) const {
 void FrameTable::check_invariants() const {
   uint32_t free_owners = 0;
   for (uint32_t i = 0; i < count_; ++i) free_owners += owners_[i].kind == OwnerKind::Free;
-  KASSERT(free_owners == free_top_);
+  KASSERT(free_owners == free_top_ && reserved_ <= free_top_);
   // Every free-stack entry names a distinct free frame.
   uint32_t seen[kMaxFrames / 32] = {};
   for (uint32_t k = 0; k < free_top_; ++k) {

@@ -37,6 +37,16 @@
 //  8. Thread counts agree with the thread table; the free list agrees with the owners.
 //  9. What the boot record grants holds: no thread of P (its interrupt context aside) is more
 //     urgent than P's ceiling, and every claimed line's owner is alive and was granted it.
+// 10. Calls in progress (core/preempt.h): a pending entry of P is a page of exactly one
+//     continuation that covers it — a map_memory of one of P's threads (the frame, once set,
+//     is P's own), an unmap_memory of one of P's threads (a page still to give back: P's own
+//     RAM, or MMIO it still claims), or a lend to P of another process's thread (a copy: P's
+//     own frame; a remap: the lender's frame, lent at the matching address of the lender,
+//     marked by the lend in progress). Pending pages count in page_count, except a remap's. The frames reserved in
+//     the frame table are exactly those the continuations hold.
+// 11. A dying process has no threads, servers or lends; what its space still holds is its own
+//     pages and MMIO, pending pages of its own, and entries it lent whose frames a borrower
+//     adopted (that borrower's entry is the owning one).
 #include "courier/abi/ring.h"
 #include "courier/core/kernel.h"
 #include "courier/core/phys.h"
@@ -69,6 +79,27 @@ bool queued_move_covers(const Server* servers, Pid pid, uint32_t va) {
   return false;
 }
 
+// The thread whose call in progress covers pending entry `va` of `pid` (rule 10), or nullptr;
+// *page: the entry's index in the continuation's range.
+const Thread* pending_owner(const Thread* threads, Pid pid, uint32_t va, uint32_t* page) {
+  const Thread* found = nullptr;
+  for (uint32_t k = 0; k < kMaxThreads; ++k) {
+    const Thread& t = threads[k];
+    const Continuation& c = t.cont;
+    if (t.state == ThreadState::Free || va < c.va || va - c.va >= c.pages * kstd::kPageSize)
+      continue;
+    const bool map = c.op == Split::MapMemory && c.phase == 2 && t.pid == pid;
+    const bool lend = c.op == Split::Lend && c.phase == 1 && c.peer == pid;
+    const bool unmap = c.op == Split::Unmap && c.taken && t.pid == pid &&
+                       va - c.va >= c.done * kstd::kPageSize;  // the pages still to give back
+    if (!map && !lend && !unmap) continue;
+    KASSERT(found == nullptr);  // one call per entry
+    found = &t;
+    *page = (va - c.va) / kstd::kPageSize;
+  }
+  return found;
+}
+
 const sv32::Pte* table_at(kstd::Pfn pfn) {
   // Safe: callers checked that pfn is a page-table frame in RAM.
   return reinterpret_cast<const sv32::Pte*>(frame_ptr(pfn));
@@ -91,8 +122,12 @@ void Kernel::check_invariants() {
 
   for (Pid pid = 0; pid < kMaxProcesses; ++pid) {
     const Process& proc = processes_[pid];
-    if (proc.state != ProcessState::Alive) {
+    if (proc.state == ProcessState::Free) {
       KASSERT(owned[pid] == 0 && owned_tables[pid] == 0);
+      continue;
+    }
+    if (proc.state == ProcessState::Dying) {
+      check_dying(pid, owned[pid], owned_tables[pid]);
       continue;
     }
     // Rule 1: the root and its tables.
@@ -123,6 +158,46 @@ void Kernel::check_invariants() {
         KASSERT(sv32::is_present(p) && (p & sv32::kU) && !(p & sv32::kG) && va >= kUserBase);
         const Mapping m = mapping_of(p);
         KASSERT(!(m.lent && m.borrowed));
+        if (m.pending) {
+          // Rule 10.
+          uint32_t page = 0;
+          const Thread* t = pending_owner(threads_, pid, va, &page);
+          KASSERT(t != nullptr);
+          const Continuation& c = t->cont;
+          const bool remap = c.op == Split::Lend && !c.copy;
+          if (!remap) ++counted;
+          if (c.op == Split::Unmap) {  // a page of the process's own (RAM or MMIO) being given back
+            if (!frames_.contains(m.pfn)) {
+              uint32_t claims = 0;
+              for (const MmioClaim& mc : mmio_) claims += mc.pid == pid && mc.pfn == m.pfn.raw();
+              KASSERT(claims == 1);
+              ++mmio;
+              continue;
+            }
+            KASSERT(frames_.owner(m.pfn) == Owner::process(pid));
+            count_ref(g_refs[m.pfn.raw() - frames_.base().raw()], false);
+            ++own_ram;
+            continue;
+          }
+          if (m.pfn.raw() == 0) {
+            KASSERT(page >= c.done);  // not filled yet
+            continue;
+          }
+          KASSERT(page < c.done && frames_.contains(m.pfn));
+          uint8_t& refs = g_refs[m.pfn.raw() - frames_.base().raw()];
+          if (!remap) {
+            KASSERT(frames_.owner(m.pfn) == Owner::process(pid));
+            count_ref(refs, false);
+            ++own_ram;
+            continue;
+          }
+          KASSERT(frames_.owner(m.pfn) == Owner::process(t->pid));
+          const auto l = processes_[t->pid].space.lookup(
+              kstd::VirtAddr(c.src + page * kstd::kPageSize));
+          KASSERT(l.has_value() && l->lent && l->pfn == m.pfn);
+          count_ref(refs, true);
+          continue;
+        }
         if (!frames_.contains(m.pfn)) {
           // Rule 3.
           KASSERT(!m.lent && !m.borrowed && !(p & sv32::kX));
@@ -156,6 +231,36 @@ void Kernel::check_invariants() {
           KASSERT(rec == nullptr);  // one record per entry
           rec = &l;
           page = (va - base) / kstd::kPageSize;
+        }
+        if (rec == nullptr && m.lent) {
+          // Rule 10: a page a remap lend in progress has taken so far.
+          const Thread* by = nullptr;
+          for (const Thread& t : threads_) {
+            const Continuation& c = t.cont;
+            if (t.state == ThreadState::Free || t.pid != pid || c.op != Split::Lend ||
+                c.phase != 1 || !locks_lender(c) || va < c.src ||
+                va - c.src >= c.done * kstd::kPageSize) {
+              continue;
+            }
+            KASSERT(by == nullptr);
+            by = &t;
+          }
+          if (by != nullptr) {
+            KASSERT(owner == Owner::process(pid));
+            if (!by->cont.copy) {  // a remap: the borrower's pending entry names this frame
+              const uint32_t k = (va - by->cont.src) / kstd::kPageSize;
+              const uint32_t bva = by->cont.va + k * kstd::kPageSize;
+              const sv32::Pte bt = table_at(processes_[by->cont.peer].space.root())[bva >> 22];
+              KASSERT(sv32::is_table(bt));
+              const sv32::Pte be = table_at(sv32::pfn_of(bt))[(bva >> 12) & (sv32::kEntries - 1)];
+              KASSERT(sv32::is_pending(be) && sv32::pfn_of(be) == m.pfn);
+            }
+            count_ref(refs, false);
+            ++own_ram;
+            ++counted;
+            ++lent;
+            continue;
+          }
         }
         if (rec == nullptr && m.borrowed && queued_move_covers(servers_, pid, va)) {
           // An undelivered Move: the server's own frame, hidden until received.
@@ -203,6 +308,13 @@ void Kernel::check_invariants() {
       if (l.borrower == pid) borrowed_pages += l.pages;
       if (l.lender == pid && !l.copy) lent_pages += l.pages;
     }
+    for (const Thread& t : threads_) {
+      const Continuation& c = t.cont;
+      if (t.state != ThreadState::Free && t.pid == pid && c.op == Split::Lend && c.phase == 1 &&
+          locks_lender(c)) {
+        lent_pages += c.done;
+      }
+    }
     KASSERT(lent == lent_pages && borrowed == borrowed_pages);
     uint32_t moving_pages = 0;
     for (const Server& s : servers_) {
@@ -247,6 +359,13 @@ void Kernel::check_invariants() {
         KASSERT(g_refs[i] == 0);
     }
   }
+  // Rule 10: reservations.
+  uint32_t reserved = 0;
+  for (const Thread& t : threads_) {
+    if (t.state != ThreadState::Free) reserved += t.cont.reserved;
+    KASSERT(t.state != ThreadState::Free || t.cont.op == Split::None);
+  }
+  KASSERT(reserved == frames_.reserved());
   // Rule 7.
   for (const Lend& l : lends_) {
     if (!l.active) continue;
@@ -277,8 +396,9 @@ void Kernel::check_invariants() {
     // The counters the shares are enforced with agree with the tables (usage.cc).
     const Usage u = usage(pid);
     if (proc.state != ProcessState::Alive) {
-      KASSERT(u.pages == 0 && u.threads == 0 && u.servers == 0 && u.lends == 0 &&
-              u.asyncs == 0 && u.borrowed == 0);
+      // Dying: its pages are being given back (rule 11); nothing else is left.
+      KASSERT((proc.state == ProcessState::Dying || u.pages == 0) && u.threads == 0 &&
+              u.servers == 0 && u.lends == 0 && u.asyncs == 0 && u.borrowed == 0);
       continue;
     }
     KASSERT(u.pages == pages_used(pid) && u.threads == proc.thread_count &&
@@ -297,6 +417,51 @@ void Kernel::check_invariants() {
     KASSERT(processes_[owner].state == ProcessState::Alive &&
             (irq_allowed_[owner] & (1u << line)) != 0);
   }
+}
+
+void Kernel::check_dying(Pid pid, uint32_t owned, uint32_t owned_tables) {
+  const Process& proc = processes_[pid];
+  KASSERT(proc.thread_count == 0 && proc.server_count == 0 && proc.rings == 0);
+  for (const Thread& t : threads_) KASSERT(t.state == ThreadState::Free || t.pid != pid);
+  for (const Server& s : servers_) KASSERT(s.state != ServerState::Alive || s.owner != pid);
+  for (const Lend& l : lends_) {
+    KASSERT(!l.active || (l.borrower != pid && l.lender != pid));  // a death ends its lends
+  }
+  const kstd::Pfn root = proc.space.root();
+  KASSERT(frames_.contains(root) && frames_.owner(root) == Owner::page_table(pid));
+  const sv32::Pte* rt = table_at(root);
+  uint32_t tables = 1, own = 0;
+  for (uint32_t i = 0; i < (kUserTop >> 22); ++i) {
+    if (rt[i] == 0) continue;
+    KASSERT(sv32::is_table(rt[i]));
+    const kstd::Pfn tpfn = sv32::pfn_of(rt[i]);
+    KASSERT(frames_.contains(tpfn) && frames_.owner(tpfn) == Owner::page_table(pid));
+    count_ref(g_refs[tpfn.raw() - frames_.base().raw()], false);
+    ++tables;
+    const sv32::Pte* table = table_at(tpfn);
+    for (uint32_t j = 0; j < sv32::kEntries; ++j) {
+      if (table[j] == 0) continue;
+      const Mapping m = mapping_of(table[j]);
+      KASSERT(sv32::is_present(table[j]) && !m.borrowed);
+      if (!frames_.contains(m.pfn)) {
+        KASSERT((m.pending && m.pfn.raw() == 0) || !m.pending);
+        if (m.pending) continue;
+        uint32_t claims = 0;
+        for (const MmioClaim& c : mmio_) claims += c.pid == pid && c.pfn == m.pfn.raw();
+        KASSERT(claims == 1);
+        continue;
+      }
+      const Owner o = frames_.owner(m.pfn);
+      if (m.lent) {  // adopted by its borrower, whose entry owns it now
+        KASSERT(o.kind == OwnerKind::Process && o.pid != pid);
+        continue;
+      }
+      KASSERT(o == Owner::process(pid));
+      count_ref(g_refs[m.pfn.raw() - frames_.base().raw()], false);
+      ++own;
+    }
+  }
+  KASSERT(tables == owned_tables && own == owned);
 }
 
 }  // namespace courier

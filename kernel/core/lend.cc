@@ -17,6 +17,7 @@
 // message is received), so user code can never unmap, protect, re-lend or pin them as a ring:
 // the record is the only thing that ends them (objects.h, Lend).
 #include "courier/core/kernel.h"
+#include "courier/core/sv32.h"
 #include "courier/kstd/assert.h"
 
 namespace courier {
@@ -42,18 +43,28 @@ Lend* Kernel::find_lend(Pid borrower, uint32_t handle) {
 
 kstd::Result<uint32_t, Error> Kernel::check_lendable(Pid pid, uint32_t va, uint32_t pages,
                                                      bool need_write) {
-  const AddressSpace& space = processes_[pid].space;
+  AddressSpace& space = processes_[pid].space;
   if (ring_pinned(pid, va, pages)) return kstd::err(Error::AccessDenied);
   uint32_t flags = 0;
-  for (uint32_t i = 0; i < pages; ++i) {
-    const auto m = space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
-    if (!m || !frames_.contains(m->pfn)) return kstd::err(Error::BadAddress);  // unmapped or MMIO
-    if (m->lent || m->borrowed || frames_.owner(m->pfn) != Owner::process(pid)) {
-      return kstd::err(Error::AccessDenied);  // already lent, or not the lender's to lend
+  Error e = Error::Ok;
+  sv32::Pte perms = 0;
+  const Owner own = Owner::process(pid);
+  space.for_range(kstd::VirtAddr(va), pages, [&](const sv32::Pte& p, kstd::VirtAddr at) {
+    if ((p & (sv32::kV | sv32::kLent | sv32::kBorrowed)) != sv32::kV) {
+      // Unmapped (or pending): BadAddress; lent or borrowed already: AccessDenied.
+      e = !sv32::is_present(p) || sv32::is_pending(p) ? Error::BadAddress : Error::AccessDenied;
+    } else if (!frames_.contains(sv32::pfn_of(p))) {
+      e = Error::BadAddress;  // MMIO
+    } else if (!frames_.owned_by(sv32::pfn_of(p), own)) {
+      e = Error::AccessDenied;  // not the lender's to lend
+    } else {
+      if (at.raw() == va) perms = p & sv32::kRwx;
+      if ((p & sv32::kRwx) != perms) e = Error::InvalidArgument;  // mixed permissions
     }
-    if (i == 0) flags = m->flags;
-    if (m->flags != flags) return kstd::err(Error::InvalidArgument);  // mixed permissions
-  }
+    return e == Error::Ok;
+  });
+  if (e != Error::Ok) return kstd::err(e);
+  flags = flags_of_pte(perms | sv32::kV);
   if (!(flags & kMemR) || (need_write && !(flags & kMemW))) return kstd::err(Error::AccessDenied);
   return flags;
 }
@@ -63,22 +74,21 @@ void Kernel::unmap_lend(Lend& l) {
   // call can remove or change one: invariants in objects.h). Copies are the borrower's own and
   // are freed; the lender's frames just lose this mapping.
   Process& b = processes_[l.borrower];
-  for (uint32_t i = 0; i < l.pages; ++i) {
-    const auto m = b.space.unmap(kstd::VirtAddr(l.borrower_va + i * kstd::kPageSize));
-    KASSERT(m.has_value() && m->borrowed);
+  b.space.for_range(kstd::VirtAddr(l.borrower_va), l.pages, [&](sv32::Pte& p, kstd::VirtAddr at) {
+    KASSERT(sv32::is_borrowed(p));
+    const kstd::Pfn pfn = sv32::pfn_of(p);
+    p = 0;
+    mmu::flush_page(b.space.asid(), at);
     if (l.copy) {
-      KASSERT(frames_.owner(m->pfn) == Owner::process(l.borrower));
-      frames_.free(m->pfn);
-      --b.page_count;
+      KASSERT(frames_.owned_by(pfn, Owner::process(l.borrower)));
+      frames_.free(pfn);
     }
-  }
-  if (!l.copy) {
-    AddressSpace& lender = processes_[l.lender].space;
-    for (uint32_t i = 0; i < l.pages; ++i) {
-      const bool ok =
-          lender.unlend_page(kstd::VirtAddr(l.lender_va + i * kstd::kPageSize), l.lender_flags);
-      KASSERT(ok);
-    }
+    return true;
+  });
+  if (l.copy) {
+    b.page_count -= l.pages;
+  } else {
+    processes_[l.lender].space.unlend_range(kstd::VirtAddr(l.lender_va), l.pages, l.lender_flags);
   }
 }
 

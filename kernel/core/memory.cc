@@ -10,6 +10,7 @@
 #include "courier/abi/ring.h"
 #include "courier/core/kernel.h"
 #include "courier/core/phys.h"
+#include "courier/core/sv32.h"
 #include "courier/kstd/assert.h"
 
 extern "C" void* memcpy(void*, const void*, size_t);
@@ -32,44 +33,42 @@ kstd::Result<uint32_t, Error> page_range(uint32_t va, uint32_t bytes) {
   return bytes / kstd::kPageSize;
 }
 
+// An entry a user may unmap or protect: mapped (BadAddress if not, or still pending), neither
+// lent nor borrowed (AccessDenied: such pages stay until return_memory, whose lend they are).
+inline Error own_page(sv32::Pte p) {
+  if ((p & (sv32::kV | sv32::kLent | sv32::kBorrowed)) == sv32::kV) return Error::Ok;  // common
+  if (!sv32::is_present(p) || sv32::is_pending(p)) return Error::BadAddress;
+  return Error::AccessDenied;
+}
+
 }  // namespace
 
 kstd::Result<uint32_t, Error> Kernel::map_memory(Pid pid, uint32_t va, uint32_t bytes,
-                                                 uint32_t flags) {
+                                                 uint32_t flags, Continuation* cont, Budget* b) {
+  // A long map may stop at preemption points and resume (core/preempt.cc); without a
+  // continuation (the kernel's own small mappings) it runs whole.
+  Continuation whole_call;
+  Budget whole(false);
+  Continuation& c = cont != nullptr ? *cont : whole_call;
+  Budget& budget = b != nullptr ? *b : whole;
+  if (c.op == Split::MapMemory) return c.phase == 2 ? map_fill(pid, c, budget) : map_search(pid, c, budget);
   Process& proc = processes_[pid];
   if (flags == 0 || (flags & ~kMemValid)) return kstd::err(Error::InvalidArgument);
   if (bytes == 0 || (bytes & (kstd::kPageSize - 1))) return kstd::err(Error::InvalidArgument);
-  const uint32_t pages = bytes / kstd::kPageSize;
+  c.pages = bytes / kstd::kPageSize;
+  c.flags = flags;
   if (va == 0) {
-    auto found = proc.space.find_free(pages, proc.heap_hint);
-    if (!found) found = proc.space.find_free(pages, kUserBase);
-    if (!found) return kstd::err(Error::OutOfMemory);
-    va = found->raw();
+    // More than the process may have: no room would help (map_start's check says the same).
+    if (proc.page_count + c.pages > kMaxPagesPerProcess) return kstd::err(Error::OutOfMemory);
+    c.phase = 0;  // from the heap hint up, then from the bottom
+    c.search = c.va = kstd::align_down(proc.heap_hint < kUserBase ? kUserBase : proc.heap_hint,
+                                       kstd::kPageSize);
+    return map_search(pid, c, budget);
   }
   KTRY_VOID(page_range(va, bytes));
   // A range that overlaps a mapping is wrong whatever its size: that error comes first.
-  if (proc.space.any_mapped(kstd::VirtAddr(va), pages)) return kstd::err(Error::AlreadyExists);
-  // The quota counts the page tables the range needs too (abi/limits.h).
-  if (!within_quota(pid, pages, va, pages)) return kstd::err(Error::OutOfMemory);
-  for (uint32_t i = 0; i < pages; ++i) {
-    const kstd::VirtAddr page(va + i * kstd::kPageSize);
-    auto frame = frames_.alloc(Owner::process(pid));
-    kstd::Result<void, Error> mapped = frame.is_ok()
-                                           ? proc.space.map(frames_, page, frame.value(), flags)
-                                           : kstd::Result<void, Error>(kstd::err(frame.error()));
-    if (mapped.is_err()) {
-      if (frame.is_ok()) frames_.free(frame.value());
-      // Undo the pages mapped so far: the call either maps everything or nothing.
-      for (uint32_t j = 0; j < i; ++j) {
-        const auto m = proc.space.unmap(kstd::VirtAddr(va + j * kstd::kPageSize));
-        frames_.free(m->pfn);
-      }
-      proc.page_count -= i;
-      return kstd::err(mapped.error());
-    }
-    ++proc.page_count;
-  }
-  return va;
+  if (proc.space.any_mapped(kstd::VirtAddr(va), c.pages)) return kstd::err(Error::AlreadyExists);
+  return map_start(pid, va, c, budget);  // the quota (page tables included), the frames, the pages
 }
 
 bool Kernel::ring_pinned(Pid pid, uint32_t va, uint32_t pages) {
@@ -84,22 +83,29 @@ bool Kernel::ring_pinned(Pid pid, uint32_t va, uint32_t pages) {
   return false;
 }
 
-kstd::Result<void, Error> Kernel::unmap_memory(Pid pid, uint32_t va, uint32_t bytes) {
+kstd::Result<void, Error> Kernel::unmap_memory(Pid pid, uint32_t va, uint32_t bytes,
+                                               Continuation* cont, Budget* b) {
+  // A long unmap may stop at preemption points and resume (core/preempt.cc).
+  Continuation whole_call;
+  Budget whole(false);
+  Continuation& c = cont != nullptr ? *cont : whole_call;
+  Budget& budget = b != nullptr ? *b : whole;
+  if (c.op == Split::Unmap) return unmap_release(pid, c, budget);
   Process& proc = processes_[pid];
   const uint32_t pages = KTRY(page_range(va, bytes));
   if (ring_pinned(pid, va, pages)) return kstd::err(Error::AccessDenied);
-  for (uint32_t i = 0; i < pages; ++i) {
-    const auto m = proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
-    if (!m) return kstd::err(Error::BadAddress);
-    // Lent or borrowed pages stay until return_memory: unmapping them would break the lend.
-    if (m->lent || m->borrowed) return kstd::err(Error::AccessDenied);
-  }
-  for (uint32_t i = 0; i < pages; ++i) {
-    const auto m = proc.space.unmap(kstd::VirtAddr(va + i * kstd::kPageSize));
-    release_frame(pid, *m);
-    --proc.page_count;
-  }
-  return {};
+  Error e = Error::Ok;
+  proc.space.for_range(kstd::VirtAddr(va), pages, [&](const sv32::Pte& p, kstd::VirtAddr) {
+    e = own_page(p);
+    return e == Error::Ok;
+  });
+  if (e != Error::Ok) return kstd::err(e);
+  c.op = Split::Unmap;
+  c.va = va;
+  c.pages = pages;
+  c.done = 0;
+  c.taken = false;
+  return unmap_release(pid, c, budget);
 }
 
 kstd::Result<void, Error> Kernel::update_memory_flags(Pid pid, uint32_t va, uint32_t bytes,
@@ -108,15 +114,17 @@ kstd::Result<void, Error> Kernel::update_memory_flags(Pid pid, uint32_t va, uint
   if (flags == 0 || (flags & ~kMemValid)) return kstd::err(Error::InvalidArgument);
   const uint32_t pages = KTRY(page_range(va, bytes));
   if (ring_pinned(pid, va, pages)) return kstd::err(Error::AccessDenied);
-  for (uint32_t i = 0; i < pages; ++i) {
-    const auto m = proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize));
-    if (!m) return kstd::err(Error::BadAddress);
-    if (m->lent || m->borrowed) return kstd::err(Error::AccessDenied);
+  Error e = Error::Ok;
+  proc.space.for_range(kstd::VirtAddr(va), pages, [&](const sv32::Pte& p, kstd::VirtAddr) {
+    e = own_page(p);
     // Device memory is never executable: map_physical refuses X, and so does this.
-    if ((flags & kMemX) && !frames_.contains(m->pfn)) return kstd::err(Error::AccessDenied);
-  }
-  for (uint32_t i = 0; i < pages; ++i)
-    proc.space.protect(kstd::VirtAddr(va + i * kstd::kPageSize), flags);
+    if (e == Error::Ok && (flags & kMemX) && !frames_.contains(sv32::pfn_of(p)))
+      e = Error::AccessDenied;
+    return e == Error::Ok;
+  });
+  if (e != Error::Ok) return kstd::err(e);
+  // Short per page (an entry and its TLB flush), so the whole range goes in one step.
+  proc.space.protect_range(kstd::VirtAddr(va), pages, flags);
   return {};
 }
 
@@ -156,10 +164,7 @@ kstd::Result<uint32_t, Error> Kernel::map_physical(Pid pid, uint32_t pa, uint32_
   }
   KTRY_VOID(page_range(va, bytes));
   if (!within_quota(pid, pages, va, pages)) return kstd::err(Error::OutOfMemory);
-  for (uint32_t i = 0; i < pages; ++i) {
-    if (proc.space.lookup(kstd::VirtAddr(va + i * kstd::kPageSize)))
-      return kstd::err(Error::AlreadyExists);
-  }
+  if (proc.space.any_mapped(kstd::VirtAddr(va), pages)) return kstd::err(Error::AlreadyExists);
   for (uint32_t i = 0; i < pages; ++i) {
     const kstd::Pfn pfn((pa >> kstd::kPageShift) + i);
     auto r = proc.space.map(frames_, kstd::VirtAddr(va + i * kstd::kPageSize), pfn, flags);

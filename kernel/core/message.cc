@@ -49,10 +49,7 @@ void Kernel::on_received(uint16_t server, const Message& m) {
     return;
   }
   // A Move: its pages were the server's from the send; now they are its ordinary pages.
-  for (uint32_t off = 0; off < m.w[1]; off += kstd::kPageSize) {
-    const bool ok = space.adopt_page(kstd::VirtAddr(m.w[0] + off));
-    KASSERT(ok);
-  }
+  space.adopt_range(kstd::VirtAddr(m.w[0]), m.w[1] / kstd::kPageSize);
 }
 
 void Kernel::drop_message(uint16_t server, const Message& m) {

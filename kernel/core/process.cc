@@ -21,8 +21,9 @@ constexpr uint32_t kHeapBase = 0x2000'0000;  // map_memory(va = 0) searches from
 void Kernel::init(kstd::Pfn ram_base, uint32_t ram_pages, kstd::Pfn first_free) {
   frames_.init(ram_base, ram_pages, first_free);
   for (Process& p : processes_) p = Process{};
-  first_ended_ = false;
+  exit_work_ = 0;
   first_exit_code_ = 0;
+  reaping_ = 0;
   for (Thread& t : threads_) {
     t = Thread{};
     t.tid = static_cast<Tid>(&t - threads_);
@@ -130,6 +131,12 @@ void Kernel::release_frame(Pid pid, const Mapping& m) {
   // Borrowed entries never reach here: unmap refuses them and death settles every lend of the
   // process (reclaim_lends) before its space goes.
   KASSERT(!m.borrowed);
+  if (m.pending) {
+    // A range a call in progress was building: its frames so far are this process's own,
+    // unless they are a lender's (a remap lend into this process's window).
+    if (frames_.contains(m.pfn) && frames_.owner(m.pfn) == Owner::process(pid)) frames_.free(m.pfn);
+    return;
+  }
   if (frames_.contains(m.pfn)) {
     // A page this process lent out may have passed to its borrower (reclaim_lends).
     if (m.lent && frames_.owner(m.pfn) != Owner::process(pid)) return;
@@ -147,7 +154,7 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
   KASSERT(proc.state == ProcessState::Alive);
   if (pid == 1) {
     first_exit_code_ = exit_code;
-    first_ended_ = true;
+    exit_work_ |= kExitHalt;
   }
 
   // Its interrupt lines are freed and masked first (and a handler of its in service completed).
@@ -162,6 +169,7 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
     if (t.state == ThreadState::Receiving) remove_from_receivers(t);
     if (t.state == ThreadState::SendBlocked) --servers_[t.wait_server].blocked_senders;
     if (&t == current_) current_ = nullptr;
+    abandon(t, true);  // a call it left half done: what it holds elsewhere goes back
     t.state = ThreadState::Free;
     t.handler = 0;
     ++t.generation;  // outstanding message handles to it are now stale
@@ -199,9 +207,11 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
     s.count = kept;
     if (freed) queue_space(static_cast<uint16_t>(&s - servers_));
   }
-  proc.space.destroy(frames_, [&](kstd::VirtAddr, const Mapping& m) { release_frame(pid, m); });
-  proc.state = ProcessState::Free;
-  proc.page_count = 0;
+  // Its address space goes back in bounded steps (reap, core/preempt.cc): now if no interrupt
+  // is pending, otherwise over the next kernel exits, before any other thread runs.
+  proc.state = ProcessState::Dying;
+  exit_work_ |= kExitReap;
+  reap();
   pick_next();
 }
 

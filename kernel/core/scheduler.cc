@@ -147,6 +147,7 @@ void Kernel::exit_current_thread() {
     return;
   }
   --proc.thread_count;
+  abandon(*t);  // a call it left half done (core/preempt.h)
   if (t->ring_va != 0) {  // its batch ring's pages are no longer pinned
     t->ring_va = 0;
     --proc.rings;

@@ -77,6 +77,8 @@ void Kernel::remove_from_receivers(Thread& t) {
 void Kernel::kill_server(uint16_t index) {
   Server& s = servers_[index];
   KASSERT(s.state == ServerState::Alive);
+  // Lends to it still in progress (core/preempt.h) are undone; their lenders find it gone.
+  abandon_lends_to(index);
   // Async (batched) calls to it complete with ServerNotFound.
   for (AsyncCall& a : asyncs_) {
     if (a.active && a.server == index) complete_async(a, Error::ServerNotFound, 0, 0);

@@ -16,6 +16,13 @@ Kernel::Usage Kernel::usage(Pid pid) const {
     u.pages += (o.kind == OwnerKind::Process || o.kind == OwnerKind::PageTable) && o.pid == pid;
   }
   for (const MmioClaim& c : mmio_) u.pages += c.pid == pid;
+  // Frames a call in progress holds reserved for it: charged already, not yet its own.
+  for (const Thread& t : threads_) {
+    const Continuation& c = t.cont;
+    if (t.state == ThreadState::Free) continue;
+    if ((c.op == Split::MapMemory && t.pid == pid) || (c.op == Split::Lend && c.copy && c.peer == pid))
+      u.pages += c.reserved;
+  }
   for (const Thread& t : threads_) u.threads += t.state != ThreadState::Free && t.pid == pid && !t.handler;
   for (const Server& s : servers_) u.servers += s.state == ServerState::Alive && s.owner == pid;
   for (const Lend& l : lends_) {

@@ -59,15 +59,26 @@ Message scalar_message(abi::MessageKind kind, const Thread& t, const uint32_t* a
   return m;
 }
 
-// return_memory by `pid` (trapping or batched): which path settles it is the lend's business.
-Error return_lend(Kernel& k, Pid pid, uint32_t msg, uint32_t offset, uint32_t valid) {
-  Lend* l = k.find_lend(pid, msg);
-  if (l == nullptr) return Error::InvalidHandle;  // not lent, or already returned
-  if (offset > l->pages * kstd::kPageSize || valid > l->pages * kstd::kPageSize - offset) {
-    return Error::InvalidArgument;
+// return_memory by `t` (trapping or batched): which path settles it is the lend's business. A
+// MutableBorrow by copy may stop at a preemption point in its copy back (kPreempted).
+__attribute__((always_inline)) inline Error return_lend(Kernel& k, Thread& t, uint32_t msg,
+                                                        uint32_t offset, uint32_t valid,
+                                                        Budget& budget) {
+  Lend* l = k.find_lend(t.pid, msg);
+  Error e = Error::Ok;
+  if (l == nullptr) {
+    e = Error::InvalidHandle;  // not lent, or already returned
+  } else if (offset > l->pages * kstd::kPageSize || valid > l->pages * kstd::kPageSize - offset) {
+    e = Error::InvalidArgument;
+  }
+  if (e != Error::Ok) {
+    if (t.cont.op == Split::ReturnMemory) k.abandon(t);  // its lend ended meanwhile
+    return e;
   }
   if (l->copy) {
-    if constexpr (kCopyPath) copy::return_memory(k, *l, offset, valid);
+    if constexpr (kCopyPath) {
+      if (copy::return_memory(k, *l, offset, valid, t.cont, budget)) return kPreempted;
+    }
   } else {
     if constexpr (kLendPath) lend::return_memory(k, *l, offset, valid);
   }
@@ -80,6 +91,25 @@ Error answer_async(Kernel& k, Pid pid, uint32_t msg, uint32_t r0, uint32_t r1) {
   if (a == nullptr) return Error::InvalidHandle;
   k.complete_async(*a, Error::Ok, r0, r1);
   return Error::Ok;
+}
+
+// A call that stopped at a preemption point (core/preempt.h): its thread's pc goes back to the
+// ecall, every register as the thread left it, so the thread issues the very same call again
+// once the pending interrupt has been taken; the call then resumes from its continuation.
+inline bool stopped(abi::Error e) { return e == kPreempted; }
+template <class T>
+inline bool stopped(const kstd::Result<T, Error>& r) {
+  return r.is_err() && stopped(r.error());
+}
+constexpr uint32_t number_of(abi::Syscall s) { return static_cast<uint32_t>(s); }
+// A trapping call that leaves its continuation open (it stopped, or blocked to be issued
+// again): the continuation names it by the pc after its ecall and a0..a6.
+inline void record(Kernel& k, Thread& t, abi::Syscall s) {
+  k.split_record(t, Origin::Trap, t.frame.pc, number_of(s), &t.frame.x[10], 7);
+}
+inline void park(Kernel& k, Thread& t, abi::Syscall s) {
+  record(k, t, s);
+  t.frame.pc -= 4;
 }
 
 // A call that may block, made by an interrupt handler: refused at once (abi/irq.h). Checked
@@ -126,10 +156,18 @@ void sys_terminate_process(Kernel& k, Thread& t, const SysArgs& a) {
 }
 
 void sys_map_memory(Kernel& k, Thread& t, const SysArgs& a) {
-  answer(t, k.map_memory(t.pid, a.a[0], a.a[1], a.a[2]));
+  k.split_begin(t, Origin::Trap, t.frame.pc, number_of(abi::Syscall::map_memory), a.a, 7);
+  Budget budget(true);
+  const auto r = k.map_memory(t.pid, a.a[0], a.a[1], a.a[2], &t.cont, &budget);
+  if (stopped(r)) return park(k, t, abi::Syscall::map_memory);
+  answer(t, r);
 }
 void sys_unmap_memory(Kernel& k, Thread& t, const SysArgs& a) {
-  answer(t, k.unmap_memory(t.pid, a.a[0], a.a[1]));
+  k.split_begin(t, Origin::Trap, t.frame.pc, number_of(abi::Syscall::unmap_memory), a.a, 7);
+  Budget budget(true);
+  const auto r = k.unmap_memory(t.pid, a.a[0], a.a[1], &t.cont, &budget);
+  if (stopped(r)) return park(k, t, abi::Syscall::unmap_memory);
+  answer(t, r);
 }
 void sys_update_memory_flags(Kernel& k, Thread& t, const SysArgs& a) {
   answer(t, k.update_memory_flags(t.pid, a.a[0], a.a[1], a.a[2]));
@@ -234,16 +272,27 @@ void sys_lend_memory(Kernel& k, Thread& t, const SysArgs& a) {
                         a.a[5], a.a[6]};
   if (a.a[2] & ~(abi::kLendKindMask | abi::kLendByCopy))
     return set_result(*k.current(), Error::InvalidArgument);
-  if (a.a[2] & abi::kLendByCopy) {
-    if constexpr (kCopyPath) return copy::send(k, args);
-    return set_result(*k.current(), Error::NotSupported);
+  const bool by_copy = (a.a[2] & abi::kLendByCopy) != 0;
+  if (by_copy ? !kCopyPath : !kLendPath) return set_result(*k.current(), Error::NotSupported);
+  k.split_begin(t, Origin::Trap, t.frame.pc, number_of(abi::Syscall::lend_memory), a.a, 7);
+  bool stopped_here = false;
+  if (by_copy) {
+    if constexpr (kCopyPath) stopped_here = copy::send(k, args);
+  } else {
+    if constexpr (kLendPath) stopped_here = lend::send(k, args);
   }
-  if constexpr (kLendPath) return lend::send(k, args);
-  set_result(*k.current(), Error::NotSupported);
+  if (stopped_here) return park(k, t, abi::Syscall::lend_memory);  // it is still current
+  // Blocked on a full queue with its pages waiting (lend::post_pages): issued again later.
+  if (t.cont.op != Split::None) [[unlikely]]
+    record(k, t, abi::Syscall::lend_memory);
 }
 
 void sys_return_memory(Kernel& k, Thread& t, const SysArgs& a) {
-  set_result(t, return_lend(k, t.pid, a.a[0], a.a[1], a.a[2]));
+  k.split_begin(t, Origin::Trap, t.frame.pc, number_of(abi::Syscall::return_memory), a.a, 7);
+  Budget budget(true);
+  const Error e = return_lend(k, t, a.a[0], a.a[1], a.a[2], budget);
+  if (stopped(e)) return park(k, t, abi::Syscall::return_memory);
+  set_result(t, e);
 }
 
 // --- batch: what a ring entry does --------------------------------------------------------
@@ -253,8 +302,13 @@ void sys_return_memory(Kernel& k, Thread& t, const SysArgs& a) {
 // not be the one running (rings are also drained when the hart would otherwise idle), so
 // every entry acts for `t` explicitly.
 inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t tag,
-                                const volatile uint32_t* args, batch::Completion* out) {
+                                const volatile uint32_t* args, uint32_t index, Budget& budget,
+                                batch::Completion* out) {
   using batch::Outcome;
+  // An entry stopped at a preemption point resumes only as the same entry at the same index
+  // (split_begin compares its arguments); anything else there abandons it.
+  if (t.cont.op != Split::None && (t.cont.key != index || t.cont.number != number)) [[unlikely]]
+    k.abandon(t);
   // Each case copies the arguments it uses out of user memory once, first.
   uint32_t a[6];
   auto take = [&](uint32_t n) {
@@ -311,15 +365,27 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
     }
     case abi::Syscall::map_memory: {
       take(3);
-      auto r = k.map_memory(t.pid, a[0], a[1], a[2]);
+      k.split_begin(t, Origin::Ring, index, number, a, 3);
+      auto r = k.map_memory(t.pid, a[0], a[1], a[2], &t.cont, &budget);
+      if (stopped(r)) {  // the entry stays in the ring; the drain stops here
+        k.split_record(t, Origin::Ring, index, number, a, 3);
+        return Outcome::Preempted;
+      }
       out->error = r.is_ok() ? Error::Ok : r.error();
       out->r[0] = r.value_or(0);
       return Outcome::Done;
     }
-    case abi::Syscall::unmap_memory:
+    case abi::Syscall::unmap_memory: {
       take(2);
-      status(k.unmap_memory(t.pid, a[0], a[1]));
+      k.split_begin(t, Origin::Ring, index, number, a, 2);
+      const auto r = k.unmap_memory(t.pid, a[0], a[1], &t.cont, &budget);
+      if (stopped(r)) {
+        k.split_record(t, Origin::Ring, index, number, a, 2);
+        return Outcome::Preempted;
+      }
+      status(r);
       return Outcome::Done;
+    }
     case abi::Syscall::update_memory_flags:
       take(3);
       status(k.update_memory_flags(t.pid, a[0], a[1], a[2]));
@@ -340,10 +406,17 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
       k.make_ready(*client);
       return Outcome::Done;
     }
-    case abi::Syscall::return_memory:
+    case abi::Syscall::return_memory: {
       take(3);
-      out->error = return_lend(k, t.pid, a[0], a[1], a[2]);
+      k.split_begin(t, Origin::Ring, index, number, a, 3);
+      const Error e = return_lend(k, t, a[0], a[1], a[2], budget);
+      if (stopped(e)) {
+        k.split_record(t, Origin::Ring, index, number, a, 3);
+        return Outcome::Preempted;
+      }
+      out->error = e;
       return Outcome::Done;
+    }
     default: out->error = Error::NotSupported; return Outcome::Done;
   }
 }
@@ -351,10 +424,21 @@ inline batch::Outcome run_entry(Kernel& k, Thread& t, uint32_t number, uint32_t 
 // The executor as a type of its own, so drain<> compiles run_entry into its loop.
 struct RunEntry {
   batch::Outcome operator()(Kernel& k, Thread& t, uint32_t number, uint32_t tag,
-                            const volatile uint32_t* args, batch::Completion* out) const {
-    return run_entry(k, t, number, tag, args, out);
+                            const volatile uint32_t* args, uint32_t index, Budget& budget,
+                            batch::Completion* out) const {
+    return run_entry(k, t, number, tag, args, index, budget, out);
   }
 };
+
+// A drain that nobody waits for (FlexSC: at another trap, or idle). None while an interrupt is
+// pending, or while the thread has a trapping call stopped at a preemption point to issue
+// again; it stops at the next preemption point (the entries left wait for the next drain).
+void drain_opportunistically(Kernel& k, Thread& t) {
+  if (t.cont.op != Split::None && t.cont.origin == Origin::Trap) return;
+  if (platform::irq_pending()) return;
+  Budget budget(true);
+  (void)batch::drain(k, t, RunEntry{}, budget);
+}
 
 void sys_ring_setup(Kernel& k, Thread& t, const SysArgs& a) {
   if (refused_in_handler(t)) return;
@@ -366,15 +450,35 @@ void sys_ring_enter(Kernel& k, Thread& t, const SysArgs& a) {
   if (refused_in_handler(t)) return;
   if constexpr (!kBatchPath) return set_result(t, Error::NotSupported);
   const uint32_t want = a.a[0];
-  auto r = batch::drain(k, t, RunEntry{});
+  Continuation& c = t.cont;
+  // A trapping call left stopped is abandoned; a ring entry left stopped resumes in the drain.
+  if (c.op != Split::None && c.origin == Origin::Trap) k.abandon(t);
+  // What this very call consumed before it was stopped or blocked (same pc, same a0).
+  uint32_t before = 0;
+  if (c.enter_key != 0 && c.enter_key == t.frame.pc && c.enter_want == want)
+    before = c.enter_consumed;
+  c.enter_key = 0;
+  Budget budget(true);
+  auto r = batch::drain(k, t, RunEntry{}, budget);
+  const uint32_t consumed = before + (r.is_ok() ? r.value() : r.error().consumed);
   if (r.is_err()) {
     const batch::Stopped s = r.error();
+    const bool again = stopped(s.error) || (s.error == Error::WouldBlock && want != 0);
+    if (again) {  // issued again (after the interrupt, or when the queue has room): counts on
+      c.enter_key = t.frame.pc;
+      c.enter_want = want;
+      c.enter_consumed = consumed;
+    }
+    if (stopped(s.error)) {
+      t.frame.pc -= 4;  // issued again once the interrupt is taken; its count is kept above
+      return;
+    }
     if (s.error == Error::WouldBlock && want != 0) {
       return k.block_on_full_queue(s.server);  // ring_enter runs again when there is room
     }
-    if (s.error != Error::WouldBlock) return set_result(t, s.error, s.consumed);
+    if (s.error != Error::WouldBlock) return set_result(t, s.error, consumed);
   }
-  set_result(t, Error::Ok, r.is_ok() ? r.value() : r.error().consumed);
+  set_result(t, Error::Ok, consumed);
   if (want != 0 && k.completions_available(t) < want && t.ring_reserved != 0) {
     k.block_current(ThreadState::RingWait);  // woken when a pending entry completes
   }
@@ -454,7 +558,7 @@ static_assert(numbers_dense(), "syscalls.def must list numbers 0, 1, 2, ... in o
 __attribute__((noinline)) void drain_after_syscall(Kernel& k, Thread& t, uint32_t number) {
   if constexpr (kBatchPath) {
     if (number != static_cast<uint32_t>(abi::Syscall::ring_enter) && k.current() == &t) {
-      (void)batch::drain(k, t, RunEntry{});
+      drain_opportunistically(k, t);
     }
   }
 }
@@ -477,7 +581,7 @@ void drain_rings(Kernel& k) {
   if constexpr (!kBatchPath) return;
   for (Tid i = 0; i < kMaxThreads; ++i) {
     Thread& t = k.thread(i);
-    if (t.state != ThreadState::Free && t.ring_va != 0) (void)batch::drain(k, t, RunEntry{});
+    if (t.state != ThreadState::Free && t.ring_va != 0) drain_opportunistically(k, t);
   }
 }
 
@@ -500,7 +604,7 @@ void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval) {
 
 void timer(Kernel& k, uint64_t now) {
   if constexpr (kBatchPath) {
-    if (Thread* t = k.current(); t != nullptr && t->ring_va != 0) (void)batch::drain(k, *t, RunEntry{});
+    if (Thread* t = k.current(); t != nullptr && t->ring_va != 0) drain_opportunistically(k, *t);
   }
   if (k.irq_tick()) {
     const Pid pid = k.current()->pid;

@@ -16,6 +16,12 @@ FIXED = (
     "irq/latency",
 )
 
+# The longest interrupt latency while one long system call runs (issue 13; bench/target/
+# worst_bench.cc): kernel/worst/<op>.
+WORST = tuple(f"kernel/worst/{op}" for op in (
+    "map_memory_700", "ring_128", "protect_700", "lend_1MiB", "copy_lend_1MiB",
+    "copy_mutable_1MiB", "move_1MiB", "spawn_destroy_700"))
+
 SIZED = ("lend/borrow", "lend/mutable_borrow", "lend/move", "copy/send")
 COUNTED = ("batch/null", "batch/scalar_send")
 
@@ -26,7 +32,7 @@ _MEMBER = re.compile(r"^(.*)/(\d+)$")
 
 
 def expanded():
-    names = list(FIXED)
+    names = list(FIXED) + list(WORST)
     names += [f"{f}/{s}" for f in SIZED for s in SIZES]
     names += [f"{f}/{n}" for f in COUNTED for n in COUNTS]
     return names
@@ -34,7 +40,8 @@ def expanded():
 
 def describe():
     """The names in short: families written with their parameter."""
-    return ", ".join(list(FIXED) + [f"{f}/<bytes>" for f in SIZED] + [f"{f}/<n>" for f in COUNTED])
+    return ", ".join(list(FIXED) + ["kernel/worst/<op>"] + [f"{f}/<bytes>" for f in SIZED] +
+                     [f"{f}/<n>" for f in COUNTED])
 
 
 def family_members(figures, family):

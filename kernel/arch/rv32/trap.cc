@@ -57,8 +57,12 @@ void timer_tick() {
 arch::TrapFrame* resume() {
   if (g_kernel.first_process_ended()) [[unlikely]]
     halt();
+  // A dying process is reaped before anything but an interrupt handler runs: this stops early
+  // only when an interrupt is pending, which the hart then takes at once (core/preempt.cc).
+  g_kernel.reap();
   while (!g_kernel.pick_next()) {
     if (g_kernel.live_processes() == 0) halt();
+    g_kernel.reap();
     // Idle: nothing can run until an interrupt. wfi wakes on a pending enabled interrupt even
     // with sstatus.SIE clear, so the kernel stays non-preemptible and polls the cause itself.
     dispatch::drain_rings(g_kernel);  // FlexSC: idle time drains rings
@@ -100,11 +104,11 @@ inline void check_entry() {
 inline arch::TrapFrame* next_frame() {
   check_entry();
   Thread* next = g_kernel.current();
-  if (next != nullptr && !g_kernel.first_process_ended()) [[likely]] {
+  if (next != nullptr && !g_kernel.exit_work()) [[likely]] {
     arch::switch_space(next->satp);
     return &next->frame;
   }
-  return resume();
+  return resume();  // the machine stops, a process is being reaped, or nothing is current
 }
 
 }  // namespace

@@ -95,6 +95,13 @@ void irq_mask_all(bool masked) {
   }
 }
 
+bool irq_pending() {
+  // sip's STIP (the M-mode shim forwards the machine timer there) and SEIP (the PLIC), counted
+  // only where sie enables them: exactly what the hart takes once back in U-mode.
+  constexpr uint32_t kTimerAndExternal = (1u << 5) | kSieSeie;
+  return (CSR_READ(sip) & CSR_READ(sie) & kTimerAndExternal) != 0;
+}
+
 Ram ram() { return Ram{kRamBase, kRamSize}; }
 
 const char* name() { return "qemu-virt"; }

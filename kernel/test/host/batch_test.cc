@@ -222,5 +222,87 @@ TEST_F(BatchTest, SendsWaitInOrderForRoomInTheQueue) {
   EXPECT_EQ(completion(kQueueDepth + 3).error, 0u);  // room for the try_send as well, in order
 }
 
+// --- preemption points (core/preempt.h) ------------------------------------------------------
+
+TEST_F(BatchTest, AMapEntryStoppedMidWayResumesAtTheNextEnter) {
+  submit(Syscall::map_memory, 20, {0x40000000, 16 * 0x1000, kRw});
+  submit(Syscall::null, 21);
+  g_preempt = FakePreemption{3, false, 0};  // after the entry's fourth page
+  const uint32_t pc = me().frame.pc;
+  enter();
+  ASSERT_TRUE(parked(me(), pc));  // ring_enter is issued again, its registers untouched
+  EXPECT_EQ(header().sq_head, 0u);  // the entry stays in the ring, not completed
+  EXPECT_EQ(me().cont.op, Split::MapMemory);
+  EXPECT_FALSE(k_->process(pid).space.lookup(kstd::VirtAddr(0x40000000)).has_value());
+  g_preempt = FakePreemption{};
+  const Ret r = enter();
+  EXPECT_EQ(r.error, Error::Ok);
+  EXPECT_EQ(r.r[0], 2u);  // what the call consumed, both times it was issued
+  EXPECT_EQ(completion(0).tag, 20u);
+  EXPECT_EQ(completion(0).error, 0u);
+  EXPECT_EQ(completion(0).r[0], 0x40000000u);
+  EXPECT_EQ(completion(1).tag, 21u);
+  for (uint32_t i = 0; i < 16; ++i)
+    EXPECT_TRUE(k_->process(pid).space.lookup(kstd::VirtAddr(0x40000000 + i * 0x1000))) << i;
+}
+
+TEST_F(BatchTest, TheDrainStopsBetweenEntriesAndTheCountCoversEveryIssue) {
+  for (uint32_t i = 0; i < 100; ++i) submit(Syscall::null, i);
+  g_preempt.always = true;
+  uint32_t entries = 0;
+  const Ret r = sys_until_done(me(), Syscall::ring_enter, 0, 0, 0, 0, 0, 0, &entries);
+  EXPECT_EQ(r.error, Error::Ok);
+  EXPECT_EQ(r.r[0], 100u);
+  EXPECT_EQ(entries, 2u);  // a preemption point every Budget::kUnitsPerPoint (64) entries
+  for (uint32_t i = 0; i < 100; ++i) EXPECT_EQ(completion(i).tag, i);
+}
+
+TEST_F(BatchTest, AStoppedEntryTheUserRewroteIsAbandoned) {
+  const uint32_t before = k_->frames().free_count();
+  submit(Syscall::map_memory, 30, {0x40000000, 16 * 0x1000, kRw});
+  g_preempt = FakePreemption{3, false, 0};
+  const uint32_t pc = me().frame.pc;
+  enter();
+  ASSERT_TRUE(parked(me(), pc));
+  const RingEntry null_entry{static_cast<uint32_t>(Syscall::null), 31, {0, 0, 0, 0, 0, 0}};
+  ASSERT_TRUE(k_->copy_to_user(pid, kSq, &null_entry, sizeof null_entry).is_ok());
+  g_preempt = FakePreemption{};
+  EXPECT_EQ(enter().r[0], 1u);
+  EXPECT_EQ(completion(0).tag, 31u);
+  EXPECT_FALSE(k_->process(pid).space.any_mapped(kstd::VirtAddr(0x40000000), 16));
+  EXPECT_EQ(k_->frames().free_count(), before - 1);  // the range's table stays, empty
+  EXPECT_EQ(k_->frames().reserved(), 0u);
+}
+
+TEST_F(BatchTest, ATrappingLongCallAbandonsAStoppedEntry) {
+  submit(Syscall::map_memory, 40, {0x40000000, 16 * 0x1000, kRw});
+  g_preempt = FakePreemption{3, false, 0};
+  enter();
+  EXPECT_EQ(me().cont.origin, Origin::Ring);
+  // An interrupt stays pending, so no drain follows the call (it would run the entry again).
+  g_preempt.always = true;
+  ASSERT_EQ(sys(me(), Syscall::map_memory, 0x50000000, 0x1000, kRw).error, Error::Ok);
+  EXPECT_EQ(me().cont.op, Split::None);
+  EXPECT_FALSE(k_->process(pid).space.any_mapped(kstd::VirtAddr(0x40000000), 16));
+  EXPECT_EQ(header().sq_head, 0u);
+  g_preempt = FakePreemption{};
+  const Ret r = enter();  // the entry runs from the start
+  EXPECT_EQ(r.r[0], 1u);
+  EXPECT_EQ(completion(0).r[0], 0x40000000u);
+}
+
+TEST_F(BatchTest, ARingWaitsWhileItsThreadHasAStoppedCallToIssueAgain) {
+  g_preempt = FakePreemption{2, false, 0};
+  const uint32_t pc = me().frame.pc;
+  sys(me(), Syscall::map_memory, 0x40000000, 8 * 0x1000, kRw);
+  ASSERT_TRUE(parked(me(), pc));
+  submit(Syscall::null, 50);
+  dispatch::drain_rings(*k_);  // idle: another thread's drain of this ring
+  EXPECT_EQ(header().sq_head, 0u);
+  g_preempt = FakePreemption{};
+  EXPECT_EQ(sys(me(), Syscall::map_memory, 0x40000000, 8 * 0x1000, kRw).error, Error::Ok);
+  EXPECT_EQ(header().sq_head, 1u);  // drained after the call, as at any trap
+}
+
 }  // namespace
 }  // namespace courier::test

@@ -17,6 +17,7 @@
 #include "dispatch.h"
 #include "fake_mmu.h"
 #include "sync.h"
+#include "test_support.h"
 
 namespace courier {
 
@@ -62,6 +63,7 @@ class KernelTest : public ::testing::Test {
     k_->mmio_windows[0] = Kernel::MmioWindow{0x1000'1000, 0x8000};
     k_->mmio_window_count = 1;
     fake::g_mmu_log.clear();
+    g_preempt = FakePreemption{};
   }
 
   void TearDown() override {
@@ -125,6 +127,27 @@ class KernelTest : public ::testing::Test {
     // The page tables against every record, after every step (core/invariants.cc).
     k_->check_invariants();
     return result(t);
+  }
+
+  // True if `t`'s last call stopped at a preemption point: its pc is back on the ecall (as it
+  // was before sys() moved it past) and its registers are still the call's.
+  static bool parked(const Thread& t, uint32_t pc_before) { return t.frame.pc == pc_before; }
+
+  // Issues a call as sys() does, again and again while it stops at preemption points (as the
+  // thread would once the interrupt was taken); *entries counts the kernel entries it took.
+  Ret sys_until_done(Thread& t, abi::Syscall n, uint32_t a0 = 0, uint32_t a1 = 0,
+                     uint32_t a2 = 0, uint32_t a3 = 0, uint32_t a4 = 0, uint32_t a5 = 0,
+                     uint32_t* entries = nullptr) {
+    uint32_t count = 0;
+    for (;;) {
+      const uint32_t pc = t.frame.pc;
+      const Ret r = sys(t, n, a0, a1, a2, a3, a4, a5);
+      ++count;
+      if (!parked(t, pc) || t.state != ThreadState::Running) {
+        if (entries != nullptr) *entries = count;
+        return r;
+      }
+    }
   }
 
   static Ret result(Thread& t) {

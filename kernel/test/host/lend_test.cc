@@ -66,6 +66,13 @@ class LendTest : public KernelTest {
   // The server takes the next message.
   Ret take() { return sys(srv(), Syscall::try_receive, handle); }
 
+  // True if the server has anything it can see in its lend window's first pages.
+  bool at_window_mapped() {
+    for (uint32_t i = 0; i < 8; ++i) {
+      if (at(server_pid, kLendWindowBase + i * 0x1000).has_value()) return true;
+    }
+    return false;
+  }
   kstd::Optional<Mapping> at(Pid pid, uint32_t va) {
     return k_->process(pid).space.lookup(kstd::VirtAddr(va));
   }
@@ -738,5 +745,223 @@ TEST_F(LendTest, Issue13_UsageReportsOwnSharesAndOnlyInitSeesOthers) {
   ASSERT_EQ(gone.error, Error::Ok);
   for (int i = 0; i < 7; ++i) EXPECT_EQ(gone.r[i], 0u) << i;
 }
+
+// --- stopped at preemption points (core/preempt.h) ----------------------------------------
+
+class LendPreemptTest : public LendTest {
+ protected:
+  // A remap passes a preemption point every Budget::kEditsPerPoint pages, a copy after every
+  // page: the buffer each path needs for a few points (kBuf, the fixture's 4 pages, for a copy;
+  // a larger one at kBig for a remap), and how many points a lend of all of it passes.
+  static constexpr uint32_t kBig = 0x3100'0000;
+  static constexpr uint32_t kBigPages = 2 * Budget::kEditsPerPoint + 2;
+  void SetUp() override {
+    LendTest::SetUp();
+    ASSERT_EQ(sys(cli(), Syscall::map_memory, kBig, kBigPages * 0x1000, kRw).error, Error::Ok);
+    for (uint32_t i = 0; i < kBigPages; ++i)
+      ASSERT_TRUE(k_->copy_to_user(client_pid, kBig + i * 0x1000, &i, 4).is_ok());
+    free_before = k_->frames().free_count();
+  }
+  static uint32_t buf(uint32_t by) { return by ? kBuf : kBig; }
+  static uint32_t bytes(uint32_t by) { return (by ? 4 : kBigPages) * 0x1000; }
+  static uint64_t points(uint32_t by) { return by ? 3 : 2; }
+  // lend_memory as `t` the way the hardware issues it (the pc moves past the ecall); true if
+  // it stopped at a preemption point: its pc back on the ecall, still running.
+  bool issue(Thread& t, uint32_t kind, uint32_t va, uint32_t size) {
+    KernelTestAccess::run(*k_, t);
+    const uint32_t regs[7] = {cid, 42, kind, va, size, 0, 0};
+    for (int i = 0; i < 7; ++i) t.frame.a(i) = regs[i];
+    t.frame.a(7) = static_cast<uint32_t>(Syscall::lend_memory);
+    const uint32_t pc = t.frame.pc;
+    t.frame.pc += 4;
+    dispatch::syscall(*k_);
+    k_->check_invariants();
+    return parked(t, pc) && t.state == ThreadState::Running;
+  }
+  // What the server sees of a message it received: the window's words, one per page.
+  std::vector<uint32_t> words(const Ret& m) {
+    std::vector<uint32_t> w;
+    for (uint32_t off = 0; off < m.r[4]; off += 0x1000) w.push_back(word(server_pid, m.r[3] + off));
+    return w;
+  }
+  // Ends a received message: returns a lend, unmaps a Move (and maps the buffer again).
+  void settle(const Ret& m, uint32_t kind, uint32_t by) {
+    if (kind == kMove) {
+      ASSERT_EQ(sys(srv(), Syscall::unmap_memory, m.r[3], m.r[4]).error, Error::Ok);
+      ASSERT_EQ(sys(cli(), Syscall::map_memory, buf(by), bytes(by), kRw).error, Error::Ok);
+      for (uint32_t i = 0; i < bytes(by) / 0x1000; ++i)
+        ASSERT_TRUE(k_->copy_to_user(client_pid, buf(by) + i * 0x1000, &i, 4).is_ok());
+    } else {
+      ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+    }
+  }
+};
+
+TEST_F(LendPreemptTest, ALendStoppedAtAnyPointEndsAsIfItRanWhole) {
+  for (const uint32_t by : {0u, abi::kLendByCopy}) {
+    for (const uint32_t kind : {kBorrow, kMutable, kMove}) {
+      SCOPED_TRACE(testing::Message() << "kind " << kind << (by ? " by copy" : " by remap"));
+      // Uninterrupted first: what the server gets, and how many points it passed.
+      g_preempt = FakePreemption{};
+      ASSERT_FALSE(issue(cli(), kind | by, buf(by), bytes(by)));
+      const Ret whole = take();
+      ASSERT_EQ(whole.error, Error::Ok);
+      const std::vector<uint32_t> seen = words(whole);
+      const uint32_t free_whole = k_->frames().free_count();
+      ASSERT_EQ(g_preempt.checks, points(by));
+      settle(whole, kind, by);
+      const uint32_t free_start = k_->frames().free_count();
+      for (int64_t at = 0; at < static_cast<int64_t>(points(by)); ++at) {
+        g_preempt = FakePreemption{at, false, 0};
+        ASSERT_TRUE(issue(cli(), kind | by, buf(by), bytes(by))) << at;
+        // Nothing reached the server yet, and nothing of its window is visible to it.
+        EXPECT_EQ(take().error, Error::WouldBlock);
+        EXPECT_FALSE(at_window_mapped());
+        g_preempt = FakePreemption{};
+        ASSERT_FALSE(issue(cli(), kind | by, buf(by), bytes(by)));
+        const Ret m = take();
+        ASSERT_EQ(m.error, Error::Ok);
+        EXPECT_EQ(m.r[2] & 0xffff, kind);  // a3: kind | sender << 16
+        EXPECT_EQ(m.r[3], whole.r[3]);  // the same window
+        EXPECT_EQ(words(m), seen);
+        EXPECT_EQ(k_->frames().free_count(), free_whole);
+        settle(m, kind, by);
+        EXPECT_EQ(k_->frames().free_count(), free_start);
+      }
+    }
+  }
+}
+
+TEST_F(LendPreemptTest, ACopyReturnStoppedInItsCopyBackEndsAsIfWhole) {
+  g_preempt = FakePreemption{};
+  ASSERT_FALSE(issue(cli(), kMutable | abi::kLendByCopy, kBuf, 4 * 0x1000));
+  const Ret m = take();
+  for (uint32_t i = 0; i < 4; ++i) {
+    const uint32_t v = 0xab00 + i;
+    ASSERT_TRUE(k_->copy_to_user(server_pid, m.r[3] + i * 0x1000, &v, 4).is_ok());
+  }
+  g_preempt.always = true;
+  uint32_t entries = 0;
+  const Ret r = sys_until_done(srv(), Syscall::return_memory, m.r[0], 8, 16, 0, 0, 0, &entries);
+  EXPECT_EQ(r.error, Error::Ok);
+  EXPECT_EQ(entries, 5u);  // a page of copy back each time, then the copies go
+  EXPECT_EQ(result(cli()).error, Error::Ok);
+  EXPECT_EQ(result(cli()).r[0], 8u);
+  for (uint32_t i = 0; i < 4; ++i) EXPECT_EQ(word(client_pid, kBuf + i * 0x1000), 0xab00 + i);
+  EXPECT_EQ(k_->frames().free_count(), free_before - 1);  // the window's table stays
+}
+
+TEST_F(LendPreemptTest, ALenderDyingMidLendLeavesNothingInTheServer) {
+  const uint32_t server_owned = owned_by(server_pid);
+  for (const uint32_t by : {0u, abi::kLendByCopy}) {
+    const Pid lender = spawn("lender");
+    Thread& t = main_thread(lender);
+    ASSERT_EQ(sys(t, Syscall::map_memory, buf(by), bytes(by), kRw).error, Error::Ok);
+    const uint32_t to = sys(t, Syscall::connect, 7, 7, 7, 7).r[0];
+    KernelTestAccess::run(*k_, t);
+    const uint32_t regs[7] = {to, 1, kMutable | by, buf(by), bytes(by), 0, 0};
+    for (int i = 0; i < 7; ++i) t.frame.a(i) = regs[i];
+    t.frame.a(7) = static_cast<uint32_t>(Syscall::lend_memory);
+    t.frame.pc += 4;
+    g_preempt = FakePreemption{1, false, 0};
+    dispatch::syscall(*k_);
+    ASSERT_EQ(t.cont.op, Split::Lend);
+    k_->check_invariants();
+    g_preempt = FakePreemption{};
+    k_->destroy_process(lender, 0);
+    EXPECT_EQ(owned_by(server_pid), server_owned);
+    EXPECT_FALSE(at_window_mapped());
+    EXPECT_FALSE(k_->process(server_pid).space.any_mapped(kstd::VirtAddr(kLendWindowBase), 4));
+    EXPECT_EQ(k_->frames().reserved(), 0u);
+  }
+}
+
+TEST_F(LendPreemptTest, TheServerEndingMidLendGivesTheLenderEverythingBack) {
+  for (const bool whole_process : {false, true}) {
+    g_preempt = FakePreemption{1, false, 0};
+    ASSERT_TRUE(issue(cli(), kMutable, kBig, bytes(0)));
+    EXPECT_TRUE(at(client_pid, kBig)->lent);  // taken as the call went
+    g_preempt = FakePreemption{};
+    if (whole_process) {
+      k_->destroy_process(server_pid, 0);
+    } else {
+      ASSERT_EQ(sys(srv(), Syscall::destroy_server, handle).error, Error::Ok);
+    }
+    EXPECT_EQ(cli().cont.op, Split::None);  // abandoned with the server
+    for (uint32_t i = 0; i < kBigPages; ++i) {
+      EXPECT_FALSE(at(client_pid, kBig + i * 0x1000)->lent) << i;
+      EXPECT_EQ(at(client_pid, kBig + i * 0x1000)->flags, kRw) << i;
+    }
+    // Issued again, the call finds the server gone.
+    EXPECT_FALSE(issue(cli(), kMutable, kBig, bytes(0)));
+    EXPECT_EQ(result(cli()).error, Error::ServerNotFound);
+    if (!whole_process) {  // a new server for the second round
+      handle = sys(srv(), Syscall::create_server, 7, 7, 7, 7).r[0];
+      ASSERT_EQ(sys(cli(), Syscall::disconnect, cid).error, Error::Ok);
+      cid = sys(cli(), Syscall::connect, 7, 7, 7, 7).r[0];
+    }
+  }
+}
+
+TEST_F(LendPreemptTest, ALenderThreadUnmappingAPageNotYetTakenFailsTheLendCleanly) {
+  const Ret stack = sys(cli(), Syscall::map_memory, 0, 0x1000, kRw);
+  auto other = k_->create_thread(client_pid, 0x10000, stack.r[0] + 0x1000, 0, abi::kDefaultPriority);
+  ASSERT_TRUE(other.is_ok());
+  Thread& t2 = k_->thread(other.value());
+  for (const uint32_t by : {0u, abi::kLendByCopy}) {
+    g_preempt = FakePreemption{0, false, 0};  // at the first point
+    ASSERT_TRUE(issue(cli(), kBorrow | by, buf(by), bytes(by)));
+    g_preempt = FakePreemption{};
+    // A page taken is lent (remap) and cannot be unmapped; a page not reached yet can be.
+    if (by == 0) {
+      EXPECT_EQ(sys(t2, Syscall::unmap_memory, buf(by), 0x1000).error, Error::AccessDenied);
+    }
+    const uint32_t last = buf(by) + bytes(by) - 0x1000;
+    ASSERT_EQ(sys(t2, Syscall::unmap_memory, last, 0x1000).error, Error::Ok);
+    // Issued again, the call finds it gone: it fails as if the unmap came first.
+    EXPECT_FALSE(issue(cli(), kBorrow | by, buf(by), bytes(by)));
+    EXPECT_EQ(result(cli()).error, Error::BadAddress);
+    EXPECT_FALSE(at(client_pid, buf(by))->lent);
+    EXPECT_EQ(at(client_pid, buf(by))->flags, kRw);
+    EXPECT_FALSE(at_window_mapped());
+    EXPECT_EQ(take().error, Error::WouldBlock);
+    ASSERT_EQ(sys(t2, Syscall::map_memory, last, 0x1000, kRw).error, Error::Ok);
+  }
+}
+
+TEST_F(LendPreemptTest, ADifferentCallAbandonsAStoppedLend) {
+  g_preempt = FakePreemption{1, false, 0};
+  ASSERT_TRUE(issue(cli(), kMutable, kBig, bytes(0)));
+  g_preempt = FakePreemption{};
+  ASSERT_FALSE(issue(cli(), kBorrow, kBuf, 0x1000));  // another lend instead
+  EXPECT_EQ(cli().state, ThreadState::Lending);
+  const Ret m = take();
+  ASSERT_EQ(m.error, Error::Ok);
+  EXPECT_EQ(m.r[4], 0x1000u);
+  for (uint32_t i = 0; i < kBigPages; ++i) EXPECT_FALSE(at(client_pid, kBig + i * 0x1000)->lent) << i;
+  ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+  EXPECT_EQ(k_->frames().free_count(), free_before - 1);  // the window's table stays
+}
+
+TEST_F(LendPreemptTest, AQueueThatFilledMeanwhileIsWaitedForWithThePagesKept) {
+  g_preempt = FakePreemption{1, false, 0};
+  ASSERT_TRUE(issue(cli(), kBorrow | abi::kLendByCopy, kBuf, 4 * 0x1000));
+  g_preempt = FakePreemption{};
+  const Pid other = spawn("other");
+  const uint32_t to = sys(main_thread(other), Syscall::connect, 7, 7, 7, 7).r[0];
+  for (uint32_t i = 0; i < kQueueDepth; ++i)
+    ASSERT_EQ(sys(main_thread(other), Syscall::send_scalar, to, i).error, Error::Ok);
+  issue(cli(), kBorrow | abi::kLendByCopy, kBuf, 4 * 0x1000);
+  EXPECT_EQ(cli().state, ThreadState::SendBlocked);
+  EXPECT_EQ(cli().cont.op, Split::Lend);  // its copies wait in the window, unseen
+  for (uint32_t i = 0; i < kQueueDepth; ++i) EXPECT_EQ(take().r[1], i);
+  EXPECT_EQ(cli().state, ThreadState::Ready);  // to issue the call again
+  ASSERT_FALSE(issue(cli(), kBorrow | abi::kLendByCopy, kBuf, 4 * 0x1000));
+  const Ret m = take();
+  ASSERT_EQ(m.error, Error::Ok);
+  EXPECT_EQ(words(m), (std::vector<uint32_t>{0, 1, 2, 3}));
+  ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+}
+
 }  // namespace
 }  // namespace courier::test

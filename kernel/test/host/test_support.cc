@@ -21,6 +21,7 @@ namespace kstd {
 namespace courier::test {
 std::string console_output;
 FakeIrqController g_irq;
+FakePreemption g_preempt;
 uint64_t g_now = 0;
 }  // namespace courier::test
 
@@ -51,4 +52,8 @@ void irq_complete(uint32_t line) {
   ++test::g_irq.completions;
 }
 void irq_mask_all(bool masked) { test::g_irq.hart_masked = masked; }
+bool irq_pending() {
+  const uint64_t n = test::g_preempt.checks++;
+  return test::g_preempt.always || static_cast<int64_t>(n) == test::g_preempt.fire_at;
+}
 }  // namespace courier::platform

@@ -1,6 +1,7 @@
 // test_support.h — host stand-ins for the platform (see test_support.cc).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace courier::test {
@@ -18,6 +19,15 @@ struct FakeIrqController {
   unsigned completions = 0;
 };
 extern FakeIrqController g_irq;
+// What platform::irq_pending() answers the kernel's preemption points (core/preempt.h): the
+// check numbered `fire_at` (counting from 0 since the last reset) finds an interrupt pending,
+// or every check does (`always`); `checks` counts them.
+struct FakePreemption {
+  int64_t fire_at = -1;
+  bool always = false;
+  uint64_t checks = 0;
+};
+extern FakePreemption g_preempt;
 // The platform timer as the kernel reads it (platform::now()); tests move it.
 extern uint64_t g_now;
 }  // namespace courier::test

@@ -32,6 +32,7 @@ struct Mapping {
   uint32_t flags;         // MemFlags the process has now (0 while a page is lent with no access)
   bool lent = false;      // this space lent the page out (lending, DESIGN.md §2)
   bool borrowed = false;  // this space borrows the page; another process owns the frame
+  bool pending = false;   // a call in progress is building it (sv32::kPending): not mapped yet
 };
 
 // The kernel's own entries for every root table, set up once by the architecture at boot.
@@ -42,6 +43,8 @@ struct KernelEntries {
   uint32_t count;
 };
 extern KernelEntries g_kernel_entries;
+
+class Budget;
 
 class AddressSpace {
  public:
@@ -61,21 +64,61 @@ class AddressSpace {
   // marking it lent; restore it later with `flags`. False if the page is not in that state.
   bool lend_page(kstd::VirtAddr va, bool keep_read);
   bool unlend_page(kstd::VirtAddr va, uint32_t flags);
+  // unlend_page for every page of a range that is all lent (a lend record's).
+  void unlend_range(kstd::VirtAddr va, uint32_t pages, uint32_t flags);
+  // adopt_page for every page of a range that is all borrowed (a received Move's).
+  void adopt_range(kstd::VirtAddr va, uint32_t pages);
   // A borrowed page becomes this space's own, valid (a received Move, or a lend whose lender
   // died after it was received).
   bool adopt_page(kstd::VirtAddr va);
-  // Removes one user mapping and returns what it mapped (nothing if unmapped).
+  // Removes one user mapping and returns what it mapped (nothing if unmapped). A pending
+  // entry is removed too (Mapping::pending).
   kstd::Optional<Mapping> unmap(kstd::VirtAddr va);
   // Changes the permissions of a mapped page; false if the page is not mapped.
   bool protect(kstd::VirtAddr va, uint32_t flags);
+  // The same for every page of a range the caller checked (mapped, own, not lent).
+  void protect_range(kstd::VirtAddr va, uint32_t pages, uint32_t flags);
+  // The page mapped at `va`, own, lent or borrowed; nothing if unmapped or still pending.
   kstd::Optional<Mapping> lookup(kstd::VirtAddr va) const;
 
-  // True if any page of [va, va + pages) is mapped (or lent out). Empty 4 MiB slots are
-  // skipped whole, so the cost is bounded by the tables that exist, not by the range.
+  // True if any slot of [va, va + pages) is taken: mapped, lent out or pending. Empty 4 MiB
+  // slots are skipped whole, so the cost is bounded by the tables that exist, not the range.
   bool any_mapped(kstd::VirtAddr va, uint32_t pages) const;
-  // First address of `pages` consecutive unmapped user pages at or above `hint`.
+  // First address of `pages` consecutive free slots at or above `hint`.
   kstd::Optional<kstd::VirtAddr> find_free(uint32_t pages, uint32_t hint) const;
+  // The same search, resumable: looks for a run of `pages` free slots in [*pos, top) that
+  // starts at or after *run, where [*run, *pos) is known free (start with *run = *pos = the
+  // hint). With a budget it may stop after any 16 slots it scans (Stopped), *pos and *run
+  // saying where it goes on.
+  enum class Search : uint8_t { Found, None, Stopped };
+  Search search_free(uint32_t pages, uint32_t top, uint32_t* pos, uint32_t* run, Budget* budget,
+                     kstd::VirtAddr* out) const;
 
+  // --- ranges a call in progress builds (core/preempt.h) ----------------------------------
+  // Takes every slot of [va, va + pages), which must all be free, as a pending entry with no
+  // frame yet and the permissions `flags` will give. Second-level tables are made as needed:
+  // OutOfMemory if one cannot be had (the tables made so far stay, empty; no entry is taken).
+  kstd::Result<void, abi::Error> take_pending(FrameTable& frames, kstd::VirtAddr va,
+                                              uint32_t pages, uint32_t flags);
+  // The frame of the pending entry at `va` (Pfn() while it has none), and setting it.
+  kstd::Pfn pending_frame(kstd::VirtAddr va) const;
+  void set_pending_frame(kstd::VirtAddr va, kstd::Pfn pfn);
+  // Every pending entry of [va, va + pages) becomes a mapped page (marked borrowed if
+  // `borrowed`). Entries that were never valid need no TLB flush.
+  void publish(kstd::VirtAddr va, uint32_t pages, bool borrowed, bool hidden = false);
+  // Every mapped entry of [va, va + pages) becomes pending again (flushed: it was valid), its
+  // frame and permissions kept: a range built in place until its call first stops.
+  void hide(kstd::VirtAddr va, uint32_t pages);
+  // Clears every entry of [va, va + pages), pending or mapped (flushed), calling visit(pfn)
+  // for each that had a frame.
+  template <class Visit>
+  void drop_range(kstd::VirtAddr va, uint32_t pages, Visit&& visit);
+
+  // Calls f(entry, va) for every entry of [va, va + pages), in order, straight from the tables
+  // (a slot whose second-level table does not exist is passed as a zero entry that f must not
+  // keep); f returns false to stop there, and so does for_range. The caller checked the range.
+  template <class F>
+  bool for_range(kstd::VirtAddr va, uint32_t pages, F&& f);
   // Calls visit(va, mapping) for every mapped user page, in address order.
   template <class Visit>
   void for_each(Visit&& visit) const;
@@ -86,10 +129,13 @@ class AddressSpace {
   // Second-level tables that mapping [va, va + pages) would have to make now.
   uint32_t tables_needed(kstd::VirtAddr va, uint32_t pages) const;
 
-  // Calls visit(va, mapping) for every user page, then frees all page-table frames. The visitor
-  // decides what happens to each mapped frame (free it, return it to a lender, ...).
+  // Ends the space in steps: calls visit(va, mapping) for every user entry from *cursor (a
+  // user address; start at kUserBase) up, clearing it, frees each second-level table once past
+  // it and the root last. The visitor decides what happens to each frame (free it, leave it to
+  // a lender, ...). True when the space is gone; false if `budget` stopped it, *cursor then
+  // saying where it goes on (the entries before it are gone, the ones after untouched).
   template <class Visit>
-  void destroy(FrameTable& frames, Visit&& visit);
+  bool destroy_step(FrameTable& frames, uint32_t* cursor, Budget& budget, Visit&& visit);
 
   void activate() const { mmu::activate(root_, asid_); }
   // The satp value that selects this space (ASID field 0 when the hardware is untagged).

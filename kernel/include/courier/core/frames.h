@@ -44,8 +44,16 @@ class FrameTable {
   // Manages [base, base + count) pages; pages below `first_free` are the kernel's image.
   void init(kstd::Pfn base, uint32_t count, kstd::Pfn first_free);
 
+  // A free frame for `owner`, zeroed; OutOfMemory if none is free and unreserved.
   kstd::Result<kstd::Pfn, abi::Error> alloc(Owner owner);
   void free(kstd::Pfn pfn);
+  // Frames promised to calls in progress (core/preempt.h): alloc() leaves that many free frames
+  // alone, so such a call cannot run out half-way. reserve() is all or nothing; each
+  // alloc_reserved() turns one reserved frame into an allocated one (zeroed, as alloc's).
+  bool reserve(uint32_t n);
+  void unreserve(uint32_t n);
+  kstd::Pfn alloc_reserved(Owner owner);
+  uint32_t reserved() const { return reserved_; }
   // Moves an owned page to a new owner (never from or to Free).
   void transfer(kstd::Pfn pfn, Owner to);
   // Gives back boot-time kernel pages (the boot archive after loading).
@@ -53,7 +61,12 @@ class FrameTable {
 
   bool contains(kstd::Pfn pfn) const { return pfn >= base_ && pfn.raw() - base_.raw() < count_; }
   Owner owner(kstd::Pfn pfn) const;
-  uint32_t free_count() const { return free_top_; }
+  // True if `pfn` is RAM that `o` owns (the quick test the page walks use).
+  bool owned_by(kstd::Pfn pfn, Owner o) const {
+    return contains(pfn) && owners_[pfn.raw() - base_.raw()] == o;
+  }
+  // Free frames nobody has reserved: what allocation can still get.
+  uint32_t free_count() const { return free_top_ - reserved_; }
   uint32_t count_owned_by(Owner o) const;
   uint32_t total() const { return count_; }
   kstd::Pfn base() const { return base_; }
@@ -63,11 +76,13 @@ class FrameTable {
 
  private:
   uint32_t index(kstd::Pfn pfn) const;
+  kstd::Pfn take(Owner owner);  // the top free frame, for `owner`, zeroed
   kstd::Pfn base_;
   uint32_t count_ = 0;
   Owner owners_[kMaxFrames] = {};
   uint16_t free_stack_[kMaxFrames] = {};  // indices of free frames; top at free_top_
   uint32_t free_top_ = 0;
+  uint32_t reserved_ = 0;  // of the free frames, promised to calls in progress
 };
 
 }  // namespace courier

@@ -72,7 +72,7 @@ class Kernel {
   uint32_t live_processes() const;
   // The first boot process is the image's "init": when it ends, the machine stops with its exit
   // code (the other processes are servers it started; tests and benchmarks rely on this).
-  bool first_process_ended() const { return first_ended_; }
+  bool first_process_ended() const { return (exit_work_ & kExitHalt) != 0; }
   uint32_t first_exit_code() const { return first_exit_code_; }
   // Keeps the boot archive (which must stay in place, unchanged, for the life of the system)
   // so that init can spawn its processes again (core/spawn.cc); without it spawn is NotSupported.
@@ -99,9 +99,14 @@ class Kernel {
   Usage usage(Pid pid) const;
 
   // --- memory --------------------------------------------------------------------------------
+  // With a continuation and a budget the call may stop at a preemption point (kPreempted,
+  // `c` recording how far it got) and resumes when called again with the same `c`; without,
+  // it runs to the end (the kernel's own small mappings).
   kstd::Result<uint32_t, abi::Error> map_memory(Pid pid, uint32_t va, uint32_t bytes,
-                                                uint32_t flags);
-  kstd::Result<void, abi::Error> unmap_memory(Pid pid, uint32_t va, uint32_t bytes);
+                                                uint32_t flags, Continuation* c = nullptr,
+                                                Budget* b = nullptr);
+  kstd::Result<void, abi::Error> unmap_memory(Pid pid, uint32_t va, uint32_t bytes,
+                                              Continuation* c = nullptr, Budget* b = nullptr);
   kstd::Result<void, abi::Error> update_memory_flags(Pid pid, uint32_t va, uint32_t bytes,
                                                      uint32_t flags);
   kstd::Result<uint32_t, abi::Error> map_physical(Pid pid, uint32_t pa, uint32_t va, uint32_t bytes,
@@ -254,6 +259,38 @@ class Kernel {
   }
   void log_drained() { log_notice_pending_ = false; }
 
+  // --- long calls: preemption points (core/preempt.h, core/preempt.cc) ----------------------
+  // Before a call that may stop at a preemption point: if `t`'s continuation is this very call
+  // (same origin and key, same number and arguments) it is left to resume; anything else in
+  // progress is abandoned first.
+  void split_begin(Thread& t, Origin origin, uint32_t key, uint32_t number, const uint32_t* args,
+                   uint32_t nargs) {
+    if (t.cont.op != Split::None) [[unlikely]]
+      split_check(t, origin, key, number, args, nargs);
+  }
+  // After it, if it left its continuation open (it stopped, or blocked to be issued again):
+  // the continuation names this call, for split_begin to know it again.
+  void split_record(Thread& t, Origin origin, uint32_t key, uint32_t number, const uint32_t* args,
+                    uint32_t nargs);
+  // Undoes what `t`'s stopped call did, which nobody could observe: as if it was never made.
+  // `dying`: `t`'s process is ending (its own space goes anyway; only what lies elsewhere is
+  // undone).
+  void abandon(Thread& t, bool dying = false);
+  // A range a call builds in place (map_memory's pages, a lend's window: c.va, c.pages, built
+  // up to c.done) is taken when the call first stops: what was built becomes pending again,
+  // the rest is taken as pending entries with `flags`, and `frames` frames are reserved for it.
+  // False, with nothing changed, if the tables or the frames cannot be had.
+  bool take_range(AddressSpace& space, Continuation& c, uint32_t flags, uint32_t frames);
+  // A lend in progress to `server`, which is dying: each one is abandoned (its lender will
+  // find the server gone when it resumes).
+  void abandon_lends_to(uint16_t server);
+  // Gives back the pages of dying processes in bounded steps; with `preemptible`, stops when an
+  // interrupt is pending (after one step at least) and goes on at the next kernel exit.
+  void reap(bool preemptible = true);
+  // Work the trap exit must do before resuming a thread: the machine stops, or a process is
+  // being reaped. One byte, so the exit's common path tests it once.
+  bool exit_work() const { return exit_work_ != 0; }
+
   // --- checks --------------------------------------------------------------------------------
   // Recounts frame ownership against every page table and object table; panics on a mismatch.
   void check_invariants();
@@ -261,6 +298,7 @@ class Kernel {
 
  private:
   friend struct KernelTestAccess;
+  void check_dying(Pid pid, uint32_t owned, uint32_t owned_tables);  // invariants rule 10
   void enqueue_ready(Thread& t, bool front);
   void remove_ready(Thread& t);
   void remove_from_receivers(Thread& t);
@@ -272,6 +310,15 @@ class Kernel {
   // A free thread slot made into a fresh thread of `pid` in `state`; nullptr if none is free.
   Thread* new_thread(Pid pid, uint32_t priority, ThreadState state);
   void post_log_notice();
+  // map_memory's steps (core/preempt.cc): finding room, taking the range, filling it.
+  kstd::Result<uint32_t, abi::Error> map_search(Pid pid, Continuation& c, Budget& b);
+  kstd::Result<uint32_t, abi::Error> map_start(Pid pid, uint32_t va, Continuation& c,
+                                               Budget& b);
+  kstd::Result<uint32_t, abi::Error> map_fill(Pid pid, Continuation& c, Budget& b);
+  // unmap_memory's second step (core/preempt.cc): the checked range's pages given back.
+  kstd::Result<void, abi::Error> unmap_release(Pid pid, Continuation& c, Budget& b);
+  void split_check(Thread& t, Origin origin, uint32_t key, uint32_t number, const uint32_t* args,
+                   uint32_t nargs);
   void upcall(uint32_t line);
   // Points the owner's interrupt context at the handler and makes it current; the interrupted
   // thread is set aside (Preempted), in no queue, and resumes first when the handler returns.
@@ -302,7 +349,8 @@ class Kernel {
   Thread* current_ = nullptr;
   uint32_t ready_mask_ = 0;  // bit p set: run queue p is not empty
   uint32_t first_exit_code_ = 0;
-  bool first_ended_ = false;
+  static constexpr uint8_t kExitHalt = 1, kExitReap = 2;
+  uint8_t exit_work_ = 0;  // kExitHalt: the first process ended; kExitReap: a process is dying
   Process processes_[kMaxProcesses] = {};
   Thread threads_[kMaxThreads] = {};
   Server servers_[kMaxServers] = {};
@@ -337,6 +385,8 @@ class Kernel {
   static constexpr uint32_t kMaxMmio = (kMaxProcesses - 1) * abi::kMaxMmioPagesPerProcess;
   MmioClaim mmio_[kMaxMmio] = {};
   kstd::Span<const uint8_t> archive_{};  // the boot archive, if kept (keep_archive)
+  Pid reaping_ = 0;          // the dying process reap() is giving back (0: none started)
+  uint32_t reap_cursor_ = 0;  // where its address space's teardown goes on
   // Last: it is large, and the hot tables above then sit at small offsets from the object.
   FrameTable frames_{};
 

@@ -10,6 +10,7 @@
 #include "courier/abi/syscall.h"
 #include "courier/core/address_space.h"
 #include "courier/core/context.h"
+#include "courier/core/preempt.h"
 #include "courier/kstd/types.h"
 
 namespace courier {
@@ -63,10 +64,13 @@ struct Thread {
   uint32_t ring_cq_tail;
   kstd::Pfn ring_pfn[2];  // batch: the ring's frames, pinned while registered
   uint32_t wait_sid[4];
-  uint64_t wake_at;  // Waiting: deadline in timer ticks (0: none)
+  uint64_t wake_at;    // Waiting: deadline in timer ticks (0: none)
+  Continuation cont;   // a long call stopped at a preemption point (core/preempt.h)
 };
 
-enum class ProcessState : uint8_t { Free, Alive };
+// Dying: ended, its pages not all given back yet (the kernel reaps them in bounded steps
+// before any thread but an interrupt handler runs again: core/preempt.cc).
+enum class ProcessState : uint8_t { Free, Alive, Dying };
 
 struct Connection {
   uint16_t server;      // server index, kNone if unused

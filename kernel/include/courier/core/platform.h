@@ -40,5 +40,9 @@ uint32_t irq_claim();  // the highest-priority pending enabled line, now claimed
 void irq_complete(uint32_t line);
 // Masks (or unmasks) every external interrupt at the hart while a handler runs.
 void irq_mask_all(bool masked);
+// True if an interrupt is pending that the hart would take as soon as it leaves the kernel
+// (the timer, or an unmasked external line): the kernel's preemption points ask this
+// (core/preempt.h). Cheap: a couple of CSR reads on rv32.
+bool irq_pending();
 
 }  // namespace courier::platform

@@ -23,6 +23,10 @@ inline constexpr Pte kRwx = kR | kW | kX;
 inline constexpr Pte kLent = 1u << 8;      // lender's entry: lent out (V may be clear)
 inline constexpr Pte kBorrowed = 1u << 9;  // borrower's entry: a lend's page (V clear: hidden,
                                            // the message is not received yet)
+// Both software bits with V clear: a page a call in progress is building (core/preempt.h). The
+// slot is taken (nothing else maps there) but the hardware ignores it and user calls see it as
+// unmapped, until the call publishes it. No other entry has both bits.
+inline constexpr Pte kPending = kLent | kBorrowed;
 using PpnField = kstd::BitField<Pte, 10, 22>;
 
 inline constexpr uint32_t kEntries = 1024;
@@ -30,9 +34,12 @@ inline constexpr uint32_t kMegapage = 1u << 22;
 
 constexpr bool is_leaf(Pte p) { return (p & kV) && (p & kRwx); }
 constexpr bool is_table(Pte p) { return (p & kV) && !(p & kRwx); }
-// A user page the space still accounts for: mapped, lent out with access withdrawn, or
-// borrowed and still hidden.
-constexpr bool is_present(Pte p) { return is_leaf(p) || (p & (kLent | kBorrowed)); }
+constexpr bool is_pending(Pte p) { return !(p & kV) && (p & kPending) == kPending; }
+// A user page the space still accounts for: mapped, lent out with access withdrawn, borrowed
+// and still hidden, or pending (a call in progress is building it; Mapping::pending).
+constexpr bool is_present(Pte p) { return is_leaf(p) || (p & (kLent | kBorrowed)) != 0; }
+// A memory message's page in its borrower: valid, or hidden until the message is received.
+constexpr bool is_borrowed(Pte p) { return (p & kBorrowed) && !(p & kLent) && (p & kRwx); }
 constexpr kstd::Pfn pfn_of(Pte p) { return kstd::Pfn(PpnField::get(p)); }
 // A/D are set up front: the kernel never relies on hardware A/D updates (a core may fault
 // instead of setting them, which the privileged spec allows).

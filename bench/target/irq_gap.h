@@ -1,0 +1,126 @@
+// irq_gap.h — interrupt latency while other work runs: the longest time the kernel keeps an
+// interrupt waiting (issue 13, finding 9), measured from user space.
+//
+// The probe owns the Goldfish RTC (map_physical) and its line (claim_interrupt). Its handler
+// arms the RTC's alarm a pseudo-random time ahead; when the alarm fires, the handler's first
+// instruction reads the cycle counter, and the latency is that reading minus the cycle at which
+// the alarm was due (the cycle counter and the RTC's clock, read side by side when arming, and
+// their ratio, measured once at start). Whatever runs meanwhile — another thread's long system
+// calls, another process's death — delays the upcall by exactly the time the kernel spends
+// before it lets the interrupt in: the worst latency over many alarms, landing all over that
+// work, is the longest stretch the kernel runs with interrupts off, plus the upcall's own path
+// (irq/latency, about 160 instructions on QEMU).
+//
+// Units: the cycle counter's (retired instructions on QEMU with -icount, clock cycles on the
+// sim). The RTC runs in nanoseconds of the platform's clock: on QEMU with -icount, one per
+// instruction while the hart is busy; on the sim, derived from the 10 MHz timer (one tick per
+// 10 cycles of the nominal 100 MHz core), so a due time is known to about 10 cycles there.
+//
+// Written from the ABI and libcourier only (plus the board's public device addresses), so a
+// test can build it against an older kernel. It defines the handler and its state: include it
+// in one source file of a program.
+#pragma once
+
+#include "courier/services/board.h"
+#include "courier/services/goldfish_rtc.h"
+#include "courier/user/cycles.h"
+#include "courier/user/irq.h"
+
+extern "C" {
+// Written by the handler's first instruction (irq_gap_handler, an assembly stub).
+volatile uint32_t g_irq_gap_entry = 0;
+void irq_gap_handler(uint32_t, uint32_t);
+void irq_gap_body(uint32_t, uint32_t);
+}
+
+namespace irq_gap {
+
+struct State {
+  courier::goldfish::Rtc rtc;
+  uint32_t ns_per_cycle_q16 = 0;  // RTC nanoseconds per counter cycle, 16.16
+  uint32_t due = 0;               // the counter's value when the armed alarm is due
+  uint32_t min_gap = 0, span = 0; // the next alarm comes min_gap + [0, span) cycles ahead
+  volatile uint32_t left = 0;     // alarms still to take in this sweep
+  volatile uint32_t worst = 0;    // the longest latency of the sweep
+  volatile uint32_t taken = 0;    // alarms taken in all
+  uint32_t seed = 0x2545f491;
+};
+inline State g_state;
+
+inline uint32_t cycles() { return static_cast<uint32_t>(courier::read_cycles()); }
+
+// Arms the alarm `ahead` cycles from now.
+inline void arm(State& s, uint32_t ahead) {
+  const uint64_t ns_now = s.rtc.now_ns();
+  const uint32_t now = cycles();
+  const uint64_t ahead_ns = (uint64_t{ahead} * s.ns_per_cycle_q16) >> 16;
+  s.due = now + static_cast<uint32_t>((ahead_ns << 16) / s.ns_per_cycle_q16);
+  s.rtc.alarm_at(ns_now + ahead_ns);
+}
+
+inline uint32_t next_gap(State& s) {
+  s.seed = s.seed * 1664525u + 1013904223u;
+  return s.min_gap + (s.span ? (s.seed >> 8) % s.span : 0);
+}
+
+// Maps the RTC, claims its line and measures the counter against the RTC's clock. False if
+// the device or its line cannot be had.
+inline bool start() {
+  State& s = g_state;
+  const uint32_t va = courier::map_device(courier::board::kRtc, courier::board::kDevicePage);
+  if (va == 0) return false;
+  s.rtc = courier::goldfish::Rtc(va);
+  if (courier::claim_interrupt(courier::board::kRtcIrq, irq_gap_handler) !=
+      courier::abi::Error::Ok)
+    return false;
+  const uint64_t r0 = s.rtc.now_ns();
+  const uint32_t c0 = cycles();
+  while (cycles() - c0 < 200'000) {
+  }
+  const uint64_t r1 = s.rtc.now_ns();
+  const uint32_t c1 = cycles();
+  s.ns_per_cycle_q16 = static_cast<uint32_t>(((r1 - r0) << 16) / (c1 - c0));
+  return s.ns_per_cycle_q16 != 0;
+}
+
+// Starts a sweep of `count` alarms, each min_gap + [0, span) cycles after the previous one was
+// taken (the first one min_gap from now).
+inline void sweep(uint32_t count, uint32_t min_gap, uint32_t span) {
+  State& s = g_state;
+  s.min_gap = min_gap;
+  s.span = span;
+  s.worst = 0;
+  s.left = count;
+  arm(s, min_gap);
+}
+
+inline bool done() { return g_state.left == 0; }
+inline uint32_t worst() { return g_state.worst; }
+// The counter runs about ten times slower than the RTC's nanoseconds on the sim (100 MHz).
+inline bool slow_clock() { return g_state.ns_per_cycle_q16 > (4u << 16); }
+
+}  // namespace irq_gap
+
+// The handler: the counter first, then the C++ body (a tail call, so it returns to
+// kIrqReturnAddress itself).
+asm(R"(
+  .text
+  .balign 4
+  .globl irq_gap_handler
+irq_gap_handler:
+  rdcycle t0
+  la t1, g_irq_gap_entry
+  sw t0, 0(t1)
+  tail irq_gap_body
+)");
+
+extern "C" void irq_gap_body(uint32_t, uint32_t) {
+  irq_gap::State& s = irq_gap::g_state;
+  s.rtc.clear_interrupt();
+  const uint32_t latency = g_irq_gap_entry - s.due;
+  if (static_cast<int32_t>(latency) > 0 && latency > s.worst) s.worst = latency;
+  s.taken = s.taken + 1;
+  if (s.left == 0) return;
+  s.left = s.left - 1;
+  if (s.left != 0) irq_gap::arm(s, irq_gap::next_gap(s));
+}
