@@ -58,8 +58,9 @@ arch::TrapFrame* resume() {
   if (g_kernel.first_process_ended()) [[unlikely]]
     halt();
   // A dying process is reaped before anything but an interrupt handler runs: this stops early
-  // only when an interrupt is pending, which the hart then takes at once (core/preempt.cc).
-  g_kernel.reap();
+  // only when an interrupt is pending, which the hart then takes at once (core/preempt.cc). A
+  // handler about to run goes first: the reaping is not its time (abi/irq.h's budget).
+  if (const Thread* t = g_kernel.current(); t == nullptr || !t->handler) g_kernel.reap();
   while (!g_kernel.pick_next()) {
     if (g_kernel.live_processes() == 0) halt();
     g_kernel.reap();
