@@ -32,8 +32,8 @@ int main() {
   courier::Message m{};
   uint32_t lends = 0;
   for (courier::abi::Error e = server.receive(&m); e == courier::abi::Error::Ok;) {
-    if (m.kind == courier::abi::MessageKind::Borrow ||
-        m.kind == courier::abi::MessageKind::MutableBorrow) {
+    if (m.kind() == courier::abi::MessageKind::Borrow ||
+        m.kind() == courier::abi::MessageKind::MutableBorrow) {
       ++lends;
       (void)server.return_memory(m, 0, 0);
       m.handle = 0;  // answered by return_memory
