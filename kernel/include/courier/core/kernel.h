@@ -290,6 +290,7 @@ class Kernel {
   // Work the trap exit must do before resuming a thread: the machine stops, or a process is
   // being reaped. One byte, so the exit's common path tests it once.
   bool exit_work() const { return exit_work_ != 0; }
+  bool reaping() const { return (exit_work_ & kExitReap) != 0; }  // a dying process to reap
 
   // --- checks --------------------------------------------------------------------------------
   // Recounts frame ownership against every page table and object table; panics on a mismatch.
