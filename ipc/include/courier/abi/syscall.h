@@ -42,8 +42,9 @@
 // The bound, measured by bench/target/worst_bench.cc (kernel/worst/<op>: the longest wait from
 // an interrupt to its handler's first instruction while another thread makes the largest
 // call of each kind): at most 28,011 instructions on QEMU (-icount; spawn_destroy_700, a death
-// of a 700-page process), 19,984 for any call an ordinary process makes (map_memory_700);
-// about 0.3 ms at Betrusted's 100 MHz. Before the preemption points a 700-page map_memory or
+// of a 700-page process), 19,984 for any call an ordinary process makes (map_memory_700); on
+// the sim core at most 37,856 cycles for those calls (copy_mutable_1MiB; 0.38 ms at
+// Betrusted's 100 MHz). Before the preemption points a 700-page map_memory or
 // a 1 MiB copy lend held interrupts for its whole length (millions of instructions).
 #pragma once
 
