@@ -51,6 +51,7 @@ _start:
   ABS a1, __bss_start_pa
   ABS a2, __bss_end_pa
   jal t6, zero_range
+  fence.i  // the kernel's code was written through the data side
 
   // Probe SIMTIME: a fault leaves t3 = 0 (probe_fault skips the load).
   la t0, probe_fault
