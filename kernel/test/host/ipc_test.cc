@@ -259,7 +259,7 @@ TEST_F(IpcTest, WaitEventTimeoutsRoundUpToWholeTicks) {
     k_->tick(5000 + c.ticks - 1);
     EXPECT_EQ(srv().state, ThreadState::Waiting) << c.us;
     k_->tick(5000 + c.ticks);
-    EXPECT_EQ(srv().state, ThreadState::Ready) << c.us;
+    EXPECT_NE(srv().state, ThreadState::Waiting) << c.us;  // ready, or already running
     EXPECT_EQ(result(srv()).error, Error::WouldBlock);
   }
   dispatch::g_ticks_per_ms = saved;

@@ -167,7 +167,7 @@ TEST_F(RegistersTest, TimeAnswersTheClockAndTicksPerMillisecond) {
   g_now = 0x1'2345'6789;
   fill(a(), 1);
   const Ret r = sys(a(), Syscall::time, sentinel(1, 10), sentinel(1, 11), sentinel(1, 12),
-                    sentinel(1, 13));
+                    sentinel(1, 13), sentinel(1, 14), sentinel(1, 15));
   EXPECT_EQ(r.error, Error::Ok);
   EXPECT_EQ(r.r[0], 0x2345'6789u);
   EXPECT_EQ(r.r[1], 1u);
