@@ -33,7 +33,9 @@
 #                       [CHECKED])
 #                                                  two CTests that run the image on QEMU
 #                                                  (qemu/NAME) and on Courier's RTL core under
-#                                                  Verilator (sim/NAME, when sim/ is present),
+#                                                  Verilator (sim/NAME, when sim/ is present);
+#                                                  on the betrusted platform one, on the model
+#                                                  of the Precursor's SoC (betrusted-sim/NAME),
 #                                                  each checking console and exit status; SIM_SLOW
 #                                                  puts the sim twin under the sim-slow label;
 #                                                  CHECKED adds invariants/NAME: the same image on
@@ -181,6 +183,21 @@ function(courier_target_test name)
   foreach(re ${ARG_REJECT})
     list(APPEND checks --reject ${re})
   endforeach()
+  if(COURIER_PLATFORM STREQUAL "betrusted")
+    # The Precursor's images run on Courier's model of its SoC (build/sim-betrusted): QEMU has
+    # no such machine. SRAM is slower than the virt model's RAM: six times the QEMU time.
+    math(EXPR bt_timeout "${ARG_TIMEOUT} * 6")
+    math(EXPR bt_backstop "${bt_timeout} + 15")
+    add_test(NAME betrusted-sim/${name}
+             COMMAND ${COURIER_SCRIPTS}/run-image --platform betrusted-sim --timeout ${bt_timeout}
+                     ${checks} $<TARGET_FILE:${ARG_IMAGE}>)
+    set(labels "target;betrusted-sim")
+    if(ARG_SIM_SLOW)
+      set(labels "target;betrusted-sim;sim-slow")
+    endif()
+    set_tests_properties(betrusted-sim/${name} PROPERTIES LABELS "${labels}" TIMEOUT ${bt_backstop})
+    return()
+  endif()
   add_test(NAME qemu/${name}
            COMMAND ${COURIER_SCRIPTS}/run-image --platform qemu --timeout ${ARG_TIMEOUT} ${checks}
                    $<TARGET_FILE:${ARG_IMAGE}>)

@@ -19,6 +19,7 @@ void console_putc(char) {}
 Ram ram() { return Ram{0x80000000u, 4u << 20}; }
 uint64_t now() { return 0; }
 const char* name() { return "host"; }
+void console_to_log() {}
 uint32_t irq_lines() { return 32; }
 void irq_enable(uint32_t, bool) {}
 uint32_t irq_claim() { return 0; }

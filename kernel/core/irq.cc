@@ -17,6 +17,7 @@
 #include "courier/abi/irq.h"
 
 #include "courier/core/kernel.h"
+#include "courier/core/console.h"
 #include "courier/core/platform.h"
 #include "courier/kstd/assert.h"
 
@@ -76,9 +77,12 @@ void Kernel::interrupt(uint32_t line) {
   if (line == 0 || line >= kMaxIrqLines) return;
   IrqLine& l = irq_lines_[line];
   if (l.owner == 0) {
-    // Nobody to run it: keep the device from firing again until someone claims the line.
+    // Nobody to run it: keep the device from firing again until someone claims the line, and
+    // say so (a line that fires unclaimed is a driver missing or a device misconfigured).
     platform::irq_enable(line, false);
     platform::irq_complete(line);
+    ++unrouted_irqs_;
+    kprintf("[kernel] interrupt line %u has no owner: masked\n", line);
     return;
   }
   if (l.throttled || active_irq_ != 0) {

@@ -2,6 +2,7 @@
 #include "courier/abi/log.h"
 #include "courier/core/console.h"
 #include "courier/core/kernel.h"
+#include "courier/core/platform.h"
 
 namespace courier {
 
@@ -22,6 +23,7 @@ kstd::Result<void, abi::Error> Kernel::attach_log_reader(Pid pid, uint32_t handl
   log_notice_pending_ = false;
   klog::g_written = klog::unread() != 0;  // what it has not read yet deserves a notice
   log_server_gen_ = s->generation;
+  platform::console_to_log();
   return {};
 }
 

@@ -13,6 +13,7 @@
 #include "courier/core/console.h"
 #include "courier/core/kernel.h"
 #include "courier/core/mmu_hooks.h"
+#include "courier/core/phys.h"
 #include "courier/core/platform.h"
 #include "courier/kstd/assert.h"
 #include "dispatch.h"
@@ -47,11 +48,12 @@ extern "C" [[noreturn]] void kernel_main() {
           platform::name());
   boot_hook();
 
-  // Safe: linker symbols; only their addresses are used.
-  const auto kernel_end = reinterpret_cast<uintptr_t>(__kernel_end);
+  // Safe: linker symbols; only their addresses are used (the kernel's virtual addresses: RAM
+  // is mapped at physical + g_phys_offset, core/phys.h).
+  const auto kernel_end = reinterpret_cast<uintptr_t>(__kernel_end) - g_phys_offset;
   g_kernel.init(kstd::PhysAddr(ram.base).pfn(), ram.size / kstd::kPageSize,
                 kstd::PhysAddr(kernel_end).pfn());
-  for (const platform::Window& w : platform::kUserMmio) {
+  for (const platform::Window& w : platform::user_mmio()) {
     g_kernel.mmio_windows[g_kernel.mmio_window_count++] = Kernel::MmioWindow{w.base, w.size};
   }
   const kstd::Span<const uint8_t> bytes(
@@ -71,7 +73,8 @@ extern "C" [[noreturn]] void kernel_main() {
   if (boot_keeps_archive()) {
     g_kernel.keep_archive(archive.value().bytes());
   } else {
-    const auto first = kstd::PhysAddr(reinterpret_cast<uintptr_t>(__boot_archive_start)).pfn();
+    const auto first =
+        kstd::PhysAddr(reinterpret_cast<uintptr_t>(__boot_archive_start) - g_phys_offset).pfn();
     for (kstd::Pfn p = first; p < kstd::PhysAddr(kernel_end).pfn(); p = p + 1)
       g_kernel.frames().release_kernel(p);
   }

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Run Courier's target benchmarks on a platform and write Google Benchmark JSON.
 
-usage: bench.py [--platform qemu|sim|betrusted] [--config NAME] [--filter REGEX] [--out DIR]
-                [--build DIR] [--core-params FILE] [--timeout S]
+usage: bench.py [--platform qemu|sim|betrusted-sim|betrusted] [--config NAME] [--filter REGEX]
+                [--out DIR] [--build DIR] [--core-params FILE] [--timeout S]
                 [--serial DEV --baud B | --replay FILE]
 
 qemu and sim: configures and builds the images with the CMake preset `qemu` (configuration
 `full`) or `qemu-<config>` (sim also builds the simulator, preset `sim`), unless --build names a
-ready build tree, then runs every bench_*.elf in it. betrusted: reads the console of a board
+ready build tree, then runs every bench_*.elf in it. betrusted-sim: the same on the model of
+the Precursor's SoC (preset `sim-betrusted`), images from preset `betrusted-<config>`
+(configuration `betrusted` unless given). betrusted: reads the console of a board
 that runs the suite, from --serial (pyserial) or a recorded --replay file.
 
 --filter is applied twice: an image is skipped when no benchmark name known for its suite (the
@@ -106,8 +108,17 @@ def build_with_preset(root, name, what):
     return binary_dir
 
 
-def image_preset(config):
+def image_preset(config, platform="qemu"):
+    """The CMake preset of a configuration's images: QEMU virt's map (qemu, sim) or the
+    Precursor's (betrusted-sim; CMakePresets.json has `betrusted` for full and
+    `betrusted-<config>` for the others)."""
+    if platform == "betrusted-sim":
+        return "betrusted" if config == "full" else f"betrusted-{config}"
     return "qemu" if config == "full" else f"qemu-{config}"
+
+
+# The simulator model each simulated platform runs on (its CMake preset).
+SIM_PRESETS = {"sim": "sim", "betrusted-sim": "sim-betrusted"}
 
 
 def select_images(images, rx, known_names):
@@ -259,7 +270,7 @@ def parse_args(argv):
                                  description="Run Courier benchmarks and write JSON results.")
     ap.add_argument("--platform", choices=sorted(gbench_json.PLATFORMS), default=None)
     ap.add_argument("--config", default=None,
-                    help="configuration (default: full; betrusted on the betrusted platform)")
+                    help="configuration (default: full; betrusted on betrusted and betrusted-sim)")
     ap.add_argument("--filter", default=None, help="only benchmarks whose name matches (regex)")
     ap.add_argument("--out", default=os.path.join(ROOT, "results"))
     ap.add_argument("--build", default=None, help="use this build tree; do not run CMake")
@@ -278,7 +289,9 @@ def parse_args(argv):
     args.platform = args.platform or ("betrusted" if board else "qemu")
     if args.platform == "betrusted" and not board:
         ap.error("the betrusted platform is read from a board: give --serial DEV (or --replay)")
-    args.config = args.config or ("betrusted" if args.platform == "betrusted" else "full")
+    # The Precursor's platforms default to the deployment configuration (DESIGN.md §9).
+    args.config = args.config or ("betrusted" if args.platform.startswith("betrusted")
+                                  else "full")
     if args.timeout is None:
         args.timeout = 300.0 if board else 120.0
     return args
@@ -326,10 +339,10 @@ def run_and_write(args, rx, out_path, run):
         where = args.serial or args.replay
         parsed, incomplete, seconds = read_board(args, where)
     else:
-        build = args.build or build_with_preset(ROOT, image_preset(args.config),
+        build = args.build or build_with_preset(ROOT, image_preset(args.config, args.platform),
                                                 f"the {args.config} images")
-        if args.platform == "sim" and not args.build:
-            build_with_preset(ROOT, "sim", "the simulator")
+        if args.platform in SIM_PRESETS and not args.build:
+            build_with_preset(ROOT, SIM_PRESETS[args.platform], "the simulator")
         images = sorted(glob.glob(os.path.join(build, "bench", "target", "bench_*.elf")))
         if not images:
             raise BenchError(f"no benchmark images under {build}/bench/target (build first)")

@@ -29,9 +29,18 @@ PLATFORMS = {
         "counter_note": "Courier's RTL core under Verilator: the cycle CSR counts core clock cycles",
         "counts_instructions": False,
     },
+    "betrusted-sim": {
+        "counter_unit": "cycles",
+        "counter_note": ("Courier's RTL core on its model of the Precursor's SoC: the cycle CSR "
+                         "traps, as on the device; the sim-only SIMTIME page counts core clock "
+                         "cycles (100 MHz)"),
+        "counts_instructions": False,
+    },
     "betrusted": {
         "counter_unit": "cycles",
-        "counter_note": "Precursor memory map: the cycle CSR counts core clock cycles",
+        "counter_note": ("the Precursor itself: no cycle counter; figures come from the "
+                         "TICKTIMER (1 ms) over many operations per sample, converted to "
+                         "cycles of the 100 MHz clock"),
         "counts_instructions": False,
     },
 }

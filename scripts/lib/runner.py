@@ -35,10 +35,51 @@ TIMEOUT_EXIT = 124
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The Verilator model of Courier's core (preset `sim`); COURIER_SIM overrides the path.
 SIM_DEFAULT = os.path.join(ROOT, "build", "sim", "sim", "courier-sim")
+# The same core on the Precursor's SoC (preset `sim-betrusted`); COURIER_SIM_BETRUSTED overrides.
+SIM_BETRUSTED_DEFAULT = os.path.join(ROOT, "build", "sim-betrusted", "sim", "courier-sim")
+
+PLATFORMS = ("qemu", "sim", "betrusted-sim")
+# Where each platform's images start (the ELF entry): QEMU virt and the virt-map sim SoC in RAM
+# at 0x8000_0000; the Precursor's boot ROM jumps to the loader slot's code in flash.
+VIRT_ENTRY = 0x8000_0000
+BETRUSTED_ENTRY = 0x2050_1000
 
 
 def sim_binary():
     return os.environ.get("COURIER_SIM", SIM_DEFAULT)
+
+
+def sim_betrusted_binary():
+    return os.environ.get("COURIER_SIM_BETRUSTED", SIM_BETRUSTED_DEFAULT)
+
+
+def elf_entry(image):
+    """The entry point of a 32-bit little-endian ELF, or None if `image` is not one."""
+    try:
+        with open(image, "rb") as f:
+            head = f.read(28)
+    except OSError:
+        return None
+    if len(head) < 28 or head[:4] != b"\x7fELF" or head[4] != 1 or head[5] != 1:
+        return None
+    return int.from_bytes(head[24:28], "little")
+
+
+def check_image_platform(platform, image):
+    """Refuses, with a message naming both maps, an image linked for the other machine (it
+    would hang or fault silently there)."""
+    entry = elf_entry(image)
+    if entry is None:
+        return
+    built_for = "betrusted" if entry == BETRUSTED_ENTRY else (
+        "qemu-virt" if entry >= VIRT_ENTRY else None)
+    wants = "betrusted" if platform == "betrusted-sim" else "qemu-virt"
+    if built_for is not None and built_for != wants:
+        raise ValueError(
+            f"{image} is built for the {built_for} platform (entry {entry:#010x}); "
+            f"{platform} runs {wants} images (entry "
+            f"{BETRUSTED_ENTRY if wants == 'betrusted' else VIRT_ENTRY:#010x}): "
+            f"build it with the {'betrusted' if wants == 'betrusted' else 'qemu'} preset")
 
 
 def qemu_args(fast=False):
@@ -51,6 +92,9 @@ def qemu_args(fast=False):
 
 def platform_command(platform, image, fast=False):
     """The command that runs `image`; fast=True: QEMU without -icount (no effect on sim)."""
+    if platform not in PLATFORMS:
+        raise ValueError(f"unknown platform '{platform}' (known: {', '.join(PLATFORMS)})")
+    check_image_platform(platform, image)
     if platform == "qemu":
         return [QEMU, *qemu_args(fast), "-kernel", image]
     if platform == "sim":
@@ -59,7 +103,11 @@ def platform_command(platform, image, fast=False):
             raise FileNotFoundError(f"simulator not built: {sim} (cmake --preset sim && "
                                     "cmake --build --preset sim)")
         return [sim, image]
-    raise ValueError(f"unknown platform '{platform}' (known: qemu, sim)")
+    sim = sim_betrusted_binary()
+    if not os.path.isfile(sim):
+        raise FileNotFoundError(f"simulator not built: {sim} (cmake --preset sim-betrusted && "
+                                "cmake --build --preset sim-betrusted)")
+    return [sim, image]
 
 
 class RunResult:

@@ -109,6 +109,37 @@ def _lend_4096(docs):
                         "Xous: 302 µs; seL4 maps one page in 1288 cycles")]
 
 
+# The IPC figures DESIGN.md §7 compares between the Precursor's SoC model and the virt-map sim.
+BETRUSTED_FIGURES = ("sync/call_reply", "sync/null_syscall", "lend/mutable_borrow/4096",
+                     "irq/latency")
+
+
+def _betrusted_vs_sim(docs):
+    """Each betrusted-sim figure against the same figure of the virt-map sim (the sim file of
+    the same configuration if there is one, else any sim file): within 1.5×."""
+    rows = []
+    sims = _on(docs, "sim")
+    for d in _on(docs, "betrusted-sim"):
+        same = [s for s in sims if gbench_json.config(s) == gbench_json.config(d)]
+        for name in BETRUSTED_FIGURES:
+            v = value(d, name)
+            if v is None:
+                continue
+            ref = next((value(s, name) for s in same + sims if value(s, name) is not None), None)
+            if ref is None:
+                rows.append(Row(f"`{name}` on betrusted-sim", _source(d), _fmt(v, "cycles"),
+                                "≤ 1.5 × `sim`", NO_DATA, "no sim figure to compare"))
+                continue
+            rows.append(Row(f"`{name}` on betrusted-sim", _source(d), _fmt(v, "cycles"),
+                            f"≤ 1.5 × `sim` ({_fmt(ref, 'cycles')}) = {_fmt(1.5 * ref, 'cycles')}",
+                            MET if v <= 1.5 * ref else NOT_MET,
+                            "Xous: 174 µs scalar round trip (RTL sim, other caches)",
+                            f"{v / ref:.2f} × sim"))
+    return rows or [Row("the IPC figures on `betrusted-sim`", "betrusted-sim", "—",
+                        "measured, ≤ 1.5 × `sim`", NO_DATA,
+                        "Xous: 174 µs scalar round trip (RTL sim, other caches)")]
+
+
 def _crossover_rows(docs):
     rows = []
     anchor = "Linux MSG_ZEROCOPY pays off only above ~10 KB"
@@ -211,6 +242,7 @@ def check_all(docs):
         + _simple(docs, "sim", "irq/latency", 150, "cycles", "seL4 on HiFive: 965 cycles",
                   965, "seL4")
         + _kernel_size(docs)
+        + _betrusted_vs_sim(docs)
         + _context_figure(docs, None, "whole benchmark system RAM",
                           lambda d: d["context"].get("courier_system_ram_bytes"),
                           "≤ 4 MiB", lambda v: v <= 4 * KIB * KIB,

@@ -1,7 +1,9 @@
 // mmu.cc — Sv32 on rv32: the kernel's own mappings, satp, sfence.vma, ASIDs.
 //
-// The kernel maps all of RAM at its physical address with global, supervisor-only megapages,
-// and its device pages (the console) into a window at 0xf000_0000. These entries are copied
+// The kernel maps all of RAM at physical + platform::kKernelVaOffset (0 on QEMU virt, where
+// RAM is at 0x8000_0000; the Precursor's SRAM at 0x4000_0000 is mapped at 0x8000_0000 too, so
+// user space is the same everywhere) with global, supervisor-only megapages, and its device
+// pages (the console, the interrupt controller or timers) into a window at 0xf000_0000. These entries are copied
 // into every process's root table, so traps never change satp. Processes use their pid as
 // ASID when the hardware implements enough ASID bits; otherwise every switch flushes the TLB.
 #include "board.h"
@@ -13,7 +15,7 @@
 
 namespace courier {
 
-uintptr_t g_phys_offset = 0;  // RAM is identity-mapped for the kernel
+uintptr_t g_phys_offset = platform::kKernelVaOffset;  // kernel VA = PA + this
 
 namespace {
 alignas(4096) constinit sv32::Pte boot_root[sv32::kEntries] = {};
@@ -21,7 +23,7 @@ alignas(4096) constinit sv32::Pte device_table[sv32::kEntries] = {};
 constinit uint32_t asid_width = 0;
 
 kstd::Pfn pfn_of_ptr(const void* p) {
-  return kstd::PhysAddr(reinterpret_cast<uintptr_t>(p)).pfn();  // identity: va == pa
+  return kstd::PhysAddr(reinterpret_cast<uintptr_t>(p) - g_phys_offset).pfn();
 }
 }  // namespace
 
@@ -36,7 +38,7 @@ void init_kernel_space(uintptr_t ram_base, uint32_t ram_size) {
   e.count = 0;
   const sv32::Pte kernel_rwx = sv32::kR | sv32::kW | sv32::kX | sv32::kG;
   for (uint32_t off = 0; off < ram_size; off += sv32::kMegapage) {
-    const kstd::VirtAddr va(static_cast<uint32_t>(ram_base + off));
+    const kstd::VirtAddr va(static_cast<uint32_t>(ram_base + g_phys_offset + off));
     KASSERT(e.count < KernelEntries::kMax);
     e.index[e.count] = va.vpn1();
     e.pte[e.count++] = sv32::leaf(kstd::PhysAddr(ram_base + off).pfn(), kernel_rwx);

@@ -11,7 +11,6 @@
 #include "courier/abi/irq.h"
 #include "courier/arch/asm.h"
 #include "courier/arch/csr.h"
-#include "courier/arch/shim.h"
 #include "courier/arch/space.h"
 #include "courier/core/console.h"
 #include "courier/core/kernel.h"
@@ -34,13 +33,23 @@ constexpr uint32_t kSieStie = 1u << 5;
 constexpr uint32_t kSipStip = 1u << 5;
 constexpr uint32_t kSieSeie = 1u << 9;
 constexpr uint32_t kSipSeip = 1u << 9;
-// Time slice: 10 ms of the platform timer.
+// Time slice: 10 ms of the platform clock.
 constexpr uint64_t kSliceTicks = platform::kTimerHz / 100;
 
 void timer_tick() {
-  const uint64_t now = arch::read_time();
-  arch::set_timer(now + kSliceTicks);
+  const uint64_t now = platform::now();
+  platform::timer_next(now);
   dispatch::timer(g_kernel, now);
+}
+
+// A line the interrupt controller gave the kernel: the board's tick (on the Precursor TIMER0
+// is an external line), or a line routed to its owner's handler.
+void external(uint32_t line) {
+  if (line == platform::kTickLine) {
+    timer_tick();
+  } else if (line != 0) {
+    g_kernel.interrupt(line);
+  }
 }
 
 // The end of the machine: what the log server has not printed yet goes straight to the UART.
@@ -71,7 +80,9 @@ arch::TrapFrame* resume() {
     arch::activate_kernel_space();
     asm volatile("wfi");
     const uint32_t pending = CSR_READ(sip);
-    if (pending & kSipSeip) dispatch::external_interrupt(g_kernel);
+    // One line per pass: if more are pending, the loop comes back (or the hart traps again
+    // once a thread runs), after the handler this one starts has returned.
+    if (pending & kSipSeip) external(platform::irq_claim_fast());
     if (pending & kSipStip) timer_tick();
     g_kernel.notify_log_reader();
   }
@@ -83,7 +94,7 @@ arch::TrapFrame* resume() {
 void start_timer() {
   g_kernel.set_irq_budget(static_cast<uint32_t>(kSliceTicks / abi::kIrqBudgetShare));
   CSR_SET(sie, kSieStie | kSieSeie);
-  arch::set_timer(arch::read_time() + kSliceTicks);
+  platform::timer_start(kSliceTicks);
 }
 
 }  // namespace courier
@@ -163,16 +174,16 @@ extern "C" COURIER_HOT courier::arch::TrapFrame* fast_reply_entry(courier::arch:
 // with everything inline; anything unusual (no owner, a storm, ...) goes to the dispatcher.
 __attribute__((noinline)) courier::arch::TrapFrame* slow_irq_entry(uint32_t line) {
   using namespace courier;
-  if (line != 0) g_kernel.interrupt(line);
+  external(line);
   g_kernel.notify_log_reader();
   return next_frame();
 }
 
 extern "C" COURIER_HOT courier::arch::TrapFrame* irq_entry(courier::arch::TrapFrame*) {
   using namespace courier;
-  const uint32_t line = platform::plic_claim();
-  if (g_kernel.upcall_now(line, CSR_READ(time))) [[likely]] {
-    CSR_CLEAR(sie, kSieSeie);  // every other line waits until the handler returns
+  const uint32_t line = platform::irq_claim_fast();
+  if (g_kernel.upcall_now(line, platform::now_low())) [[likely]] {
+    platform::irq_mask_fast();  // every other line waits until the handler returns
     return resume_current();
   }
   return slow_irq_entry(line);

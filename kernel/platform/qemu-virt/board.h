@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "courier/arch/csr.h"
+#include "courier/kstd/span.h"
 #include "memory_map.h"
 
 namespace courier::platform {
@@ -24,6 +26,9 @@ inline constexpr KernelDevice kKernelDevices[] = {{kUartKernelVa, kUart0},
                                                   {kPlicEnableVa, kPlicEnablePage},
                                                   {kPlicSContextVa, kPlicSContext}};
 
+// The device ranges user drivers may claim with map_physical (memory_map.h's kUserMmio).
+kstd::Span<const Window> user_mmio();
+
 // The interrupt controller: every line at priority 1 and masked, threshold 0 (call once the
 // kernel's device window is mapped).
 void init_irq();
@@ -31,5 +36,20 @@ void init_irq();
 // The S context's claim register, inline for the trap entry's fast route (platform::irq_claim
 // is the same read). Safe: the kernel's own global mapping of the PLIC page.
 inline uint32_t plic_claim() { return reinterpret_cast<volatile uint32_t*>(kPlicSContextVa)[1]; }
+
+// What the rv32 trap code asks of every board (kernel/arch/rv32/trap.cc), inline where the
+// interrupt entry's fast route uses it:
+//   irq_claim_fast()  the line to serve, claimed (0: none; kTickLine: the board's tick)
+//   irq_mask_fast()   mask the lines a handler must not be interrupted by (the hart's SEIE)
+//   now_low()         the clock's low word (the handler's budget start)
+//   timer_start(), timer_next(now)  the tick: arm the first, acknowledge one and arm the next
+// Here the tick is the supervisor timer (STIP, forwarded by the M-mode shim from the CLINT),
+// never an external line, so kTickLine is never claimed.
+inline constexpr uint32_t kTickLine = 32;
+inline uint32_t irq_claim_fast() { return plic_claim(); }
+inline void irq_mask_fast() { CSR_CLEAR(sie, 1u << 9); }
+inline uint32_t now_low() { return CSR_READ(time); }
+void timer_start(uint64_t slice_ticks);
+void timer_next(uint64_t now);
 
 }  // namespace courier::platform

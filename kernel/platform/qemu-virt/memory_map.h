@@ -28,6 +28,8 @@ inline constexpr uintptr_t kRamBase = 0x8000'0000;
 // tree sits at the top), and the kernel uses only this much.
 inline constexpr uint32_t kRamSize = 4u << 20;
 inline constexpr uint32_t kTimerHz = 10'000'000;
+// The kernel's view of RAM: virtual = physical + this (identity here).
+inline constexpr uintptr_t kKernelVaOffset = 0;
 
 // Where the kernel sees its console once paging is on: the device window (kernel-only, global)
 // starts here, one 4 KiB page per device.

@@ -58,6 +58,19 @@ void m_set_timer(uint64_t deadline) {
 
 uint64_t now() { return arch::read_time(); }
 
+namespace {
+constinit uint64_t slice = 0;
+}
+
+void timer_start(uint64_t slice_ticks) {
+  slice = slice_ticks;
+  arch::set_timer(arch::read_time() + slice);
+}
+
+void timer_next(uint64_t now) { arch::set_timer(now + slice); }
+
+void console_to_log() {}
+
 // --- PLIC, through the kernel's device window -----------------------------------------------
 namespace {
 // Safe: the kernel's own global mappings of the PLIC pages (board.h), present once paging is on.
@@ -103,6 +116,8 @@ bool irq_pending() {
 }
 
 Ram ram() { return Ram{kRamBase, kRamSize}; }
+
+kstd::Span<const Window> user_mmio() { return kUserMmio; }
 
 const char* name() { return "qemu-virt"; }
 

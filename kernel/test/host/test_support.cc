@@ -34,6 +34,7 @@ void console_putc(char c) { test::console_output.push_back(c); }
 Ram ram() { return Ram{0x80000000u, 4u << 20}; }
 uint64_t now() { return test::g_now; }
 const char* name() { return "host"; }
+void console_to_log() {}
 
 uint32_t irq_lines() { return test::FakeIrqController::kLines; }
 void irq_enable(uint32_t line, bool on) { test::g_irq.enabled[line] = on; }

@@ -116,6 +116,22 @@ class Targets(unittest.TestCase):
         self.assertEqual(s[("`irq/latency`", "sim-full")], targets.MET)
         self.assertEqual(s[("`sync/call_reply`", "qemu")], targets.NO_DATA)
 
+    def test_betrusted_sim_against_the_virt_sim(self):
+        sim = fixtures.document("sim", "betrusted", {"sync/call_reply": 200,
+                                                     "sync/null_syscall": 50})
+        bt = fixtures.document("betrusted-sim", "betrusted", {"sync/call_reply": 290,
+                                                              "sync/null_syscall": 80})
+        rows = {r.figure: r for r in targets.check_all([sim, bt])}
+        call = rows["`sync/call_reply` on betrusted-sim"]
+        self.assertEqual(call.status, targets.MET)
+        self.assertEqual(call.vs_anchor, "1.45 × sim")
+        self.assertEqual(rows["`sync/null_syscall` on betrusted-sim"].status, targets.NOT_MET)
+        self.assertNotIn("`irq/latency` on betrusted-sim", rows)
+        alone = {r.figure: r for r in targets.check_all([bt])}
+        self.assertEqual(alone["`sync/call_reply` on betrusted-sim"].status, targets.NO_DATA)
+        none = {r.figure: r for r in targets.check_all([sim])}
+        self.assertEqual(none["the IPC figures on `betrusted-sim`"].status, targets.NO_DATA)
+
     def test_kernel_size_limits_per_config(self):
         rows = targets.check_all([fixtures.document("qemu", "minimal", {"a/b": 1}, context={
             "courier_kernel_text_rodata": 17000})])

@@ -243,6 +243,9 @@ class Kernel {
   // The time each line's upcalls may use per tick (abi/irq.h), in platform timer ticks.
   void set_irq_budget(uint32_t ticks) { irq_budget_ = ticks; }
   const IrqLine& irq_line(uint32_t line) const { return irq_lines_[line]; }
+  // Interrupts the controller delivered on a line nobody owned (each masked the line, and the
+  // kernel log says which).
+  uint32_t unrouted_irqs() const { return unrouted_irqs_; }
   // The lines process `pid` may claim (its boot record's irq_lines, abi/boot_archive.h).
   uint32_t irq_allowed(Pid pid) const { return irq_allowed_[pid]; }
 
@@ -369,6 +372,7 @@ class Kernel {
   uint32_t irq_ticks_ = 0;   // timer ticks seen while it runs
   uint32_t irq_started_ = 0;  // when the kernel took it (platform timer, low word)
   uint32_t irq_budget_ = 50'000;  // per line per tick (set_irq_budget)
+  uint32_t unrouted_irqs_ = 0;    // interrupts of lines nobody owned: masked (interrupt())
   kstd::ChaChaRng rng_;  // keyed by boot(); host tests seed it with seed_random()
   // SIDs the boot image reserved, and the process each belongs to (0: its owner is gone).
   struct ReservedSid {

@@ -19,6 +19,11 @@ void console_putc(char c);
 // Stop the machine. Code 0 means success; anything else is a failure the test harness sees.
 [[noreturn]] void exit(uint32_t code);
 
+// The log server has become the kernel log's reader: the console is its from now on (on the
+// Precursor the pins move to the console UART; the kernel takes them back for a panic or the
+// final halt). A no-op where the two share one UART.
+void console_to_log();
+
 // The RAM the kernel manages: [base, base + size).
 struct Ram {
   uintptr_t base;

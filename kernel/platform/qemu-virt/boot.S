@@ -1,12 +1,12 @@
-// boot.S — reset entry and the M-mode shim.
+// boot.S — QEMU virt's reset entry and the M-mode shim (the kernel's entry is arch/rv32/entry.S).
 //
 // QEMU virt with -bios none (and the sim SoC) start every hart in M-mode at 0x8000_0000. This
-// shim is all the M-mode code Courier has. It:
+// shim is all the M-mode code Courier has on this board. It:
 //   - parks every hart but hart 0 (Courier is single-core);
 //   - opens PMP entry 0 over the whole physical address space, so S and U may access memory at
 //     all (without any PMP entry, S/U accesses fault); isolation is Sv32's job, not PMP's;
 //   - delegates every exception except ecalls from S/M, and the supervisor interrupts, to S;
-//   - lets S and U read cycle/time/instret (mcounteren; the kernel sets scounteren);
+//   - lets S and U read cycle/time/instret (mcounteren and scounteren);
 //   - installs m_trap_entry for what stays in M (see m_mode.cc) and mrets into kernel_entry.
 #include "courier/arch/asm.h"
 
@@ -40,6 +40,7 @@ _start:
   csrw mideleg, t0
   li t0, 7
   csrw mcounteren, t0
+  csrw scounteren, t0
   csrw mie, zero
 
   la t0, m_trap_entry
@@ -102,18 +103,3 @@ m_trap_entry:
   addi sp, sp, 64
   csrrw sp, mscratch, sp
   mret
-
-// kernel_entry: the first S-mode instruction. Sets the kernel stack, marks "in kernel" in
-// sscratch (see trap.S), installs the trap vector and lets U-mode read the counters.
-  .section .text, "ax"
-  .globl kernel_entry
-kernel_entry:
-  la sp, kernel_stack_top
-  csrw sscratch, zero
-  la t0, trap_entry
-  csrw stvec, t0
-  li t0, 7
-  csrw scounteren, t0
-  call kernel_main
-1:
-  j 1b

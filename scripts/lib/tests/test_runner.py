@@ -1,0 +1,68 @@
+"""Tests of scripts/lib/runner.py's platform checks: an image built for one platform is refused,
+with a message naming both, before the other platform's machine is started (where it would
+hang or fault without a word); an unknown platform is named."""
+import os
+import tempfile
+import unittest
+
+import fixtures  # noqa: F401  first: it puts scripts/lib on the path
+import runner  # noqa: E402
+
+
+def elf32(entry):
+    """The first 28 bytes of a little-endian ELF32 header with entry point `entry`."""
+    head = bytearray(52)
+    head[:4] = b"\x7fELF"
+    head[4] = 1  # ELFCLASS32
+    head[5] = 1  # little-endian
+    head[24:28] = entry.to_bytes(4, "little")
+    return bytes(head)
+
+
+class PlatformCheck(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def image(self, name, entry):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "wb") as f:
+            f.write(elf32(entry))
+        return path
+
+    def test_entry_is_read(self):
+        self.assertEqual(runner.elf_entry(self.image("a.elf", 0x2050_1000)), 0x2050_1000)
+        junk = os.path.join(self.tmp.name, "junk")
+        with open(junk, "wb") as f:
+            f.write(b"not an elf at all, just bytes")
+        self.assertIsNone(runner.elf_entry(junk))
+
+    def test_a_betrusted_image_is_refused_on_qemu_and_the_virt_sim(self):
+        img = self.image("bt.elf", runner.BETRUSTED_ENTRY)
+        for platform in ("qemu", "sim"):
+            with self.assertRaises(ValueError) as e:
+                runner.platform_command(platform, img)
+            self.assertIn("built for the betrusted platform", str(e.exception))
+            self.assertIn(platform, str(e.exception))
+
+    def test_a_virt_image_is_refused_on_betrusted_sim(self):
+        img = self.image("virt.elf", runner.VIRT_ENTRY)
+        with self.assertRaises(ValueError) as e:
+            runner.platform_command("betrusted-sim", img)
+        self.assertIn("built for the qemu-virt platform", str(e.exception))
+        self.assertIn("betrusted-sim", str(e.exception))
+
+    def test_matching_images_pass_the_check(self):
+        runner.check_image_platform("qemu", self.image("v.elf", runner.VIRT_ENTRY))
+        runner.check_image_platform("betrusted-sim", self.image("b.elf", runner.BETRUSTED_ENTRY))
+        self.assertEqual(runner.platform_command("qemu", self.image("q.elf", 0x8000_0000))[0],
+                         runner.QEMU)
+
+    def test_unknown_platform(self):
+        with self.assertRaises(ValueError) as e:
+            runner.platform_command("vax", self.image("v.elf", runner.VIRT_ENTRY))
+        self.assertIn("betrusted-sim", str(e.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
