@@ -49,8 +49,9 @@ set(COURIER_USER_LD ${CMAKE_SOURCE_DIR}/ipc/user/user.ld)
 # tests check that the two agree).
 set(COURIER_LOG_SID "text:courier.log")
 # The board's interrupt lines, read from the header the drivers claim them with
-# (services/include/courier/services/board.h: QEMU virt's, which the sim SoC copies), so an
-# image grants exactly the line its driver asks for: COURIER_UART_IRQ and COURIER_RTC_IRQ.
+# (services/board/<COURIER_PLATFORM>/courier/services/board.h; qemu-virt's is the sim SoC's
+# too), so an image grants exactly the line its driver asks for: COURIER_UART_IRQ and
+# COURIER_RTC_IRQ.
 # And abi::kServicePriority and kDefaultPriority (abi/syscall.h): the log server's and the
 # drivers' default, and everyone else's.
 function(courier_header_constant out header name)
@@ -60,8 +61,8 @@ function(courier_header_constant out header name)
   endif()
   set(${out} ${CMAKE_MATCH_1} PARENT_SCOPE)
 endfunction()
-courier_header_constant(COURIER_UART_IRQ services/include/courier/services/board.h kUartIrq)
-courier_header_constant(COURIER_RTC_IRQ services/include/courier/services/board.h kRtcIrq)
+courier_header_constant(COURIER_UART_IRQ services/board/${COURIER_PLATFORM}/courier/services/board.h kUartIrq)
+courier_header_constant(COURIER_RTC_IRQ services/board/${COURIER_PLATFORM}/courier/services/board.h kRtcIrq)
 courier_header_constant(COURIER_SERVICE_PRIORITY ipc/include/courier/abi/syscall.h
                         kServicePriority)
 courier_header_constant(COURIER_DEFAULT_PRIORITY ipc/include/courier/abi/syscall.h

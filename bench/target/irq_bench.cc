@@ -1,20 +1,25 @@
 // irq_bench.cc — irq/latency (DESIGN.md §6): from the instruction that raises an interrupt to
 // the first instruction of its userspace handler.
 //
-// The benchmark owns the Goldfish RTC (map_physical) and its line (claim_interrupt). Arming
-// the RTC's alarm in the past raises the line at once, so the trigger is one store, timed
-// from a counter read just before it. The handler's first instruction reads the counter (an
-// assembly stub, so no prologue comes first). The figure includes everything in between: the
-// hart taking the trap, the kernel claiming the line at the PLIC and switching to the
-// process's interrupt context, and the return to U-mode. The overhead subtracted is the same
-// counter read, store and counter read with no interrupt (a store to RAM).
+// The benchmark owns the board's alarm clock (services/board/<platform>/alarm_clock.h: the
+// Goldfish RTC on QEMU virt, the TICKTIMER on the Precursor; map_physical) and its line
+// (claim_interrupt). Arming the alarm in the past raises the line at once, so the trigger is
+// one store (AlarmClock::trigger()), timed from a counter read just before it. The handler's
+// first instruction reads the counter (an assembly stub, so no prologue comes first; on the
+// betrusted sim the stub's first instruction forms SIMTIME's address and its second reads it,
+// counter.h). The figure includes everything in between: the hart taking the trap, the kernel
+// claiming the line at the interrupt controller (the PLIC, or the Precursor's interrupt array)
+// and switching to the process's interrupt context, and the return to U-mode. The overhead
+// subtracted is the same counter read, store and counter read with no interrupt (a store to
+// RAM).
 //
 // The interrupted thread and the handler are in the same process here (no address-space
-// switch); on QEMU the counter is retired instructions, on the sim it is cycles.
+// switch); on QEMU the counter is retired instructions, on the sims it is cycles. With a
+// millisecond counter (a Precursor without SIMTIME) the figure is absent: no tick is that short.
 #include "courier/abi/irq.h"
 #include "courier/services/board.h"
-#include "courier/services/goldfish_rtc.h"
-#include "courier/user/cycles.h"
+#include "counter.h"
+#include "courier/services/alarm_clock.h"
 #include "courier/user/ipc.h"
 #include "courier/user/irq.h"
 #include "courier/user/print.h"
@@ -23,10 +28,10 @@
 extern "C" {
 volatile uint32_t g_handler_cycle = 0;  // written by the handler's first instruction
 volatile uint32_t g_fired = 0;
-volatile uint32_t* g_rtc_regs = nullptr;
+courier::board::AlarmClock g_clock;
 void irq_bench_handler(uint32_t, uint32_t);
 void irq_bench_body(uint32_t, uint32_t) {
-  g_rtc_regs[7] = 1;  // CLEAR_INTERRUPT: the line drops
+  g_clock.clear_interrupt();  // the line drops
   g_fired = g_fired + 1;
 }
 }
@@ -38,7 +43,7 @@ asm(R"(
   .balign 4
   .globl irq_bench_handler
 irq_bench_handler:
-  rdcycle t0
+  )" COURIER_COUNTER_T0 R"(
   la t1, g_handler_cycle
   sw t0, 0(t1)
   tail irq_bench_body
@@ -55,8 +60,7 @@ volatile uint32_t g_dummy = 0;
 // Times one raise: counter, the arming store, then wait for the handler to have run.
 __attribute__((noinline)) uint32_t one_interrupt(volatile uint32_t* alarm_low) {
   const uint32_t fired = g_fired;
-  uint32_t t0;
-  asm volatile("rdcycle %0\n\tsw zero, 0(%1)" : "=&r"(t0) : "r"(alarm_low) : "memory");
+  const uint32_t t0 = courier::bench::counter::read_then_store(alarm_low);
   while (g_fired == fired) {
   }
   return g_handler_cycle - t0;
@@ -64,15 +68,10 @@ __attribute__((noinline)) uint32_t one_interrupt(volatile uint32_t* alarm_low) {
 
 // The same sequence without an interrupt: counter, store, counter.
 __attribute__((noinline)) uint32_t one_overhead(volatile uint32_t* target) {
-  uint32_t t0, t1;
-  asm volatile("rdcycle %0\n\tsw zero, 0(%2)\n\trdcycle %1"
-               : "=&r"(t0), "=&r"(t1)
-               : "r"(target)
-               : "memory");
-  return t1 - t0;
+  return courier::bench::counter::overhead_sequence(target);
 }
 
-uint32_t cycles_now() { return static_cast<uint32_t>(courier::read_cycles()); }
+uint32_t cycles_now() { return courier::bench::counter::read32(); }
 
 // One interrupt, then four times its time in plain user work: the kernel holds a line whose
 // upcalls take more than a quarter of a tick (a storm, abi/irq.h), and back-to-back interrupts
@@ -91,6 +90,11 @@ uint32_t paced_interrupt(volatile uint32_t* alarm_low) {
 
 int main() {
   courier::bench::suite_begin("irq");
+  if (courier::bench::counter::coarse()) {
+    courier::bench::absent("irq/latency", "the counter is the TICKTIMER's milliseconds");
+    courier::bench::suite_end("irq");
+    return 0;
+  }
   courier::abi::Error e;
   const uint32_t va = courier::map_device(courier::board::kRtc, courier::board::kDevicePage, &e);
   if (va == 0) {
@@ -98,17 +102,16 @@ int main() {
     courier::bench::suite_end("irq");
     return 1;
   }
-  g_rtc_regs = reinterpret_cast<volatile uint32_t*>(static_cast<uintptr_t>(va));
+  g_clock = courier::board::AlarmClock(va);
   e = courier::claim_interrupt(courier::board::kRtcIrq, irq_bench_handler);
   if (e != courier::abi::Error::Ok) {
     courier::bench::absent("irq/latency", "cannot claim the RTC's line");
     courier::bench::suite_end("irq");
     return 1;
   }
-  // Alarm at time 0 (always past) with its interrupt on; each store to ALARM_LOW re-arms it.
-  g_rtc_regs[4] = 1;  // IRQ_ENABLED
-  g_rtc_regs[3] = 0;  // ALARM_HIGH
-  volatile uint32_t* alarm_low = &g_rtc_regs[2];
+  // An alarm always past, with its interrupt on: each store of zero to the trigger raises it.
+  g_clock.arm_trigger();
+  volatile uint32_t* alarm_low = g_clock.trigger();
 
   for (uint32_t i = 0; i < kWarmup; ++i) (void)paced_interrupt(alarm_low);
   for (uint32_t i = 0; i < kSamples; ++i) g_overheads[i] = one_overhead(&g_dummy);

@@ -1,29 +1,32 @@
 // irq_gap.h — interrupt latency while other work runs: the longest time the kernel keeps an
 // interrupt waiting (issue 13, finding 9), measured from user space.
 //
-// The probe owns the Goldfish RTC (map_physical) and its line (claim_interrupt). Its handler
-// arms the RTC's alarm a pseudo-random time ahead; when the alarm fires, the handler's first
-// instruction reads the cycle counter, and the latency is that reading minus the cycle at which
-// the alarm was due (the cycle counter and the RTC's clock, read side by side when arming, and
-// their ratio, measured once at start). Whatever runs meanwhile — another thread's long system
+// The probe owns the board's alarm clock (services/board/<platform>/alarm_clock.h; the Goldfish
+// RTC on QEMU virt: map_physical) and its line (claim_interrupt). Its handler arms the alarm a
+// pseudo-random time ahead; when the alarm fires, the handler's first instruction reads the
+// benchmark counter (counter.h), and the latency is that reading minus the count at which the
+// alarm was due (the counter and the alarm clock, read side by side when arming, and their
+// ratio, measured once at start). Whatever runs meanwhile — another thread's long system
 // calls, another process's death — delays the upcall by exactly the time the kernel spends
 // before it lets the interrupt in: the worst latency over many alarms, landing all over that
 // work, is the longest stretch the kernel runs with interrupts off, plus the upcall's own path
 // (irq/latency, about 160 instructions on QEMU).
 //
-// Units: the cycle counter's (retired instructions on QEMU with -icount, clock cycles on the
-// sim). The RTC runs in nanoseconds of the platform's clock: on QEMU with -icount, one per
+// Units: the counter's (retired instructions on QEMU with -icount, clock cycles on the sim).
+// The RTC runs in nanoseconds of the platform's clock: on QEMU with -icount, one per
 // instruction while the hart is busy; on the sim, derived from the 10 MHz timer (one tick per
-// 10 cycles of the nominal 100 MHz core), so a due time is known to about 10 cycles there.
+// 10 cycles of the nominal 100 MHz core), so a due time is known to about 10 cycles there. An
+// alarm clock of less than one tick per 65536 counts (the Precursor's TICKTIMER, milliseconds)
+// cannot place a due time: start() answers false there.
 //
 // Written from the ABI and libcourier only (plus the board's public device addresses), so a
 // test can build it against an older kernel. It defines the handler and its state: include it
 // in one source file of a program.
 #pragma once
 
+#include "counter.h"
+#include "courier/services/alarm_clock.h"
 #include "courier/services/board.h"
-#include "courier/services/goldfish_rtc.h"
-#include "courier/user/cycles.h"
 #include "courier/user/irq.h"
 
 extern "C" {
@@ -36,8 +39,8 @@ void irq_gap_body(uint32_t, uint32_t);
 namespace irq_gap {
 
 struct State {
-  courier::goldfish::Rtc rtc;
-  uint32_t ns_per_cycle_q16 = 0;  // RTC nanoseconds per counter cycle, 16.16
+  courier::board::AlarmClock rtc;
+  uint32_t ns_per_cycle_q16 = 0;  // alarm clock ticks (RTC nanoseconds) per counter cycle, 16.16
   uint32_t due = 0;               // the counter's value when the armed alarm is due
   uint32_t min_gap = 0, span = 0; // the next alarm comes min_gap + [0, span) cycles ahead
   volatile uint32_t left = 0;     // alarms still to take in this sweep
@@ -47,11 +50,11 @@ struct State {
 };
 inline State g_state;
 
-inline uint32_t cycles() { return static_cast<uint32_t>(courier::read_cycles()); }
+inline uint32_t cycles() { return courier::bench::counter::read32(); }
 
 // Arms the alarm `ahead` cycles from now.
 inline void arm(State& s, uint32_t ahead) {
-  const uint64_t ns_now = s.rtc.now_ns();
+  const uint64_t ns_now = s.rtc.now();
   const uint32_t now = cycles();
   const uint64_t ahead_ns = (uint64_t{ahead} * s.ns_per_cycle_q16) >> 16;
   s.due = now + static_cast<uint32_t>((ahead_ns << 16) / s.ns_per_cycle_q16);
@@ -67,17 +70,18 @@ inline uint32_t next_gap(State& s) {
 // the device or its line cannot be had.
 inline bool start() {
   State& s = g_state;
+  if (!courier::bench::counter::start()) return false;
   const uint32_t va = courier::map_device(courier::board::kRtc, courier::board::kDevicePage);
   if (va == 0) return false;
-  s.rtc = courier::goldfish::Rtc(va);
+  s.rtc = courier::board::AlarmClock(va);
   if (courier::claim_interrupt(courier::board::kRtcIrq, irq_gap_handler) !=
       courier::abi::Error::Ok)
     return false;
-  const uint64_t r0 = s.rtc.now_ns();
+  const uint64_t r0 = s.rtc.now();
   const uint32_t c0 = cycles();
   while (cycles() - c0 < 200'000) {
   }
-  const uint64_t r1 = s.rtc.now_ns();
+  const uint64_t r1 = s.rtc.now();
   const uint32_t c1 = cycles();
   s.ns_per_cycle_q16 = static_cast<uint32_t>(((r1 - r0) << 16) / (c1 - c0));
   return s.ns_per_cycle_q16 != 0;
@@ -108,7 +112,7 @@ asm(R"(
   .balign 4
   .globl irq_gap_handler
 irq_gap_handler:
-  rdcycle t0
+  )" COURIER_COUNTER_T0 R"(
   la t1, g_irq_gap_entry
   sw t0, 0(t1)
   tail irq_gap_body

@@ -32,7 +32,9 @@ void external_interrupt(Kernel& k);
 // The hart would otherwise idle: drain every thread's batch ring (FlexSC).
 void drain_rings(Kernel& k);
 
-// Timer ticks per microsecond, set by the platform (10 on QEMU virt).
-extern uint32_t g_ticks_per_us;
+// Timer ticks per millisecond (platform::kTimerHz / 1000), set at boot (kernel_main): 10'000
+// on QEMU virt and the sim SoC, 1 on the Precursor (TICKTIMER). The time syscall answers it;
+// wait_event's timeouts are converted with it.
+extern uint32_t g_ticks_per_ms;
 
 }  // namespace courier::dispatch

@@ -16,6 +16,7 @@
 #include "courier/core/phys.h"
 #include "courier/core/platform.h"
 #include "courier/kstd/assert.h"
+#include "dispatch.h"
 
 extern "C" uint8_t __boot_archive_start[];  // writable: the seed is wiped after boot
 extern "C" const uint8_t __boot_archive_end[];
@@ -42,6 +43,7 @@ extern "C" [[noreturn]] void kernel_main() {
   const platform::Ram ram = platform::ram();
   arch::init_kernel_space(ram.base, ram.size);
   platform::init_irq();
+  dispatch::g_ticks_per_ms = platform::kTimerHz / 1000;  // time, wait_event (dispatch.h)
   kprintf("Courier kernel %s (config %s) on %s\n", COURIER_VERSION, COURIER_CONFIG,
           platform::name());
   boot_hook();

@@ -18,7 +18,7 @@
 
 namespace courier::dispatch {
 
-uint32_t g_ticks_per_us = 10;
+constinit uint32_t g_ticks_per_ms = 10'000;
 
 // The IPC paths this configuration compiles in (kernel/CMakeLists.txt sets them from
 // COURIER_CONFIG). A path left out answers NotSupported, and the linker drops its code.
@@ -193,10 +193,18 @@ void sys_exit_thread(Kernel& k, Thread& t, const SysArgs&) {
   k.exit_current_thread();
 }
 
+// A timeout in timer ticks, rounded up: a nonzero timeout never becomes 0 (no timeout at all),
+// also where a tick is a millisecond (the Precursor's TICKTIMER). Exact, without a division,
+// where a microsecond is a whole number of ticks (10 on QEMU virt and the sim SoC).
+uint64_t us_to_ticks(uint32_t us) {
+  if (g_ticks_per_ms % 1000 == 0) return uint64_t{us} * (g_ticks_per_ms / 1000);
+  return (uint64_t{us} * g_ticks_per_ms + 999) / 1000;
+}
+
 void sys_wait_event(Kernel& k, Thread& t, const SysArgs& a) {
   if (refused_in_handler(t)) return;
   Process& proc = k.process(t.pid);
-  t.wake_at = a.a[0] ? platform::now() + uint64_t{a.a[0]} * g_ticks_per_us : 0;
+  t.wake_at = a.a[0] ? platform::now() + us_to_ticks(a.a[0]) : 0;
   ++proc.waiting_threads;
   k.block_current(ThreadState::Waiting);
 }
@@ -517,6 +525,13 @@ void sys_spawn(Kernel& k, Thread& t, const SysArgs& a) {
 void sys_process_info(Kernel& k, Thread& t, const SysArgs&) {
   set_result(t, Error::Ok, t.pid, k.tid_of(t));
   t.frame.a(3) = k.frames().free_count();
+}
+
+// The kernel clock for user code that cannot read a counter (the Precursor has no time CSR).
+void sys_time(Kernel&, Thread& t, const SysArgs&) {
+  const uint64_t now = platform::now();
+  set_result(t, Error::Ok, static_cast<uint32_t>(now), static_cast<uint32_t>(now >> 32));
+  t.frame.a(3) = g_ticks_per_ms;
 }
 
 // What a process holds against its limits (abi/limits.h): its own, or (init only) any pid's.

@@ -4,6 +4,15 @@
     @bench v1 begin suite=<s> crc=..      @bench v1 end suite=<s> crc=..
     @bench v1 absent name=<n> reason=<r> crc=..
 
+With a millisecond counter (a Precursor without the sim's SIMTIME) a result line says unit=ms,
+carries its figures in ms per operation with decimals, the overhead in ticks (ms) per sample,
+and the resolution (one tick against the median sample):
+
+    @bench v1 name=<n> samples=<k> ops=<m> unit=ms min=0.004210 median=0.004300 ... overhead=0 resolution=0.95% crc=..
+
+Such a result keeps unit "ms" and its resolution (percent), and its figures are converted to
+cycles at Betrusted's 100 MHz clock (CYCLES_PER_MS), the unit every result file counts in.
+
 The marker may appear anywhere in a line (other output can precede it on the same line); the
 checksum (FNV-1a of everything from "@bench" up to " crc=") rejects lines that were cut short
 or had other output spliced into them. Rejected lines are reported, never guessed at.
@@ -23,6 +32,8 @@ MARKER = "@bench v1 "
 CORE_MARKER = "@core "
 _CRC_RE = re.compile(r" crc=([0-9a-f]{8})\s*$")
 RESULT_KEYS = ("name", "samples", "ops", "unit", "min", "median", "mean", "stddev", "overhead")
+UNITS = ("cycles", "ms")
+CYCLES_PER_MS = 100_000  # Betrusted's 100 MHz clock
 
 
 def fnv1a(text):
@@ -38,11 +49,24 @@ class Result:
         self.samples = int(fields["samples"])
         self.ops = int(fields["ops"])
         self.unit = fields["unit"]
-        self.min = int(fields["min"])
-        self.median = int(fields["median"])
-        self.mean = float(fields["mean"])
-        self.stddev = float(fields["stddev"])
-        self.overhead = int(fields["overhead"])
+        if self.unit not in UNITS:
+            raise ValueError(f"unknown unit {self.unit!r}")
+        self.resolution = None  # percent, for a millisecond counter
+        if self.unit == "ms":
+            def cycles(v):
+                return int(round(float(v) * CYCLES_PER_MS))
+            self.min = cycles(fields["min"])
+            self.median = cycles(fields["median"])
+            self.mean = float(fields["mean"]) * CYCLES_PER_MS
+            self.stddev = float(fields["stddev"]) * CYCLES_PER_MS
+            self.overhead = cycles(fields["overhead"])
+            self.resolution = float(fields.get("resolution", "nan").rstrip("%"))
+        else:
+            self.min = int(fields["min"])
+            self.median = int(fields["median"])
+            self.mean = float(fields["mean"])
+            self.stddev = float(fields["stddev"])
+            self.overhead = int(fields["overhead"])
         if self.samples <= 0 or self.ops <= 0:
             raise ValueError("samples and ops must be positive")
 

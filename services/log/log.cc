@@ -12,6 +12,7 @@
 #include "courier/abi/limits.h"
 #include "courier/kstd/format.h"
 #include "courier/services/board.h"
+#include "courier/services/console_uart.h"
 #include "courier/user/ipc.h"
 #include "courier/user/irq.h"
 #include "courier/user/print.h"
@@ -20,9 +21,6 @@ using namespace courier;
 
 namespace {
 
-constexpr uint32_t kThr = 0;  // 16550: transmit holding register
-constexpr uint32_t kLsr = 5;  // line status register
-constexpr uint8_t kLsrThrEmpty = 1u << 5;
 // Partial lines: a group per pid (the kernel's pids are below kPidSlots; a larger one would
 // share its remainder's group, each line still tagged with its own pid), a line per thread a
 // process can have (its interrupt context included). A process that claims more tids than
@@ -32,16 +30,12 @@ constexpr uint8_t kLsrThrEmpty = 1u << 5;
 constexpr uint32_t kPidSlots = 16;
 constexpr uint32_t kLinesPerPid = abi::kMaxThreadsPerProcess + 1;
 
-volatile uint8_t* g_uart = nullptr;
+board::ConsoleUart g_uart;  // the board's driver (services/board/<platform>/)
 uint32_t g_server_handle = 0;
 bool g_kernel_mid_line = false;  // the kernel log's last byte written was not a '\n'
 
 void uart_write(const char* bytes, uint32_t len) {
-  for (uint32_t i = 0; i < len; ++i) {
-    while ((g_uart[kLsr] & kLsrThrEmpty) == 0) {
-    }
-    g_uart[kThr] = static_cast<uint8_t>(bytes[i]);
-  }
+  for (uint32_t i = 0; i < len; ++i) g_uart.put(static_cast<uint8_t>(bytes[i]));
 }
 
 // The kernel's log comes out as the kernel wrote it: whole lines, its own and the marked
@@ -166,7 +160,7 @@ int main() {
     print("[log] cannot map the UART: %s\n", abi::error_name(e));  // goes to the kernel log
     return 1;
   }
-  g_uart = reinterpret_cast<volatile uint8_t*>(static_cast<uintptr_t>(uart));
+  g_uart = board::ConsoleUart(uart);
   set_print_sink(uart_write);
 
   Server server;

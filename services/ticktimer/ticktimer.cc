@@ -1,12 +1,14 @@
 // ticktimer.cc — the timer server (services/ticktimer.h): elapsed time, and sleeping callers
 // woken by message when their time has come.
 //
-// It owns the Goldfish RTC. The RTC's one alarm is always set to the earliest sleeper's
-// deadline; its interrupt handler (abi/irq.h: it may not block) quietens the device and posts
-// a kAlarm to this server with try_send, and the main loop then replies to every sleeper whose
-// deadline has passed and re-arms the alarm.
+// It owns the board's clock with an alarm (services/board/<platform>/alarm_clock.h: the
+// Goldfish RTC on QEMU virt, the TICKTIMER on the Precursor). The one alarm is always set to
+// the earliest sleeper's deadline; its interrupt handler (abi/irq.h: it may not block) quietens
+// the device and posts a kAlarm to this server with try_send, and the main loop then replies
+// to every sleeper whose deadline has passed and re-arms the alarm. Times are the clock's
+// ticks (AlarmClock::kTicksPerMs a millisecond).
 #include "courier/services/board.h"
-#include "courier/services/goldfish_rtc.h"
+#include "courier/services/alarm_clock.h"
 #include "courier/services/ticktimer.h"
 #include "courier/user/irq.h"
 #include "courier/user/print.h"
@@ -17,13 +19,14 @@ namespace {
 
 struct Sleeper {
   uint32_t handle;  // the caller's message handle, answered when it wakes; 0: free slot
-  uint64_t deadline_ns;
+  uint64_t deadline;  // in clock ticks
 };
 
-goldfish::Rtc g_rtc;
+board::AlarmClock g_rtc;
 Connection g_self;
 Sleeper g_sleepers[ticktimer::kMaxSleepers];
-uint64_t g_start_ns = 0;
+uint64_t g_start = 0;
+constexpr uint64_t kTicksPerMs = board::AlarmClock::kTicksPerMs;
 
 void on_alarm(uint32_t, uint32_t) {
   g_rtc.clear_interrupt();
@@ -34,7 +37,7 @@ void on_alarm(uint32_t, uint32_t) {
 void rearm() {
   uint64_t next = ~uint64_t{0};
   for (const Sleeper& s : g_sleepers) {
-    if (s.handle != 0 && s.deadline_ns < next) next = s.deadline_ns;
+    if (s.handle != 0 && s.deadline < next) next = s.deadline;
   }
   if (next == ~uint64_t{0}) {
     g_rtc.cancel_alarm();
@@ -44,9 +47,9 @@ void rearm() {
 }
 
 void wake_expired() {
-  const uint64_t now = g_rtc.now_ns();
+  const uint64_t now = g_rtc.now();
   for (Sleeper& s : g_sleepers) {
-    if (s.handle != 0 && s.deadline_ns <= now) {
+    if (s.handle != 0 && s.deadline <= now) {
       (void)sys::reply(s.handle, 0, 0);  // a caller that died meanwhile: InvalidHandle, ignored
       s.handle = 0;
     }
@@ -59,11 +62,11 @@ int main() {
   abi::Error e;
   const uint32_t rtc = map_device(board::kRtc, board::kDevicePage, &e);
   if (rtc == 0) {
-    print("[ticktimer] cannot map the RTC: %s\n", abi::error_name(e));
+    print("[ticktimer] cannot map the clock: %s\n", abi::error_name(e));
     return 1;
   }
-  g_rtc = goldfish::Rtc(rtc);
-  g_start_ns = g_rtc.now_ns();
+  g_rtc = board::AlarmClock(rtc);
+  g_start = g_rtc.now();
 
   Server server;
   if ((e = Server::create(ticktimer::kSid, &server)) != abi::Error::Ok) {
@@ -80,7 +83,7 @@ int main() {
   while (server.receive(&m) == abi::Error::Ok) {
     switch (m.id) {
       case ticktimer::kElapsedMs: {
-        const uint64_t ms = (g_rtc.now_ns() - g_start_ns) / 1'000'000;
+        const uint64_t ms = (g_rtc.now() - g_start) / kTicksPerMs;
         (void)server.reply(m, static_cast<uint32_t>(ms), static_cast<uint32_t>(ms >> 32));
         break;
       }
@@ -101,7 +104,7 @@ int main() {
           (void)server.reply(m, 1);
           break;
         }
-        *slot = Sleeper{m.handle, g_rtc.now_ns() + uint64_t{m.w[0]} * 1'000'000};
+        *slot = Sleeper{m.handle, g_rtc.now() + uint64_t{m.w[0]} * kTicksPerMs};
         rearm();
         break;
       }

@@ -17,6 +17,9 @@
 #include "courier/abi/lend.h"
 #include "courier/abi/limits.h"
 #include "courier/abi/log.h"
+#include "courier/services/alarm_clock.h"
+#include "courier/services/board.h"
+#include "courier/user/cycles.h"
 #include "courier/abi/ring.h"
 
 namespace courier::fuzz {
@@ -31,8 +34,8 @@ constexpr uint32_t kRw = abi::kMemRead | abi::kMemWrite;
 constexpr uint32_t kLendWindow = 0x6000'0000;
 constexpr uint32_t kKernelBase = 0x8000'0000;
 constexpr uint32_t kMmio = 0xfe;  // Region::kind of a map_physical mapping
-constexpr uint32_t kRtc = 0x0010'1000;
-constexpr uint32_t kUart = 0x1000'0000;
+constexpr uint32_t kRtc = board::kRtc;    // the board's alarm clock (services/board/<platform>/)
+constexpr uint32_t kUart = board::kUart0;  // the log server's
 
 uint32_t addr_of(const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
 
@@ -379,24 +382,21 @@ void do_protect(Ctx& c) {
 void do_map_physical(Ctx& c) {
   const uint32_t k = c.rng.below(100);
   uint32_t pa;
-  bool forbidden = false;  // RAM, the interrupt controller, the timer, the test finisher
+  bool forbidden = false;  // RAM and the kernel's devices (board::kKernelDevices)
   if (k < 35) {
     pa = kRtc;
   } else if (k < 45) {
     pa = kUart;
   } else if (k < 60) {
-    pa = 0x1000'1000 + kPage * c.rng.below(9);  // virtio slots (and one past them)
-  } else if (k < 65) {
-    pa = 0x0c00'0000 + kPage * c.rng.below(4);
-    forbidden = true;
-  } else if (k < 70) {
-    pa = 0x0200'0000 + kPage * c.rng.below(12);
-    forbidden = true;
+    // Devices nobody owns (virtio slots on QEMU virt), and one page past them.
+    pa = board::kSpareDevice + kPage * c.rng.below(board::kSpareDevicePages + 1);
   } else if (k < 75) {
-    pa = 0x0010'0000;
+    constexpr uint32_t kDevices = sizeof board::kKernelDevices / sizeof board::kKernelDevices[0];
+    const board::Range& d = board::kKernelDevices[(k - 60) * kDevices / 15];
+    pa = d.base + (d.pages > 1 ? kPage * c.rng.below(d.pages) : 0);
     forbidden = true;
   } else if (k < 85) {
-    pa = kKernelBase + kPage * c.rng.below(1024);
+    pa = board::kRamBase + kPage * c.rng.below(1024);
     forbidden = true;
   } else {
     pa = c.rng.next();
@@ -721,15 +721,21 @@ void do_store(Ctx& c) {
 void do_alarm(Ctx& c) {
   if (g.rtc == 0) return;
   note(c, kActAlarm, g.rtc);
-  // Goldfish RTC (services/goldfish_rtc.h): time low/high at 0/1, alarm low/high at 2/3,
-  // interrupt enable at 4. A stale mapping faults: one more way for a child to end.
-  auto* rtc = reinterpret_cast<volatile uint32_t*>(static_cast<uintptr_t>(g.rtc));
-  const uint32_t lo = rtc[0];
-  const uint32_t hi = rtc[1];
-  const uint64_t at = ((uint64_t{hi} << 32) | lo) + c.rng.below(2'000'000);
-  rtc[4] = 1;
-  rtc[3] = static_cast<uint32_t>(at >> 32);
-  rtc[2] = static_cast<uint32_t>(at);
+  // Up to 2 ms ahead (services/alarm_clock.h). A stale mapping faults: one more way for a
+  // child to end.
+  const board::AlarmClock clock(g.rtc);
+  const uint64_t now = clock.now();
+  clock.alarm_at(now + c.rng.below(2 * board::AlarmClock::kTicksPerMs));
+}
+
+// The kernel clock (time): it does not go back, and its rate is the one libcourier assumes.
+void do_time(Ctx& c) {
+  const abi::SysRet a = checked(c, Syscall::time);
+  const abi::SysRet b = checked(c, Syscall::time);
+  if (a.error != Error::Ok || b.error != Error::Ok) return violation(c, "time answered", 1);
+  if (a.r[2] != kTimeTicksPerMs) violation(c, "time says ticks per ms", a.r[2]);
+  const uint64_t t0 = (uint64_t{a.r[1]} << 32) | a.r[0], t1 = (uint64_t{b.r[1]} << 32) | b.r[0];
+  if (t1 < t0) violation(c, "time went back, low word", b.r[0]);
 }
 
 struct Choice {
@@ -775,6 +781,7 @@ constexpr Choice kChoices[] = {
     {30, do_load},
     {30, do_store},
     {4, do_alarm},
+    {4, do_time},
 };
 
 // Every syscall of abi/syscalls.def, and where it is made (a syscall appended there fails the
@@ -813,6 +820,7 @@ constexpr Syscall kCovered[] = {
     Syscall::kernel_log,
     Syscall::spawn,
     Syscall::usage,
+    Syscall::time,
 };
 constexpr bool covers_every_syscall() {
   for (uint32_t n = 0; n < abi::kSyscallCount; ++n) {

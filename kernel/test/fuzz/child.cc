@@ -16,6 +16,7 @@
 
 #include "courier/abi/irq.h"
 #include "courier/kstd/format.h"
+#include "courier/services/alarm_clock.h"
 #include "courier/user/cycles.h"
 #include "courier/user/syscall.h"
 
@@ -385,8 +386,8 @@ extern "C" void fuzz_irq_handler(uint32_t line, uint32_t arg) {
   const bool upcall =
       __builtin_return_address(0) == reinterpret_cast<void*>(abi::kIrqReturnAddress);
   if (g.rtc != 0) {
-    // The RTC's interrupt is a level: quieten it (a stale mapping faults: one more way to die).
-    reinterpret_cast<volatile uint32_t*>(static_cast<uintptr_t>(g.rtc))[7] = 1;
+    // The alarm's interrupt is a level: quieten it (a stale mapping faults: one more way to die).
+    board::AlarmClock(g.rtc).clear_interrupt();
   }
   Ctx c{};
   c.handler = upcall;

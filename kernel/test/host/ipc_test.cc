@@ -240,6 +240,32 @@ TEST_F(IpcTest, WaitEventWakesOnArrival) {
   EXPECT_EQ(result(srv()).error, Error::Ok);
 }
 
+// wait_event's timeout in ticks is rounded up, on a 10 MHz clock (QEMU virt) and a 1 kHz one
+// (the Precursor's TICKTIMER): a nonzero timeout never becomes "none", nor expires early.
+TEST_F(IpcTest, WaitEventTimeoutsRoundUpToWholeTicks) {
+  const uint32_t saved = dispatch::g_ticks_per_ms;
+  struct Case {
+    uint32_t per_ms, us;
+    uint64_t ticks;
+  };
+  for (const Case c : {Case{10'000, 1, 10}, Case{10'000, 7, 70}, Case{10'000, 0xffff'ffff, 42'949'672'950},
+                       Case{1, 1, 1}, Case{1, 999, 1}, Case{1, 1000, 1}, Case{1, 1001, 2},
+                       Case{1, 0xffff'ffff, 4'294'968}}) {
+    dispatch::g_ticks_per_ms = c.per_ms;
+    g_now = 5000;
+    sys(srv(), Syscall::wait_event, c.us);
+    ASSERT_EQ(srv().state, ThreadState::Waiting) << c.us;
+    EXPECT_EQ(srv().wake_at, 5000 + c.ticks) << c.per_ms << " ticks/ms, " << c.us << " us";
+    k_->tick(5000 + c.ticks - 1);
+    EXPECT_EQ(srv().state, ThreadState::Waiting) << c.us;
+    k_->tick(5000 + c.ticks);
+    EXPECT_NE(srv().state, ThreadState::Waiting) << c.us;  // ready, or already running
+    EXPECT_EQ(result(srv()).error, Error::WouldBlock);
+  }
+  dispatch::g_ticks_per_ms = saved;
+  g_now = 0;
+}
+
 // --- the fastpath is the slow path, faster ---------------------------------------------------
 
 // Runs one call + reply-and-receive through `path` and records everything they leave behind.

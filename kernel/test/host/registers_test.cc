@@ -34,7 +34,8 @@ void expect_untouched(const Thread& t, uint32_t who, const char* what) {
 unsigned result_words(uint32_t number) {
   switch (static_cast<Syscall>(number)) {
     case Syscall::create_server: return 5;
-    case Syscall::process_info: return 3;
+    case Syscall::process_info:
+    case Syscall::time: return 3;
     case Syscall::receive:
     case Syscall::try_receive:
     case Syscall::reply_and_receive_next:
@@ -55,6 +56,7 @@ bool defines_a1(uint32_t n) {
     case Syscall::try_receive:
     case Syscall::reply_and_receive_next:
     case Syscall::process_info:
+    case Syscall::time:
     case Syscall::usage:
     case Syscall::lend_memory:
     case Syscall::ring_enter:
@@ -70,6 +72,7 @@ bool defines_a2(uint32_t n) {
     case Syscall::try_receive:
     case Syscall::reply_and_receive_next:
     case Syscall::process_info:
+    case Syscall::time:
     case Syscall::usage:
     case Syscall::lend_memory:
     case Syscall::kernel_log: return true;
@@ -157,6 +160,23 @@ TEST_F(RegistersTest, EverySyscallAnswersOnlyInItsDocumentedRegisters) {
     // Yield (and connect, which found the server create_server made) may have switched.
     if (k_->current() != &t && t.state == ThreadState::Ready) KernelTestAccess::run(*k_, t);
   }
+}
+
+// time answers the kernel clock in a1 (low), a2 (high) and its rate in a3; nothing else moves.
+TEST_F(RegistersTest, TimeAnswersTheClockAndTicksPerMillisecond) {
+  g_now = 0x1'2345'6789;
+  fill(a(), 1);
+  const Ret r = sys(a(), Syscall::time, sentinel(1, 10), sentinel(1, 11), sentinel(1, 12),
+                    sentinel(1, 13), sentinel(1, 14), sentinel(1, 15));
+  EXPECT_EQ(r.error, Error::Ok);
+  EXPECT_EQ(r.r[0], 0x2345'6789u);
+  EXPECT_EQ(r.r[1], 1u);
+  EXPECT_EQ(r.r[2], dispatch::g_ticks_per_ms);
+  EXPECT_EQ(r.r[2], 10'000u);  // the default: QEMU virt's 10 MHz
+  for (unsigned i = 4; i <= 6; ++i) EXPECT_EQ(a().frame.a(i), sentinel(1, 10 + i)) << "a" << i;
+  EXPECT_EQ(a().frame.a(7), static_cast<uint32_t>(Syscall::time));
+  expect_untouched(a(), 1, "caller");
+  g_now = 0;
 }
 
 // A call served by the fastpath and the same call by the slow path: client and server see the

@@ -1,7 +1,8 @@
 // hostile.h — what the hostile target tests share. Each hostile_*.cc is a reproducer of issue 12
 // (or of a Xous kernel bug of the same class) written the way an attacker would: from the ABI
 // (ipc/include/courier/abi) and libcourier (ipc/user) only, plus public facts about the machine
-// (QEMU virt's memory map, which the sim SoC copies, and the Sv32 PTE format). No kernel header.
+// (the board's map, services/board/<platform>/board.h, and the Sv32 PTE format). No kernel
+// header.
 //
 // A test proves a takeover by reading kernel RAM through a mapping the kernel never made (it
 // prints "TAKEOVER: ..."), and checks after every scenario that the system's free page count
@@ -11,6 +12,7 @@
 #include "common.h"
 #include "courier/abi/lend.h"
 #include "courier/abi/ring.h"
+#include "courier/services/board.h"
 
 namespace hostile {
 
@@ -23,9 +25,9 @@ inline constexpr uint32_t kRw = courier::abi::kMemRead | courier::abi::kMemWrite
 inline constexpr uint32_t kRwx = kRw | courier::abi::kMemExec;
 inline constexpr uint32_t kByCopy = courier::abi::kLendByCopy;
 
-// Public facts about the machine.
-inline constexpr uint32_t kKernelPa = 0x8000'0000;  // RAM base: the kernel image starts here
-inline constexpr uint32_t kRtcPa = 0x0010'1000;     // Goldfish RTC: a device map_physical gives out
+// Public facts about the machine (services/board/<platform>/board.h).
+inline constexpr uint32_t kKernelPa = courier::board::kRamBase;  // the kernel image starts here
+inline constexpr uint32_t kRtcPa = courier::board::kRtc;  // a device map_physical gives out
 // Where received lends appear (any receiver learns it from a message's w[0]).
 inline constexpr uint32_t kLendWindow = 0x6000'0000;
 // A 4 MiB region (one Sv32 root slot) the tests leave untouched until an attack needs the kernel

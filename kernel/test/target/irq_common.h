@@ -1,10 +1,11 @@
 // irq_common.h — what the interrupt tests' processes share: the root's server, through which
-// it starts each helper process at the right moment, and the RTC they take turns to own.
+// it starts each helper process at the right moment, and the board's alarm clock (the RTC on
+// QEMU virt, the TICKTIMER on the Precursor) they take turns to own.
 #pragma once
 
 #include "common.h"
 #include "courier/services/board.h"
-#include "courier/services/goldfish_rtc.h"
+#include "courier/services/alarm_clock.h"
 #include "courier/user/cycles.h"
 #include "courier/user/irq.h"
 
@@ -34,9 +35,9 @@ inline void wait_turn(uint32_t role) {
   (void)root.call(kWaitTurn, role);
 }
 
-inline courier::goldfish::Rtc map_rtc(courier::abi::Error* e) {
+inline courier::board::AlarmClock map_rtc(courier::abi::Error* e) {
   const uint32_t va = courier::map_device(courier::board::kRtc, courier::board::kDevicePage, e);
-  return va ? courier::goldfish::Rtc(va) : courier::goldfish::Rtc();
+  return va ? courier::board::AlarmClock(va) : courier::board::AlarmClock();
 }
 
 }  // namespace irqtest

@@ -11,7 +11,7 @@ void faulting_handler(uint32_t, uint32_t) {
 int main() {
   irqtest::wait_turn(irqtest::kRoleFaulter);
   courier::abi::Error e;
-  const courier::goldfish::Rtc rtc = irqtest::map_rtc(&e);
+  const courier::board::AlarmClock rtc = irqtest::map_rtc(&e);
   test::expect_error(e, courier::abi::Error::Ok, "faulter: map the RTC");
   test::expect_error(courier::claim_interrupt(courier::board::kRtcIrq, faulting_handler),
                      courier::abi::Error::Ok, "faulter: claim the RTC line");

@@ -1,4 +1,5 @@
-// irq_root.cc — interrupts in userspace on the real controller (QEMU's PLIC, the sim SoC's):
+// irq_root.cc — interrupts in userspace on the real controller (QEMU's PLIC, the sim SoC's, the
+// Precursor's interrupt array), raised by the board's alarm clock (the RTC on QEMU virt):
 // every bad input the issue names, a handler's upcall (its line, argument and stack; blocking
 // calls refused, non-blocking ones working), free_interrupt, a handler that faults (in
 // irq_faulter) and an interrupt storm (in irq_stormer) during which this process keeps running.
@@ -16,7 +17,7 @@ constexpr uint32_t kArg = 0xfeed;
 constexpr uint32_t kRw = courier::abi::kMemRead | courier::abi::kMemWrite;
 constexpr uint32_t kFromHandler = 0x4242;
 
-courier::goldfish::Rtc g_rtc;
+courier::board::AlarmClock g_rtc;
 courier::Connection g_self;  // to this process's own server, for the handler's try_send
 courier::Connection g_log;   // to the log server: a blocking call the handler must be refused
 
@@ -90,10 +91,10 @@ int main() {
   test::expect_error(courier::free_interrupt(board::kUartIrq), Error::Ok, "and free it");
   test::expect_error(sys::map_physical(board::kUart0, 0, 4096, kRw).error, Error::AlreadyExists,
                      "map_physical of the log server's UART");
-  test::expect_error(sys::map_physical(0x80200000, 0, 4096, kRw).error, Error::AccessDenied,
+  test::expect_error(sys::map_physical(board::kRamBase + 0x20'0000, 0, 4096, kRw).error, Error::AccessDenied,
                      "map_physical of RAM (another process's pages)");
-  test::expect_error(sys::map_physical(board::kPlic, 0, 4096, kRw).error, Error::AccessDenied,
-                     "map_physical of the interrupt controller");
+  test::expect_error(sys::map_physical(board::kKernelDevice, 0, 4096, kRw).error,
+                     Error::AccessDenied, "map_physical of a device of the kernel's");
 
   // --- an upcall --------------------------------------------------------------------------------
   Error e;
@@ -116,7 +117,7 @@ int main() {
   test::check(m.id == kFromHandler && m.w[0] == board::kRtcIrq, "with what the handler sent");
 
   // A future alarm fires later, through the same context.
-  g_rtc.alarm_at(g_rtc.now_ns() + 2'000'000);
+  g_rtc.alarm_at(g_rtc.now() + 2 * board::AlarmClock::kTicksPerMs);
   test::check(wait_fired(2, 100), "an alarm 2 ms ahead fired");
 
   test::expect_error(courier::free_interrupt(board::kRtcIrq), Error::Ok, "free the RTC line");
@@ -145,10 +146,11 @@ int main() {
     va = courier::map_device(board::kRtc, 4096);
   }
   test::check(va != 0, "the faulter's RTC mapping went with it");
-  g_rtc = courier::goldfish::Rtc(va);
+  g_rtc = courier::board::AlarmClock(va);
   g_fired = 0;
   // The device may still assert (the faulter never quietened it); whether the controller
-  // keeps that pending differs (QEMU's PLIC latches edges, the sim's samples the level), so
+  // keeps that pending differs (QEMU's PLIC latches edges, the sim's and the Precursor's
+  // interrupt array sample the level), so
   // start clean and raise a fresh one.
   g_rtc.clear_interrupt();
   test::expect_error(courier::claim_interrupt(board::kRtcIrq, counting_handler), Error::Ok,

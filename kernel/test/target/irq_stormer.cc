@@ -7,7 +7,7 @@
 
 namespace {
 volatile uint32_t g_upcalls = 0;
-courier::goldfish::Rtc g_rtc;
+courier::board::AlarmClock g_rtc;
 void storm_handler(uint32_t, uint32_t) {
   g_upcalls = g_upcalls + 1;
   g_rtc.clear_interrupt();
@@ -21,7 +21,7 @@ int main() {
   irqtest::wait_turn(irqtest::kRoleStormer);
   courier::abi::Error e;
   g_rtc = irqtest::map_rtc(&e);
-  const courier::goldfish::Rtc rtc = g_rtc;
+  const courier::board::AlarmClock rtc = g_rtc;
   test::expect_error(e, courier::abi::Error::Ok, "stormer: map the RTC");
   test::expect_error(courier::claim_interrupt(courier::board::kRtcIrq, storm_handler),
                      courier::abi::Error::Ok, "stormer: claim the RTC line");

@@ -2,6 +2,7 @@
 // once arrive whole (never interleaved), a line may be built from several prints, and the
 // kernel's own log (debug_write, process deaths) comes out through the same server.
 #include "common.h"
+#include "courier/services/board.h"
 
 namespace {
 
@@ -36,7 +37,7 @@ int main() {
                          static_cast<uint32_t>(reinterpret_cast<uintptr_t>(msg)), sizeof msg - 1)
                          .error,
                      courier::abi::Error::Ok, "debug_write");
-  test::expect_error(courier::sys::map_physical(0x10000000, 0, 4096, 3).error,
+  test::expect_error(courier::sys::map_physical(courier::board::kUart0, 0, 4096, 3).error,
                      courier::abi::Error::AlreadyExists, "the UART is the log server's");
   courier::print("log done, %d failures\n", test::failures);
   return test::failures;

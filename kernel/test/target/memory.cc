@@ -1,6 +1,7 @@
 // memory.cc — memory syscalls: exhaustion gives errors (never a panic), bad arguments are
 // refused, and everything mapped can be given back and mapped again.
 #include "common.h"
+#include "courier/services/board.h"
 
 using courier::abi::Error;
 namespace sys = courier::sys;
@@ -25,12 +26,13 @@ int main() {
                      "unmap what is not mapped");
   test::expect_error(sys::update_memory_flags(0x30000000, 4096, kRw).error, Error::BadAddress,
                      "protect what is not mapped");
-  test::expect_error(sys::map_physical(0x80100000, 0, 4096, kRw).error, Error::AccessDenied,
-                     "map_physical of RAM");
-  test::expect_error(sys::map_physical(0x10000000, 0, 4096, kRw).error, Error::AlreadyExists,
+  namespace board = courier::board;  // physical addresses: services/board/<platform>/
+  test::expect_error(sys::map_physical(board::kRamBase + 0x10'0000, 0, 4096, kRw).error,
+                     Error::AccessDenied, "map_physical of RAM");
+  test::expect_error(sys::map_physical(board::kUart0, 0, 4096, kRw).error, Error::AlreadyExists,
                      "map_physical of the UART (the log server's)");
-  test::expect_error(sys::map_physical(0x0c000000, 0, 4096, kRw).error, Error::AccessDenied,
-                     "map_physical of the interrupt controller (the kernel's)");
+  test::expect_error(sys::map_physical(board::kKernelDevice, 0, 4096, kRw).error,
+                     Error::AccessDenied, "map_physical of a device of the kernel's");
   test::expect_error(sys::debug_write(0x80000000, 4).error, Error::BadAddress,
                      "debug_write of kernel memory");
 

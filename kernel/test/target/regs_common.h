@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common.h"
+#include "courier/user/cycles.h"
 
 namespace regs {
 
@@ -49,6 +50,26 @@ inline void load(Probe& p, uint32_t a7, uint32_t n, const uint32_t* args) {
   for (unsigned i = 0; i < 8; ++i) p.in[i] = sentinel(10 + i);
   for (unsigned i = 0; i < n; ++i) p.in[i] = args[i];
   p.in[7] = a7;
+}
+
+// Loads the spin probe to count `count` rounds of its loop (a1 from 0 up to in[0]).
+inline void load_spin(Probe& p, uint32_t count) {
+  const uint32_t words[2] = {count, 0};
+  load(p, 0, 2, words);
+}
+
+// How many rounds of regs_probe_spin's loop take about `ms` milliseconds of the platform
+// clock here, measured with 2^20 rounds (a few ms on every platform: the Precursor's clock
+// ticks in milliseconds). At least the measured rounds' worth of time.
+inline uint32_t spin_count(Probe& p, uint32_t ms) {
+  constexpr uint32_t kRounds = 1u << 20;
+  load_spin(p, kRounds);
+  const uint64_t t0 = courier::read_time();
+  regs_probe_spin(&p);
+  const uint64_t ticks = courier::read_time() - t0;
+  const uint64_t per_ms = kRounds * courier::kTimeTicksPerMs / (ticks ? ticks : 1);
+  const uint64_t count = per_ms * ms;
+  return count < kRounds ? kRounds : count > 0xffff'0000u ? 0xffff'0000u : static_cast<uint32_t>(count);
 }
 
 // Checks every register after the probe: x1..x9 and x18..x31 are sentinels (tp: the probe's

@@ -2,7 +2,6 @@
 // through the fastpath or the slow path, a sender that wakes the root's receive, and a thread
 // that fills every register with its own sentinels (base 0xb0000000) when the root yields to it
 // or is preempted for it, and checks them afterwards.
-#include "courier/user/cycles.h"
 #include "regs_common.h"
 
 using namespace courier;
@@ -18,11 +17,10 @@ void probe_yield() {
   regs::check(g_probe, want, "peer: registers after a yield back from another process");
 }
 
-void probe_spin(uint32_t ticks) {
-  const uint32_t deadline = static_cast<uint32_t>(read_time()) + ticks;
-  regs::load(g_probe, 0, 1, &deadline);
+void probe_spin(uint32_t count) {
+  regs::load_spin(g_probe, count);
   regs::regs_probe_spin(&g_probe);
-  const regs::Want want[8] = {{}, regs::any()};  // a1: the last time read
+  const regs::Want want[8] = {{}, regs::any()};  // a1: the loop's count
   regs::check(g_probe, want, "peer: registers after spinning through timer preemption");
 }
 

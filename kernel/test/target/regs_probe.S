@@ -7,9 +7,11 @@
 // the trap need.
 //
 //   void regs_probe_ecall(Probe*)  loads a0..a7 from in[], ecall, stores x1..x31 to out[]
-//   void regs_probe_spin(Probe*)   the same, but instead of an ecall spins until the time CSR's
-//                                  low word reaches in[0] (a1 ends holding the last time read):
-//                                  the timer preempts it, maybe for another process
+//   void regs_probe_spin(Probe*)   the same, but instead of an ecall spins, counting a1 up
+//                                  from in[1] until it reaches in[0] (a1 ends holding in[0]):
+//                                  the timer preempts it, maybe for another process (a count,
+//                                  not a clock: the Precursor has no time CSR to read here;
+//                                  regs_common.h's spin_count calibrates it)
 //   regs_thread_entry              a create_thread entry: stores every register as the kernel
 //                                  started it into the 128 bytes below sp, sets the word below
 //                                  those to 1, and exits the thread
@@ -142,7 +144,7 @@ regs_probe_spin:
   save_caller
   fill_sentinels
 1:
-  rdtime a1
+  addi a1, a1, 1
   bltu a1, a0, 1b
   record_and_return
 

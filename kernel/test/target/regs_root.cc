@@ -6,7 +6,6 @@
 // server in another process (regs_peer.cc) served by the fastpath and by the slow path, a
 // receive woken by a message, a yield to the peer (which fills its registers with its own
 // sentinels), timer preemptions while both spin, and a new thread's first registers.
-#include "courier/user/cycles.h"
 #include "regs_common.h"
 
 using namespace courier;
@@ -134,12 +133,11 @@ int main() {
   sync_with_peer();  // the probe's record is this process's memory: the peer cannot touch it
   regs::check(g_probe, ok_no_results, "registers after a yield to another process");
 
-  // Both spin for three time slices with their sentinels: the timer preempts each for the
-  // other. a1 is the spin loop's own (the last time read).
-  constexpr uint32_t kSpinTicks = 3 * 100'000;
-  (void)g_peer.try_send(regs::kSpinProbe, kSpinTicks);
-  const uint32_t deadline = static_cast<uint32_t>(read_time()) + kSpinTicks;
-  regs::load(g_probe, 0, 1, &deadline);
+  // Both spin for about three time slices (30 ms) with their sentinels: the timer preempts
+  // each for the other. a1 is the spin loop's own (its count).
+  const uint32_t spin = regs::spin_count(g_probe, 30);
+  (void)g_peer.try_send(regs::kSpinProbe, spin);
+  regs::load_spin(g_probe, spin);
   regs::regs_probe_spin(&g_probe);
   sync_with_peer();
   const Want spin_want[8] = {{}, any()};

@@ -30,11 +30,11 @@ int main() {
   test::expect_error(g_timer.sleep_ms(20), Error::Ok, "sleep 20 ms");
   const uint64_t e1 = g_timer.elapsed_ms();
   const uint64_t t1 = courier::read_time();
-  courier::print("slept: %u ms by the ticktimer, %u ms by the time CSR\n",
+  courier::print("slept: %u ms by the ticktimer, %u ms by the platform clock\n",
                  static_cast<uint32_t>(e1 - e0),
                  static_cast<uint32_t>((t1 - t0) / courier::kTimeTicksPerMs));
   test::check(e1 - e0 >= 20, "elapsed_ms moved on by at least the sleep");
-  test::check((t1 - t0) >= 20 * courier::kTimeTicksPerMs, "and so did the time CSR");
+  test::check((t1 - t0) >= 20 * courier::kTimeTicksPerMs, "and so did the platform clock");
   test::check(e1 - e0 < 200, "but not absurdly far");
 
   const uint64_t t2 = courier::read_time();

@@ -15,6 +15,26 @@ class GoodLines(unittest.TestCase):
         self.assertTrue(p.complete())
         self.assertEqual(p.incomplete_reasons(), [])
 
+    def test_millisecond_result(self):
+        # A Precursor without SIMTIME times with the TICKTIMER (bench/target/harness.h).
+        body = ("name=sync/call_reply samples=11 ops=40960 unit=ms min=0.004210 median=0.004300 "
+                "mean=0.004312 stddev=0.000020 overhead=0 resolution=0.57%")
+        p = benchfmt.parse_text("\n".join(suite("sync", [line(body)])))
+        self.assertEqual(p.problems, [])
+        r = p.results["sync/call_reply"]
+        self.assertEqual((r.unit, r.samples, r.ops), ("ms", 11, 40960))
+        self.assertEqual((r.min, r.median, r.overhead), (421, 430, 0))  # cycles at 100 MHz
+        self.assertAlmostEqual(r.mean, 431.2)
+        self.assertAlmostEqual(r.stddev, 2.0)
+        self.assertAlmostEqual(r.resolution, 0.57)
+        self.assertTrue(p.complete())
+
+    def test_unknown_unit_is_rejected(self):
+        p = benchfmt.parse_text(line("name=a/b samples=1 ops=1 unit=furlongs min=1 median=1 "
+                                     "mean=1 stddev=0 overhead=0"))
+        self.assertEqual(p.results, {})
+        self.assertEqual(len(p.problems), 1)
+
     def test_checksum_is_fnv1a_of_body(self):
         self.assertEqual(benchfmt.fnv1a(""), 0x811C9DC5)
         self.assertEqual(benchfmt.fnv1a("a"), 0xE40C292C)

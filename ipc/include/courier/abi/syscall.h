@@ -11,9 +11,9 @@
 //            whenever a0 is not Ok (except ring_enter's a1: the entries it consumed before
 //            the error).
 //   a3..a7   the results syscalls.def lists there, on Ok only (create_server: a3..a5 = SID;
-//            process_info: a3; usage: a3..a7; receive, try_receive, reply_and_receive_next:
-//            a3 = the message's kind and sender, a4..a7 = its words); otherwise exactly what
-//            the caller put there (a7: the syscall number).
+//            process_info: a3; time: a3; usage: a3..a7; receive, try_receive,
+//            reply_and_receive_next: a3 = the message's kind and sender, a4..a7 = its words);
+//            otherwise exactly what the caller put there (a7: the syscall number).
 //   pc       the instruction after the ecall.
 //   the rest (ra, sp, gp, tp, t0-t6, s0-s11): exactly what the caller put there.
 // A blocking syscall answers the same registers when it is woken, whoever woke it; a result

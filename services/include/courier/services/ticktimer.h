@@ -1,7 +1,8 @@
 // services/ticktimer.h — the timer server's protocol and its client (Xous's `ticktimer`).
 //
-// The ticktimer server owns a hardware timer (the Goldfish RTC: map_physical plus its interrupt
-// line) and offers time to everyone else:
+// The ticktimer server owns the board's clock with an alarm (map_physical plus its interrupt
+// line: the Goldfish RTC on QEMU virt, the TICKTIMER on the Precursor; services/board/) and
+// offers time to everyone else, the same protocol on every board:
 //   kElapsedMs  BlockingScalar -> (ms low, ms high) since the server started
 //   kSleepMs    BlockingScalar w0 = ms: the reply comes when the time has passed, so the
 //               caller sleeps blocked in its call and is woken by the server's message
