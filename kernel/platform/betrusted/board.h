@@ -74,7 +74,11 @@ inline void irq_mask_fast() {
   g_irq.hold(true);
   write_irq_mask();
 }
-inline uint32_t now_low() { return *reg(kTicktimer, kTicktimerTime0); }
+// The kernel's clock is the TICKTIMER's count plus what resets of it took away (platform.cc).
+extern uint64_t g_clock_offset;
+inline uint32_t now_low() {
+  return *reg(kTicktimer, kTicktimerTime0) + static_cast<uint32_t>(g_clock_offset);
+}
 void timer_start(uint64_t slice_ticks);
 void timer_next(uint64_t now);
 

@@ -29,9 +29,11 @@ void take_pins() {
 constexpr Window kMmioDevice[] = {
     {kConsoleUart, 0x1000}, {kTicktimer, 0x1000}, {kKeyboard, 0x1000}, {kSimTime, 0x1000}};
 
-constinit uint64_t last_now = 0;
+constinit uint64_t last_raw = 0;
 
 }  // namespace
+
+constinit uint64_t g_clock_offset = 0;
 
 // The loader (boot.S) writes it before the kernel runs (in .data so .bss zeroing cannot undo it).
 extern "C" {
@@ -73,11 +75,12 @@ uint64_t now() {
     hi = *reg(kTicktimer, kTicktimerTime1);
     lo = *reg(kTicktimer, kTicktimerTime0);
   } while (*reg(kTicktimer, kTicktimerTime1) != hi);
-  // The ticktimer server owns the TICKTIMER and could reset it: the kernel's clock never goes
-  // back (it stands still until the count passes where it was).
-  const uint64_t t = (static_cast<uint64_t>(hi) << 32) | lo;
-  if (t > last_now) last_now = t;
-  return last_now;
+  // The ticktimer server owns the TICKTIMER and can reset its count (CONTROL): the kernel's
+  // clock never goes back, and keeps going from where it was (g_clock_offset absorbs the jump).
+  const uint64_t raw = (static_cast<uint64_t>(hi) << 32) | lo;
+  if (raw < last_raw) g_clock_offset += last_raw - raw;
+  last_raw = raw;
+  return raw + g_clock_offset;
 }
 
 void timer_start(uint64_t slice_ticks) {
