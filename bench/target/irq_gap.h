@@ -15,9 +15,10 @@
 // Units: the counter's (retired instructions on QEMU with -icount, clock cycles on the sim).
 // The RTC runs in nanoseconds of the platform's clock: on QEMU with -icount, one per
 // instruction while the hart is busy; on the sim, derived from the 10 MHz timer (one tick per
-// 10 cycles of the nominal 100 MHz core), so a due time is known to about 10 cycles there. An
-// alarm clock of less than one tick per 65536 counts (the Precursor's TICKTIMER, milliseconds)
-// cannot place a due time: start() answers false there.
+// 10 cycles of the nominal 100 MHz core), so a due time is known to about 10 cycles there. A
+// coarse alarm clock (the Precursor's TICKTIMER counts milliseconds: 100,000 cycles a tick)
+// places alarms on its tick edges instead: start() times two edges with the counter, and a due
+// time is the edge's count, known to the few cycles one poll of the clock takes.
 //
 // Written from the ABI and libcourier only (plus the board's public device addresses), so a
 // test can build it against an older kernel. It defines the handler and its state: include it
@@ -47,6 +48,11 @@ struct State {
   volatile uint32_t worst = 0;    // the longest latency of the sweep
   volatile uint32_t taken = 0;    // alarms taken in all
   uint32_t seed = 0x2545f491;
+  // A coarse clock: alarms fall on its tick edges, edge_cycle + k * cycles_per_tick.
+  bool coarse = false;
+  uint64_t edge_tick = 0;
+  uint32_t edge_cycle = 0;
+  uint32_t cycles_per_tick = 0;
 };
 inline State g_state;
 
@@ -54,6 +60,12 @@ inline uint32_t cycles() { return courier::bench::counter::read32(); }
 
 // Arms the alarm `ahead` cycles from now.
 inline void arm(State& s, uint32_t ahead) {
+  if (s.coarse) {
+    const uint64_t tick = s.rtc.now() + 1 + ahead / s.cycles_per_tick;
+    s.due = s.edge_cycle + static_cast<uint32_t>((tick - s.edge_tick) * s.cycles_per_tick);
+    s.rtc.alarm_at(tick);
+    return;
+  }
   const uint64_t ns_now = s.rtc.now();
   const uint32_t now = cycles();
   const uint64_t ahead_ns = (uint64_t{ahead} * s.ns_per_cycle_q16) >> 16;
@@ -84,7 +96,24 @@ inline bool start() {
   const uint64_t r1 = s.rtc.now();
   const uint32_t c1 = cycles();
   s.ns_per_cycle_q16 = static_cast<uint32_t>(((r1 - r0) << 16) / (c1 - c0));
-  return s.ns_per_cycle_q16 != 0;
+  if (r1 - r0 >= 1000) return s.ns_per_cycle_q16 != 0;
+  // Fewer than 1000 ticks in 200,000 counts: time the clock's edges. The first count at which
+  // a poll sees the tick change is the edge (to within one poll); eight ticks later another.
+  s.coarse = true;
+  constexpr uint32_t kCalibrationTicks = 8;
+  const uint64_t before = s.rtc.now();
+  uint64_t t;
+  while ((t = s.rtc.now()) == before) {
+  }
+  const uint32_t ca = cycles();
+  const uint64_t ta = t;
+  while ((t = s.rtc.now()) < ta + kCalibrationTicks) {
+  }
+  const uint32_t cb = cycles();
+  s.edge_tick = ta;
+  s.edge_cycle = ca;
+  s.cycles_per_tick = (cb - ca + static_cast<uint32_t>(t - ta) / 2) / static_cast<uint32_t>(t - ta);
+  return s.cycles_per_tick != 0;
 }
 
 // Starts a sweep of `count` alarms, each min_gap + [0, span) cycles after the previous one was
@@ -101,7 +130,7 @@ inline void sweep(uint32_t count, uint32_t min_gap, uint32_t span) {
 inline bool done() { return g_state.left == 0; }
 inline uint32_t worst() { return g_state.worst; }
 // The counter runs about ten times slower than the RTC's nanoseconds on the sim (100 MHz).
-inline bool slow_clock() { return g_state.ns_per_cycle_q16 > (4u << 16); }
+inline bool slow_clock() { return g_state.coarse || g_state.ns_per_cycle_q16 > (4u << 16); }
 
 }  // namespace irq_gap
 
