@@ -84,7 +84,8 @@ uint64_t now() {
 }
 
 void timer_start(uint64_t slice_ticks) {
-  const uint32_t counts = static_cast<uint32_t>(slice_ticks * (kTimer0Hz / kTimerHz));
+  // A LiteX timer counts RELOAD+1 ticks per period (down to zero, then reloads).
+  const uint32_t counts = static_cast<uint32_t>(slice_ticks * (kTimer0Hz / kTimerHz)) - 1;
   *reg(kTimer0, kTimerEn) = 0;
   *reg(kTimer0, kTimerLoad) = counts;
   *reg(kTimer0, kTimerReload) = counts;  // periodic: the count reloads at zero
