@@ -216,6 +216,14 @@ int main(int argc, char** argv) {
       return kUsageExit;
     }
   }
+  // The boot ROM jumps to the loader slot whatever was loaded: erased flash there would only
+  // trap in a loop, so refuse it rather than spin silently.
+  if (kBetrusted && st.flash.read_word((kLoaderEntry - kFlashBase) / 4) == courier_sim::Flash::kErased) {
+    std::fprintf(stderr, "courier-sim: nothing is loaded at 0x%08x (flash offset 0x%x), where the "
+                 "boot ROM jumps; give an ELF with code there or --flash FILE[@OFFSET]\n",
+                 kLoaderEntry, kLoaderEntry - kFlashBase);
+    return kUsageExit;
+  }
   if (kBetrusted && !opt.image.empty() && img.entry != kLoaderEntry) {
     std::fprintf(stderr, "courier-sim: note: the image's entry 0x%08x is not 0x%08x, where the "
                  "boot ROM jumps\n", img.entry, kLoaderEntry);
