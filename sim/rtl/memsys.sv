@@ -110,6 +110,9 @@ module memsys
       default: ;
     endcase
     b_req = 1'b0; b_burst = 1'b0; b_we = c_we; b_addr = c_addr; b_wdata = c_wdata;
+    // betrusted, two-stage core: a fetch outside memory must fault as core5's does, so it is
+    // sent to an address the bus refuses (0) rather than read a device register as code.
+    if (SOC == 1 && c_ifetch && !cacheable) b_addr = 32'd0;
     b_wstrb = c_wstrb;
     if (state == M_FILL) begin
       b_we = 1'b0;
