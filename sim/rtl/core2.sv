@@ -16,7 +16,8 @@ module core2
   parameter int DIV_LAT = 34,
   parameter bit IRQ_ARRAY = 1'b0,     // CSR set, see csr.sv
   parameter bit COUNTERS = 1'b1,
-  parameter bit SATP_ASID = 1'b1
+  parameter bit SATP_ASID = 1'b1,
+  parameter bit HW_AD = 1'b1          // the page walker sets A/D (else they fault), see mmu.sv
 )(
   input  logic        clk,
   input  logic        rst,
@@ -219,7 +220,7 @@ module core2
   logic [31:0] mmu_addr, mmu_wdata;
   logic        tlb_flush, walk_busy_unused;
 
-  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID)) u_mmu (
+  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .HW_AD(HW_AD)) u_mmu (
     .clk, .rst, .satp, .sum(mstatus[MS_SUM]), .mxr(mstatus[MS_MXR]), .flush(tlb_flush),
     .i_va(fetch_va), .i_priv(priv), .i_hit, .i_pa,
     .d_va(ea), .d_priv(eff_priv), .d_store(mem_writes), .d_hit, .d_pa,

@@ -24,7 +24,8 @@ module core5
   parameter int SOC = 0,              // memory map for fetch checks: 0 virt, 1 betrusted
   parameter bit IRQ_ARRAY = 1'b0,     // CSR set, see csr.sv
   parameter bit COUNTERS = 1'b1,
-  parameter bit SATP_ASID = 1'b1
+  parameter bit SATP_ASID = 1'b1,
+  parameter bit HW_AD = 1'b1          // the page walker sets A/D (else they fault), see mmu.sv
 )(
   input  logic        clk,
   input  logic        rst,
@@ -91,7 +92,7 @@ module core5
   logic [1:0]  walk_acc, walk_priv;
   logic        w_req, w_we, tlb_flush;
   logic [31:0] w_addr, w_wdata;
-  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID)) u_mmu (
+  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .HW_AD(HW_AD)) u_mmu (
     .clk, .rst, .satp, .sum(mstatus[MS_SUM]), .mxr(mstatus[MS_MXR]), .flush(tlb_flush),
     .i_va(f_pc), .i_priv(priv), .i_hit(itlb_hit), .i_pa(itlb_pa),
     .d_va(m_ea), .d_priv(eff_priv), .d_store(m_writes), .d_hit(dtlb_hit), .d_pa(dtlb_pa),

@@ -1,6 +1,7 @@
 // The betrusted model's TLBs have no ASID tags: any satp write flushes both TLBs (even one that
 // changes nothing), and sfence.vma flushes everything. A page's PTE is changed behind the TLB's
-// back; S-mode still sees the old frame until satp is written or sfence.vma runs.
+// back; S-mode still sees the old frame until satp is written or sfence.vma runs. And the page
+// walker, as VexRiscv's, never sets A or D: they fault instead.
 // Betrusted model only (COURIER_BETRUSTED).
 #include "test.h"
 
@@ -13,10 +14,14 @@
 #define PTE_VRW_AD 0xc7
 #define SATP (0x80000000 | (ROOT >> 12))
 
-.macro READ_IN_S expect, id
+.macro IN_S fn
   li a0, 1
-  la a1, s_read
+  la a1, \fn
   call run_mode
+.endm
+
+.macro READ_IN_S expect, id
+  IN_S s_read
   CHECK a0, \expect, \id
 .endm
 
@@ -76,6 +81,27 @@ test_main:
   sfence.vma t0, zero
   READ_IN_S 0xbbbb, 6
 
+  PRINT "vm: the walker sets neither A nor D: they fault\n"
+  li s4, L0
+  li t1, ((PAGE_A >> 12) << 10) | 0x07   // V R W, A and D clear
+  sw t1, 4(s4)
+  sfence.vma
+  EXPECT_TRAP
+  IN_S s_read
+  CHECK_TRAP 13, 7
+  li t1, ((PAGE_A >> 12) << 10) | 0x47   // A set, D clear: loads work, stores fault
+  sw t1, 4(s4)
+  sfence.vma
+  READ_IN_S 0xaaaa, 8
+  EXPECT_TRAP
+  IN_S s_write
+  CHECK_TRAP 15, 9
+  lw s3, 4(s4)                // the PTE is as software left it
+  CHECK s3, ((PAGE_A >> 12) << 10) | 0x47, 10
+  li t0, PAGE_A
+  lw s3, 0(t0)
+  CHECK s3, 0xaaaa, 11
+
   csrw satp, zero
   li a0, 0
   lw ra, 0(sp)
@@ -86,5 +112,12 @@ test_main:
 s_read:
   li t0, VA
   lw a0, 0(t0)
+  li a7, ECALL_TO_M
+  ecall
+
+  // In S: a store to VA.
+s_write:
+  li t0, VA
+  sw t0, 0(t0)
   li a7, ECALL_TO_M
   ecall
