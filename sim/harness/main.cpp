@@ -138,7 +138,8 @@ std::vector<courier_sim::Region> memory_map(courier_sim::SimState& st) {
   const uint64_t ram_bytes = uint64_t{st.ram.size()} * 4;
   if (!kBetrusted) return {{"RAM", kVirtRamBase, ram_bytes, ram_store}};
   auto flash_store = [&st](uint64_t off, const uint8_t* data, uint64_t filesz, uint64_t memsz) {
-    for (uint64_t i = 0; i < memsz; ++i) st.flash.write_byte(uint32_t(off + i), i < filesz ? data[i] : 0);
+    for (uint64_t i = 0; i < memsz; ++i)
+      st.flash.write_byte(uint32_t(off + i), i < filesz ? data[i] : 0);
   };
   return {{"flash", kFlashBase, courier_sim::Flash::kBytes, flash_store},
           {"SRAM", kSramBase, ram_bytes, ram_store}};
@@ -160,12 +161,14 @@ bool load_flash_file(const FlashFile& f, courier_sim::Flash& flash, std::string*
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (bytes.size() > courier_sim::Flash::kBytes - f.offset) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "'%s' (%zu bytes) at flash offset 0x%x runs past the 128 MiB flash",
+    std::snprintf(buf, sizeof buf,
+                  "'%s' (%zu bytes) at flash offset 0x%x runs past the 128 MiB flash",
                   f.path.c_str(), bytes.size(), f.offset);
     *error = buf;
     return false;
   }
-  for (size_t i = 0; i < bytes.size(); ++i) flash.write_byte(uint32_t(f.offset + i), uint8_t(bytes[i]));
+  for (size_t i = 0; i < bytes.size(); ++i)
+    flash.write_byte(uint32_t(f.offset + i), uint8_t(bytes[i]));
   return true;
 }
 
@@ -218,7 +221,8 @@ int main(int argc, char** argv) {
   }
   // The boot ROM jumps to the loader slot whatever was loaded: erased flash there would only
   // trap in a loop, so refuse it rather than spin silently.
-  if (kBetrusted && st.flash.read_word((kLoaderEntry - kFlashBase) / 4) == courier_sim::Flash::kErased) {
+  const uint32_t entry_word = (kLoaderEntry - kFlashBase) / 4;
+  if (kBetrusted && st.flash.read_word(entry_word) == courier_sim::Flash::kErased) {
     std::fprintf(stderr, "courier-sim: nothing is loaded at 0x%08x (flash offset 0x%x), where the "
                  "boot ROM jumps; give an ELF with code there or --flash FILE[@OFFSET]\n",
                  kLoaderEntry, kLoaderEntry - kFlashBase);

@@ -61,7 +61,8 @@ module betrusted_bus #(
   wire sel_dev = sel_timer || sel_gpio || sel_kuart || sel_cuart || sel_tick || sel_stime
               || sel_sexit;
   // ROM, flash and SIMTIME are read-only: a store there is a bus error.
-  wire ok = we ? (sel_sram || (sel_dev && !sel_stime)) : (sel_rom || sel_flash || sel_sram || sel_dev);
+  wire ok = we ? (sel_sram || (sel_dev && !sel_stime))
+               : (sel_rom || sel_flash || sel_sram || sel_dev);
 
   // The boot ROM stub (the device's ROM checks the loader's signature first; not modelled):
   //   li a0, 0 ; lui t0, 0x20501 ; jr t0

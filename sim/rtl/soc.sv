@@ -79,7 +79,8 @@ module courier_soc
     core5 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT),
             .RAM_BYTES(RAM_BYTES), .SOC(SOC), .IRQ_ARRAY(BT), .COUNTERS(!BT),
             .SATP_ASID(!BT), .HW_AD(!BT)) u_core (
-      .clk, .rst, .reset_pc(core_reset_pc), .d_req(c_req), .d_we(c_we), .d_addr(c_addr), .d_wdata(c_wdata),
+      .clk, .rst, .reset_pc(core_reset_pc), .d_req(c_req), .d_we(c_we), .d_addr(c_addr),
+      .d_wdata(c_wdata),
       .d_wstrb(c_wstrb), .d_ready(c_ready), .d_ack(c_ack), .d_err(c_err), .d_rdata(c_rdata),
       .i_lookup, .i_addr, .i_hit, .i_data, .i_refill, .ifence,
       .irq_mtip(mtip), .irq_msip(msip), .irq_meip(meip), .irq_seip(seip), .irq_lines, .mtime,
@@ -91,7 +92,8 @@ module courier_soc
     assign i_refill = 1'b0;
     core2 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT),
             .IRQ_ARRAY(BT), .COUNTERS(!BT), .SATP_ASID(!BT), .HW_AD(!BT)) u_core (
-      .clk, .rst, .reset_pc(core_reset_pc), .bus_req(c_req), .bus_ifetch(c_ifetch), .ifence, .bus_we(c_we),
+      .clk, .rst, .reset_pc(core_reset_pc), .bus_req(c_req), .bus_ifetch(c_ifetch), .ifence,
+      .bus_we(c_we),
       .bus_addr(c_addr), .bus_wdata(c_wdata), .bus_wstrb(c_wstrb), .bus_ack(c_ack),
       .bus_err(c_err), .bus_rdata(c_rdata),
       .irq_mtip(mtip), .irq_msip(msip), .irq_meip(meip), .irq_seip(seip), .irq_lines, .mtime,

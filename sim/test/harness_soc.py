@@ -2,7 +2,7 @@
 """Each simulator model refuses an image built for the other SoC (exit 2, a message naming both
 maps), and the betrusted model's flash loading works: ELF segments by physical address, raw
 files with --flash FILE[@OFFSET] (default offset: the loader slot), a refusal when nothing is at
-the boot ROM's jump target, and SIMEXIT's value as the exit status.
+the boot ROM's jump target, SIMEXIT's value as the exit status, tohost in SRAM and --trace.
 
 usage: harness_soc.py VIRT_SIM BETRUSTED_SIM VIRT_ELF BETRUSTED_ELF WORKDIR
 """
@@ -25,6 +25,8 @@ def simexit_code(status_insn):
 
 EXIT5 = simexit_code(0x00500313)        # li t1, 5
 EXIT_BIG = simexit_code(0x00001337)     # lui t1, 1: 0x1000 does not fit an exit status
+# lui t0, 0x40000; li t1, (3 << 1) | 1; sw t1, 0(t0); j .  -- tohost at the start of SRAM
+TOHOST3 = words(0x400002B7, 0x00700313, 0x0062A023, 0x0000006F)
 
 
 def elf32(segments, entry=0x20501000):
@@ -77,6 +79,10 @@ def main():
         ("flash_on_virt", virt_sim, ["--flash", raw_code, virt_elf], 2, ["no flash"]),
         ("simexit_too_big", bt_sim, [path("big.elf", elf32([(0x20501000, EXIT_BIG, 16)]))], 255,
          ["does not fit an exit status"]),
+        ("tohost_in_sram", bt_sim,
+         ["--tohost", "0x40000000", path("tohost.elf", elf32([(0x20501000, TOHOST3, 16)]))], 3, []),
+        ("trace", bt_sim, ["--trace", os.path.join(work, "bt.fst"), "--max-cycles", "200",
+                           os.path.join(work, "flash.elf")], 5, []),
         ("help_names_soc", bt_sim, ["--help"], 2, ["betrusted SoC", "--flash"]),
         ("help_names_virt", virt_sim, ["--help"], 2, ["virt SoC"]),
     ]
@@ -88,6 +94,10 @@ def main():
         print(f"{'ok  ' if ok else 'FAIL'} {name}: exit {proc.returncode} (want {want_status}); "
               f"stderr: {proc.stderr.strip().splitlines()[-2:]}")
         failures += not ok
+    fst = os.path.join(work, "bt.fst")
+    if not (os.path.exists(fst) and os.path.getsize(fst) > 0):
+        print(f"FAIL trace: {fst} not written")
+        failures += 1
     return 1 if failures else 0
 
 
