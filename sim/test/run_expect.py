@@ -11,6 +11,8 @@ import re
 import subprocess
 import sys
 
+SKIP = 77  # CTest's SKIP_RETURN_CODE for these tests: the model is not built
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -25,8 +27,8 @@ def main():
     a = ap.parse_args()
     sim = os.environ.get("COURIER_SIM", a.sim)
     if not os.path.isfile(sim):
-        print(f"run_expect: simulator not built: {sim}")
-        return 1
+        print(f"run_expect: simulator not built: {sim} (skipped)")
+        return SKIP
     extra = ["--max-cycles", str(a.max_cycles)] if a.max_cycles else []
     proc = subprocess.run([sim, *extra, a.image], capture_output=True, text=True,
                           timeout=a.timeout)
