@@ -1,7 +1,10 @@
-// The DPI functions courier_soc imports: RAM reads and writes, console bytes, and the test
-// finisher. RAM indices come from the SoC's address decoder, which only selects RAM for
-// in-range addresses, so they are in bounds by construction.
+// The DPI functions courier_soc imports: RAM (SRAM) reads and writes, flash reads, console
+// bytes, and the exits (virt's test finisher, betrusted's SIMEXIT). RAM and flash indices come
+// from the SoC's address decoder, which only selects a memory for in-range addresses, so they
+// are in bounds by construction. A model imports only its SoC's functions; all are defined
+// here, with C linkage whether or not the generated header declares them.
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "Vcourier_soc__Dpi.h"
@@ -34,6 +37,15 @@ void finish(int code) {
 
 bool console_at_line_start_now() { return console_at_line_start; }
 
+void Flash::write_byte(uint32_t offset, uint8_t value) {
+  auto& chunk = chunks_[offset >> (kChunkWordsLog2 + 2)];
+  if (!chunk) {
+    chunk = std::make_unique<uint32_t[]>(1u << kChunkWordsLog2);
+    std::memset(chunk.get(), 0xFF, sizeof(uint32_t) << kChunkWordsLog2);
+  }
+  reinterpret_cast<uint8_t*>(chunk.get())[offset & ((4u << kChunkWordsLog2) - 1)] = value;
+}
+
 void flush_console() {
   if (!console_line.empty()) {
     console_at_line_start = console_line.back() == '\n';
@@ -46,6 +58,8 @@ void flush_console() {
 }  // namespace courier_sim
 
 using courier_sim::state;
+
+extern "C" {
 
 unsigned int dpi_ram_read(unsigned int word_index) { return state().ram[word_index]; }
 
@@ -78,3 +92,23 @@ void dpi_finish(unsigned int value) {
     default: break;
   }
 }
+
+unsigned int dpi_flash_read(unsigned int word_index) {
+  return state().flash.read_word(word_index);
+}
+
+void dpi_uart_drop(unsigned int uart) { ++state().dropped[uart & 1]; }
+
+// SIMEXIT: the value is the exit status; one that does not fit in a status must not read as a
+// pass, so it ends the run with 255 (and says so).
+void dpi_simexit(unsigned int value) {
+  if (value > 255) {
+    std::fprintf(stderr, "courier-sim: SIMEXIT value 0x%08x does not fit an exit status; "
+                 "exiting with 255\n", value);
+    courier_sim::finish(255);
+  } else {
+    courier_sim::finish(int(value));
+  }
+}
+
+}  // extern "C"

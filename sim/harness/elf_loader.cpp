@@ -44,8 +44,8 @@ std::optional<uint32_t> find_symbol(const std::vector<char>& f, const Elf32_Ehdr
 
 }  // namespace
 
-bool load_elf(const std::string& path, uint32_t ram_base, std::vector<uint32_t>& ram,
-              LoadedImage* image, std::string* error) {
+bool load_elf(const std::string& path, const std::vector<Region>& map, LoadedImage* image,
+              std::string* error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     *error = "cannot open '" + path + "': " + std::strerror(errno);
@@ -72,7 +72,6 @@ bool load_elf(const std::string& path, uint32_t ram_base, std::vector<uint32_t>&
     *error = "'" + path + "' has a truncated or malformed program header table";
     return false;
   }
-  const uint64_t ram_bytes = uint64_t{ram.size()} * 4;
   unsigned loaded = 0;
   for (unsigned i = 0; i < eh.e_phnum; ++i) {
     Elf32_Phdr ph;
@@ -82,18 +81,32 @@ bool load_elf(const std::string& path, uint32_t ram_base, std::vector<uint32_t>&
       *error = "'" + path + "' segment " + std::to_string(i) + " lies outside the file";
       return false;
     }
-    if (ph.p_paddr < ram_base || uint64_t{ph.p_paddr} - ram_base + ph.p_memsz > ram_bytes) {
-      char buf[160];
-      std::snprintf(buf, sizeof buf,
-                    "segment %u at 0x%08x..0x%08llx lies outside RAM 0x%08x..0x%08llx", i,
-                    ph.p_paddr, (unsigned long long)ph.p_paddr + ph.p_memsz, ram_base,
-                    (unsigned long long)(ram_base + ram_bytes));
-      *error = "'" + path + "': " + buf;
+    const Region* region = nullptr;
+    for (const Region& r : map) {
+      if (ph.p_paddr >= r.base && uint64_t{ph.p_paddr} - r.base + ph.p_memsz <= r.size) {
+        region = &r;
+        break;
+      }
+    }
+    if (region == nullptr) {
+      std::string regions;
+      for (const Region& r : map) {
+        char buf[80];
+        std::snprintf(buf, sizeof buf, "%s%s 0x%08x..0x%08llx", regions.empty() ? "" : ", ",
+                      r.name.c_str(), r.base, (unsigned long long)(r.base + r.size));
+        regions += buf;
+      }
+      char buf[120];
+      std::snprintf(buf, sizeof buf, "segment %u at 0x%08x..0x%08llx lies outside ", i, ph.p_paddr,
+                    (unsigned long long)ph.p_paddr + ph.p_memsz);
+      *error = "'" + path + "': " + buf + regions;
       return false;
     }
-    auto* bytes = reinterpret_cast<uint8_t*>(ram.data()) + (ph.p_paddr - ram_base);
-    std::memcpy(bytes, f.data() + ph.p_offset, ph.p_filesz);
-    std::memset(bytes + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
+    if (region->store) {
+      region->store(ph.p_paddr - region->base,
+                    reinterpret_cast<const uint8_t*>(f.data() + ph.p_offset), ph.p_filesz,
+                    ph.p_memsz);
+    }
     ++loaded;
   }
   if (loaded == 0) {

@@ -1,17 +1,23 @@
 // courier-sim: runs an rv32 ELF image on the Verilator model of Courier's core and SoC.
 //
 //   courier-sim [--max-cycles N] [--trace FILE.fst] [--trace-start CYCLE] [--tohost ADDR]
-//               [--quiet-stats] IMAGE.elf
+//               [--flash FILE[@OFFSET]] [--quiet-stats] [IMAGE.elf]
 //
-// The console (UART) goes to stdout, flushed per line; the exit status is the test finisher's
-// code (or the tohost result); one statistics line goes to stderr at the end. Exit 2 means a
-// usage or load error, 124 that --max-cycles ran out, as `timeout` does.
+// The model is built for one SoC (COURIER_SIM_SOC): virt (QEMU virt's map; the image's entry is
+// the reset pc) or betrusted (the Precursor's map; reset at the boot ROM, which jumps to the
+// loader slot in flash; --flash loads raw files into flash). The console (the UART, on
+// betrusted the UART that UARTSEL routes to the pins) goes to stdout, flushed per line; the exit
+// status is the test finisher's code, SIMEXIT's value or the tohost result; one statistics line
+// goes to stderr at the end. Exit 2 means a usage or load error (including an image built for
+// the other SoC), 124 that --max-cycles ran out, as `timeout` does.
 #include <chrono>
 #include <ctime>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,15 +32,30 @@
 
 namespace {
 
-constexpr uint32_t kRamBase = 0x80000000u;  // QEMU virt's DRAM base; the size comes from the model
+constexpr bool kBetrusted = COURIER_SIM_SOC_ID == 1;
+constexpr const char* kSocName = kBetrusted ? "betrusted" : "virt";
+constexpr uint32_t kVirtRamBase = 0x80000000u;  // QEMU virt's DRAM base; size from the model
+constexpr uint32_t kSramBase = 0x40000000u;     // betrusted: SRAM; size from the model
+constexpr uint32_t kFlashBase = 0x20000000u;
+constexpr uint32_t kLoaderEntry = 0x20501000u;  // where the betrusted boot ROM jumps
+constexpr uint32_t kLoaderSlot = 0x500000u;     // default --flash offset: the loader slot
 constexpr int kUsageExit = 2;
 constexpr int kTimeoutExit = 124;
+// After SIMEXIT (or another exit) the UARTs may still hold bytes: run on this long at most so
+// they reach the console. Not counted in the statistics.
+constexpr uint64_t kDrainCycles = 2000000;
 
 void usage(const char* msg) {
   if (msg) std::fprintf(stderr, "courier-sim: %s\n", msg);
   std::fprintf(stderr,
                "usage: courier-sim [--max-cycles N] [--trace FILE.fst] [--trace-start CYCLE]\n"
-               "                   [--tohost ADDR] [--quiet-stats] IMAGE.elf\n");
+               "                   [--tohost ADDR] [--quiet-stats]%s %s\n"
+               "this model: the %s SoC (%s)\n",
+               kBetrusted ? " [--flash FILE[@OFFSET]]" : "",
+               kBetrusted ? "[IMAGE.elf]" : "IMAGE.elf", kSocName,
+               kBetrusted ? "Precursor map: boot ROM 0x80000000 -> 0x20501000, flash 0x20000000, "
+                            "SRAM 0x40000000; --flash offset default 0x500000"
+                          : "QEMU virt map: RAM 0x80000000");
   std::exit(kUsageExit);
 }
 
@@ -49,14 +70,37 @@ uint64_t parse_number(const char* flag, const char* text) {
   return v;
 }
 
+struct FlashFile {
+  std::string path;
+  uint32_t offset = kLoaderSlot;
+};
+
 struct Options {
   uint64_t max_cycles = 0;  // 0: no limit
   std::string trace_file;
   uint64_t trace_start = 0;
   std::optional<uint32_t> tohost;
   bool quiet_stats = false;
+  std::vector<FlashFile> flash;
   std::string image;
 };
+
+FlashFile parse_flash(const std::string& arg) {
+  FlashFile f;
+  const size_t at = arg.rfind('@');
+  f.path = arg.substr(0, at);
+  if (at != std::string::npos) {
+    const uint64_t off = parse_number("--flash", arg.c_str() + at + 1);
+    if (off >= courier_sim::Flash::kBytes) {
+      std::fprintf(stderr, "courier-sim: --flash offset 0x%llx is past the 128 MiB flash\n",
+                   (unsigned long long)off);
+      std::exit(kUsageExit);
+    }
+    f.offset = uint32_t(off);
+  }
+  if (f.path.empty()) usage("--flash needs FILE[@OFFSET]");
+  return f;
+}
 
 Options parse_args(int argc, char** argv) {
   Options o;
@@ -71,13 +115,61 @@ Options parse_args(int argc, char** argv) {
     else if (a == "--trace-start") o.trace_start = parse_number("--trace-start", value());
     else if (a == "--tohost") o.tohost = uint32_t(parse_number("--tohost", value()));
     else if (a == "--quiet-stats") o.quiet_stats = true;
+    else if (a == "--flash") {
+      if (!kBetrusted) usage("--flash: this model is the virt SoC, which has no flash");
+      o.flash.push_back(parse_flash(value()));
+    }
     else if (a == "-h" || a == "--help") usage(nullptr);
     else if (!a.empty() && a[0] == '-') usage(("unknown option " + a).c_str());
     else if (o.image.empty()) o.image = a;
     else usage("only one image may be given");
   }
-  if (o.image.empty()) usage("no image given");
+  if (o.image.empty() && o.flash.empty()) usage("no image given");
   return o;
+}
+
+// The loadable memories of this model's map.
+std::vector<courier_sim::Region> memory_map(courier_sim::SimState& st) {
+  auto ram_store = [&st](uint64_t off, const uint8_t* data, uint64_t filesz, uint64_t memsz) {
+    auto* bytes = reinterpret_cast<uint8_t*>(st.ram.data()) + off;
+    std::memcpy(bytes, data, filesz);
+    std::memset(bytes + filesz, 0, memsz - filesz);
+  };
+  const uint64_t ram_bytes = uint64_t{st.ram.size()} * 4;
+  if (!kBetrusted) return {{"RAM", kVirtRamBase, ram_bytes, ram_store}};
+  auto flash_store = [&st](uint64_t off, const uint8_t* data, uint64_t filesz, uint64_t memsz) {
+    for (uint64_t i = 0; i < memsz; ++i)
+      st.flash.write_byte(uint32_t(off + i), i < filesz ? data[i] : 0);
+  };
+  return {{"flash", kFlashBase, courier_sim::Flash::kBytes, flash_store},
+          {"SRAM", kSramBase, ram_bytes, ram_store}};
+}
+
+// The other SoC's map, only to recognise an image built for it (nothing is stored).
+std::vector<courier_sim::Region> other_map() {
+  if (kBetrusted) return {{"RAM", kVirtRamBase, 0x80000000u, nullptr}};
+  return {{"flash", kFlashBase, courier_sim::Flash::kBytes, nullptr},
+          {"SRAM", kSramBase, 16u << 20, nullptr}};
+}
+
+bool load_flash_file(const FlashFile& f, courier_sim::Flash& flash, std::string* error) {
+  std::ifstream in(f.path, std::ios::binary);
+  if (!in) {
+    *error = "cannot open '" + f.path + "': " + std::strerror(errno);
+    return false;
+  }
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.size() > courier_sim::Flash::kBytes - f.offset) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "'%s' (%zu bytes) at flash offset 0x%x runs past the 128 MiB flash",
+                  f.path.c_str(), bytes.size(), f.offset);
+    *error = buf;
+    return false;
+  }
+  for (size_t i = 0; i < bytes.size(); ++i)
+    flash.write_byte(uint32_t(f.offset + i), uint8_t(bytes[i]));
+  return true;
 }
 
 }  // namespace
@@ -93,14 +185,52 @@ int main(int argc, char** argv) {
   top->rst = 1;
   top->clk = 0;
   top->eval();
+  if (top->soc_id != COURIER_SIM_SOC_ID) {
+    std::fprintf(stderr, "courier-sim: the model was built with SOC=%d but the harness for SOC=%d "
+                 "(COURIER_SIM_PARAMS must not set -GSOC; use COURIER_SIM_SOC)\n",
+                 int(top->soc_id), COURIER_SIM_SOC_ID);
+    return kUsageExit;
+  }
   st.ram.assign(top->ram_bytes / 4, 0);
-  st.ram_base = kRamBase;
+  st.ram_base = kBetrusted ? kSramBase : kVirtRamBase;
 
   courier_sim::LoadedImage img;
   std::string err;
-  if (!courier_sim::load_elf(opt.image, kRamBase, st.ram, &img, &err)) {
+  if (!opt.image.empty() && !courier_sim::load_elf(opt.image, memory_map(st), &img, &err)) {
     std::fprintf(stderr, "courier-sim: %s\n", err.c_str());
+    courier_sim::LoadedImage other;
+    std::string other_err;
+    if (courier_sim::load_elf(opt.image, other_map(), &other, &other_err)) {
+      std::fprintf(stderr,
+                   kBetrusted
+                       ? "courier-sim: this model is the betrusted SoC (flash 0x20000000, SRAM "
+                         "0x40000000); the image is for the virt SoC (RAM 0x80000000): run it "
+                         "on the virt model (preset sim, build/sim/sim/courier-sim)\n"
+                       : "courier-sim: this model is the virt SoC (RAM 0x80000000); the image is "
+                         "for the betrusted SoC (flash 0x20000000, SRAM 0x40000000): run it on "
+                         "the betrusted model (preset sim-betrusted, "
+                         "build/sim-betrusted/sim/courier-sim)\n");
+    }
     return kUsageExit;
+  }
+  for (const FlashFile& f : opt.flash) {
+    if (!load_flash_file(f, st.flash, &err)) {
+      std::fprintf(stderr, "courier-sim: %s\n", err.c_str());
+      return kUsageExit;
+    }
+  }
+  // The boot ROM jumps to the loader slot whatever was loaded: erased flash there would only
+  // trap in a loop, so refuse it rather than spin silently.
+  const uint32_t entry_word = (kLoaderEntry - kFlashBase) / 4;
+  if (kBetrusted && st.flash.read_word(entry_word) == courier_sim::Flash::kErased) {
+    std::fprintf(stderr, "courier-sim: nothing is loaded at 0x%08x (flash offset 0x%x), where the "
+                 "boot ROM jumps; give an ELF with code there or --flash FILE[@OFFSET]\n",
+                 kLoaderEntry, kLoaderEntry - kFlashBase);
+    return kUsageExit;
+  }
+  if (kBetrusted && !opt.image.empty() && img.entry != kLoaderEntry) {
+    std::fprintf(stderr, "courier-sim: note: the image's entry 0x%08x is not 0x%08x, where the "
+                 "boot ROM jumps\n", img.entry, kLoaderEntry);
   }
   if (opt.tohost) st.tohost = opt.tohost;
   else st.tohost = img.tohost;
@@ -119,7 +249,7 @@ int main(int argc, char** argv) {
   }
 #endif
 
-  top->reset_pc = img.entry;
+  top->reset_pc = img.entry;  // virt only; betrusted resets at its boot ROM
   top->rst = 1;
   for (int i = 0; i < 4; ++i) {
     top->clk = 0;
@@ -156,20 +286,34 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   // CPU time too: on a shared machine it shows the model's own speed, wall time the user's wait.
   const double cpu = double(std::clock() - cpu0) / CLOCKS_PER_SEC;
+  const uint64_t instret = top->instret;
+  // Let the UARTs send what they still hold (betrusted; virt's UART holds nothing).
+  for (uint64_t extra = 0; !timed_out && !top->io_idle && extra < kDrainCycles; ++extra) {
+    top->clk = 1;
+    top->eval();
+    top->clk = 0;
+    top->eval();
+  }
   courier_sim::flush_console();
 #if VM_TRACE
   if (tfp) tfp->close();
 #endif
-  const uint64_t instret = top->instret;
   top->final();
 
   if (!opt.quiet_stats || timed_out) {
     if (!courier_sim::console_at_line_start_now()) std::fputc('\n', stderr);
     std::fprintf(stderr,
                  "courier-sim: cycles=%" PRIu64 " instret=%" PRIu64
-                 " cpi=%.2f sim_speed=%.2f Mcycles/s wall=%.2fs cpu=%.2fs\n",
+                 " cpi=%.2f sim_speed=%.2f Mcycles/s wall=%.2fs cpu=%.2fs soc=%s\n",
                  cycles, instret, instret ? double(cycles) / double(instret) : 0.0,
-                 wall > 0 ? double(cycles) / wall / 1e6 : 0.0, wall, cpu);
+                 wall > 0 ? double(cycles) / wall / 1e6 : 0.0, wall, cpu, kSocName);
+  }
+  // Bytes the pins never showed: a wrong UARTSEL is then visible, not just a silent console.
+  if (st.dropped[0] + st.dropped[1] != 0) {
+    std::fprintf(stderr,
+                 "courier-sim: %" PRIu64 " bytes on the unselected UART (kernel UART %" PRIu64
+                 ", console UART %" PRIu64 ")\n",
+                 st.dropped[0] + st.dropped[1], st.dropped[0], st.dropped[1]);
   }
   if (timed_out) {
     std::fprintf(stderr, "courier-sim: max cycles %" PRIu64 " exceeded without an exit\n",

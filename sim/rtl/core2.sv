@@ -13,7 +13,11 @@ module core2
   parameter int TLB_ENTRIES = 4,
   parameter bit TLB_ASID = 1'b1,
   parameter int MUL_LAT = 2,
-  parameter int DIV_LAT = 34
+  parameter int DIV_LAT = 34,
+  parameter bit IRQ_ARRAY = 1'b0,     // CSR set, see csr.sv
+  parameter bit COUNTERS = 1'b1,
+  parameter bit SATP_ASID = 1'b1,
+  parameter bit HW_AD = 1'b1          // the page walker sets A/D (else they fault), see mmu.sv
 )(
   input  logic        clk,
   input  logic        rst,
@@ -32,6 +36,7 @@ module core2
   input  logic        irq_msip,
   input  logic        irq_meip,
   input  logic        irq_seip,
+  input  logic [31:0] irq_lines,
   input  logic [63:0] mtime,
   output logic [63:0] instret_o
 );
@@ -215,7 +220,7 @@ module core2
   logic [31:0] mmu_addr, mmu_wdata;
   logic        tlb_flush, walk_busy_unused;
 
-  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID)) u_mmu (
+  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .HW_AD(HW_AD)) u_mmu (
     .clk, .rst, .satp, .sum(mstatus[MS_SUM]), .mxr(mstatus[MS_MXR]), .flush(tlb_flush),
     .i_va(fetch_va), .i_priv(priv), .i_hit, .i_pa,
     .d_va(ea), .d_priv(eff_priv), .d_store(mem_writes), .d_hit, .d_pa,
@@ -224,12 +229,12 @@ module core2
     .walk_busy(walk_busy_unused), .bus_ready(1'b1), .bus_ack, .bus_err, .bus_rdata
   );
 
-  csr u_csr (
+  csr #(.IRQ_ARRAY(IRQ_ARRAY), .COUNTERS(COUNTERS), .SATP_ASID(SATP_ASID)) u_csr (
     .clk, .rst, .csr_valid, .csr_addr(inst[31:20]), .csr_op(f3[1:0]),
     .csr_src(f3[2] ? {27'd0, rs1} : rs1v), .csr_write, .csr_rdata, .csr_illegal,
     .trap_take, .trap_irq, .trap_code, .trap_tval, .trap_epc(pc), .trap_pc,
     .mret(do_mret), .sret(do_sret), .mepc_o(mepc), .sepc_o(sepc), .retire,
-    .irq_mtip, .irq_msip, .irq_meip, .irq_seip, .mtime,
+    .irq_mtip, .irq_msip, .irq_meip, .irq_seip, .irq_lines, .mtime,
     .priv, .mstatus_o(mstatus), .satp, .irq_pending, .irq_code, .wfi_wake, .instret_o
   );
 

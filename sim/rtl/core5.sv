@@ -20,7 +20,12 @@ module core5
   parameter bit TLB_ASID = 1'b1,
   parameter int MUL_LAT = 2,
   parameter int DIV_LAT = 34,
-  parameter int RAM_BYTES = 8 * 1024 * 1024
+  parameter int RAM_BYTES = 8 * 1024 * 1024,
+  parameter int SOC = 0,              // memory map for fetch checks: 0 virt, 1 betrusted
+  parameter bit IRQ_ARRAY = 1'b0,     // CSR set, see csr.sv
+  parameter bit COUNTERS = 1'b1,
+  parameter bit SATP_ASID = 1'b1,
+  parameter bit HW_AD = 1'b1          // the page walker sets A/D (else they fault), see mmu.sv
 )(
   input  logic        clk,
   input  logic        rst,
@@ -44,6 +49,7 @@ module core5
   input  logic        irq_msip,
   input  logic        irq_meip,
   input  logic        irq_seip,
+  input  logic [31:0] irq_lines,
   input  logic [63:0] mtime,
   output logic [63:0] instret_o
 );
@@ -86,7 +92,7 @@ module core5
   logic [1:0]  walk_acc, walk_priv;
   logic        w_req, w_we, tlb_flush;
   logic [31:0] w_addr, w_wdata;
-  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID)) u_mmu (
+  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .HW_AD(HW_AD)) u_mmu (
     .clk, .rst, .satp, .sum(mstatus[MS_SUM]), .mxr(mstatus[MS_MXR]), .flush(tlb_flush),
     .i_va(f_pc), .i_priv(priv), .i_hit(itlb_hit), .i_pa(itlb_pa),
     .d_va(m_ea), .d_priv(eff_priv), .d_store(m_writes), .d_hit(dtlb_hit), .d_pa(dtlb_pa),
@@ -95,12 +101,12 @@ module core5
     .bus_ready(d_ready), .bus_ack(d_ack), .bus_err(d_err), .bus_rdata(d_rdata)
   );
 
-  csr u_csr (
+  csr #(.IRQ_ARRAY(IRQ_ARRAY), .COUNTERS(COUNTERS), .SATP_ASID(SATP_ASID)) u_csr (
     .clk, .rst, .csr_valid, .csr_addr(m_inst[31:20]), .csr_op(m_inst[13:12]),
     .csr_src(m_inst[14] ? {27'd0, m_inst[19:15]} : m_result), .csr_write, .csr_rdata, .csr_illegal,
     .trap_take, .trap_irq, .trap_code, .trap_tval, .trap_epc(m_pc), .trap_pc,
     .mret(do_mret), .sret(do_sret), .mepc_o(mepc), .sepc_o(sepc), .retire,
-    .irq_mtip, .irq_msip, .irq_meip, .irq_seip, .mtime,
+    .irq_mtip, .irq_msip, .irq_meip, .irq_seip, .irq_lines, .mtime,
     .priv, .mstatus_o(mstatus), .satp, .irq_pending, .irq_code, .wfi_wake, .instret_o
   );
 
@@ -288,7 +294,9 @@ module core5
   // =========================== IF ===========================
   wire [31:0] f_pa = i_xlate ? itlb_pa : f_pc;
   wire f_tlb_ok = !i_xlate || itlb_hit;
-  wire f_in_ram = f_pa >= 32'h8000_0000 && f_pa - 32'h8000_0000 < 32'(RAM_BYTES);
+  // Fetch only from cached memory (RAM; on betrusted also the boot ROM and flash).
+  wire f_in_ram = SOC == 1 ? betrusted_cached(f_pa, RAM_BYTES)
+                           : f_pa >= 32'h8000_0000 && f_pa - 32'h8000_0000 < 32'(RAM_BYTES);
   logic        f_wf_valid, f_wf_page, f_walking;
   logic [31:0] f_wf_va;
   wire f_walk_fault = f_wf_valid && f_wf_va == f_pc && !f_tlb_ok;

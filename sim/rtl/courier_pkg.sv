@@ -85,6 +85,11 @@ package courier_pkg;
   localparam logic [11:0] CSR_MARCHID    = 12'hF12;
   localparam logic [11:0] CSR_MIMPID     = 12'hF13;
   localparam logic [11:0] CSR_MHARTID    = 12'hF14;
+  // VexRiscv's external interrupt array (the Betrusted SoC only).
+  localparam logic [11:0] CSR_SIM_MASK   = 12'h9C0;
+  localparam logic [11:0] CSR_SIP_ARRAY  = 12'hDC0;
+  localparam logic [11:0] CSR_MIM_MASK   = 12'hBC0;
+  localparam logic [11:0] CSR_MIP_ARRAY  = 12'hFC0;
 
   // mstatus bits this core implements (no F/V state, little-endian only).
   localparam int MS_SIE = 1, MS_MIE = 3, MS_SPIE = 5, MS_MPIE = 7, MS_SPP = 8;
@@ -97,5 +102,16 @@ package courier_pkg;
   localparam logic [31:0] MEDELEG_MASK  = 32'h0000_B3FF;
   // rv32 (MXL=1) with A, I, M, S, U.
   localparam logic [31:0] MISA_VALUE    = 32'h4014_1101;
+
+  // The Betrusted SoC's cached memory: boot ROM 0x8000_0000 (64 KiB), SPI flash 0x2000_0000
+  // (128 MiB), SRAM 0x4000_0000 (sram_bytes). Everything else is a device or unmapped.
+  function automatic logic betrusted_cached(input logic [31:0] a, input int sram_bytes);
+    return a[31:16] == 16'h8000 || a[31:27] == 5'b00100
+        || (a[31:28] == 4'h4 && a[27:0] < 28'(sram_bytes));
+  endfunction
+  // Of those, the one the core may write (ROM and flash are read-only).
+  function automatic logic betrusted_sram(input logic [31:0] a, input int sram_bytes);
+    return a[31:28] == 4'h4 && a[27:0] < 28'(sram_bytes);
+  endfunction
 
 endpackage

@@ -1,9 +1,23 @@
 // The machine and supervisor CSR file: privilege state, trap entry and return, delegation,
 // interrupt selection and the counters. The core asks "may this CSR access happen" and "where
 // does this trap go"; all privileged-spec rules about those answers live here.
+//
+// Two CSR sets, chosen by parameters (the SoC sets them; see soc.sv):
+// - QEMU virt's (defaults): counters, misa, PMP registers read as zero, SEIP/MEIP/MTIP/MSIP
+//   from the PLIC and CLINT, satp keeps its ASID field.
+// - VexRiscv as Betrusted configures it (IRQ_ARRAY=1, COUNTERS=0, SATP_ASID=0): the external
+//   interrupt array in custom CSRs sim 0x9C0 (S mask, RW), sip 0xDC0 (mask & lines, RO), mim
+//   0xBC0 and mip 0xFC0 (the same for M); mip.SEIP is the OR of sip's array (and the software
+//   bit), mip.MEIP the OR of mip's; cycle/time/instret (+h), mcycle/minstret (+h),
+//   mcounteren/scounteren, misa and the PMP registers do not exist (illegal instruction); the
+//   satp ASID field reads 0 (the TLBs have no ASID tags; the core flushes them on a satp write).
 module csr
   import courier_pkg::*;
-(
+#(
+  parameter bit IRQ_ARRAY = 1'b0,
+  parameter bit COUNTERS = 1'b1,
+  parameter bit SATP_ASID = 1'b1
+)(
   input  logic        clk,
   input  logic        rst,
   // A CSR instruction executing this cycle; the write commits unless csr_illegal.
@@ -30,6 +44,7 @@ module csr
   input  logic        irq_msip,
   input  logic        irq_meip,
   input  logic        irq_seip,
+  input  logic [31:0] irq_lines,    // IRQ_ARRAY: the SoC's interrupt lines (levels)
   input  logic [63:0] mtime,
   output logic [1:0]  priv,
   output logic [31:0] mstatus_o,
@@ -44,12 +59,18 @@ module csr
   logic [31:0] stvec, scounteren, sscratch, sepc, scause, stval;
   logic [31:0] mip_sw;  // SSIP, STIP, SEIP as written by software
   logic [63:0] mcycle, minstret;
+  logic [31:0] sim_mask, mim_mask;  // IRQ_ARRAY masks
+
+  wire [31:0] sip_array = sim_mask & irq_lines;
+  wire [31:0] mip_array = mim_mask & irq_lines;
+  wire ext_seip = IRQ_ARRAY ? sip_array != 32'd0 : irq_seip;
+  wire ext_meip = IRQ_ARRAY ? mip_array != 32'd0 : irq_meip;
 
   assign mstatus_o = mstatus;
   assign instret_o = minstret;
 
-  wire [31:0] mip = (mip_sw & S_INTS) | (32'(irq_seip) << IRQ_SE) | (32'(irq_mtip) << IRQ_MT)
-                  | (32'(irq_msip) << IRQ_MS) | (32'(irq_meip) << IRQ_ME);
+  wire [31:0] mip = (mip_sw & S_INTS) | (32'(ext_seip) << IRQ_SE) | (32'(irq_mtip) << IRQ_MT)
+                  | (32'(irq_msip) << IRQ_MS) | (32'(ext_meip) << IRQ_ME);
 
   // ---- interrupt selection: M-level first, then S-level, fixed priority within each ----
   wire [31:0] pend = mip & mie;
@@ -115,12 +136,29 @@ module csr
       CSR_MVENDORID, CSR_MARCHID, CSR_MIMPID, CSR_MHARTID: csr_rdata = 32'd0;
       default: begin
         // PMP registers are accepted and read as zero: this SoC has no PMP checker, and
-        // every image we run opens all memory to S/U with entry 0 anyway.
-        if (csr_addr[11:4] == 8'h3A || csr_addr[11:4] == 8'h3B || csr_addr[11:4] == 8'h3C
-            || csr_addr[11:4] == 8'h3D || csr_addr[11:4] == 8'h3E) csr_rdata = 32'd0;
+        // every image we run opens all memory to S/U with entry 0 anyway. Without COUNTERS
+        // (Betrusted's VexRiscv has no PMP) they are illegal.
+        if (COUNTERS && (csr_addr[11:4] == 8'h3A || csr_addr[11:4] == 8'h3B
+            || csr_addr[11:4] == 8'h3C || csr_addr[11:4] == 8'h3D || csr_addr[11:4] == 8'h3E))
+          csr_rdata = 32'd0;
         else known = 1'b0;
       end
     endcase
+    // Without COUNTERS the core has no counter CSRs, no misa and no PMP (the last is above).
+    if (!COUNTERS && (csr_addr == CSR_MISA || csr_addr == CSR_MCOUNTEREN
+                      || csr_addr == CSR_SCOUNTEREN || csr_addr == CSR_MCYCLE
+                      || csr_addr == CSR_MCYCLEH || csr_addr == CSR_MINSTRET
+                      || csr_addr == CSR_MINSTRETH || csr_addr == CSR_CYCLE
+                      || csr_addr == CSR_CYCLEH || csr_addr == CSR_TIME || csr_addr == CSR_TIMEH
+                      || csr_addr == CSR_INSTRET || csr_addr == CSR_INSTRETH))
+      known = 1'b0;
+    // The interrupt array's CSRs (decoded apart so the virt build has none of this logic).
+    if (IRQ_ARRAY) begin
+      if (csr_addr == CSR_SIM_MASK) begin known = 1'b1; csr_rdata = sim_mask; end
+      if (csr_addr == CSR_SIP_ARRAY) begin known = 1'b1; csr_rdata = sip_array; end
+      if (csr_addr == CSR_MIM_MASK) begin known = 1'b1; csr_rdata = mim_mask; end
+      if (csr_addr == CSR_MIP_ARRAY) begin known = 1'b1; csr_rdata = mip_array; end
+    end
   end
 
   logic counter_denied;
@@ -169,6 +207,7 @@ module csr
       mepc <= 32'd0; sepc <= 32'd0; mcause <= 32'd0; scause <= 32'd0;
       mtval <= 32'd0; stval <= 32'd0; satp <= 32'd0;
       mcycle <= 64'd0; minstret <= 64'd0;
+      sim_mask <= 32'd0; mim_mask <= 32'd0;
     end else begin
       mcycle <= mcycle + 64'd1;
       if (retire) minstret <= minstret + 64'd1;
@@ -183,7 +222,7 @@ module csr
           CSR_SCAUSE:     scause <= wval;
           CSR_STVAL:      stval <= wval;
           CSR_SIP:        mip_sw[IRQ_SS] <= mideleg[IRQ_SS] ? wval[IRQ_SS] : mip_sw[IRQ_SS];
-          CSR_SATP:       satp <= wval;
+          CSR_SATP:       satp <= SATP_ASID ? wval : (wval & 32'h803F_FFFF);
           CSR_MSTATUS:    mstatus <= legal_mstatus(wval & MSTATUS_WMASK);
           CSR_MEDELEG:    medeleg <= wval & MEDELEG_MASK;
           CSR_MIDELEG:    mideleg <= wval & S_INTS;
@@ -201,6 +240,8 @@ module csr
           CSR_MINSTRETH:  minstret[63:32] <= wval;
           default: ;
         endcase
+        if (IRQ_ARRAY && csr_addr == CSR_SIM_MASK) sim_mask <= wval;
+        if (IRQ_ARRAY && csr_addr == CSR_MIM_MASK) mim_mask <= wval;
       end
       if (trap_take) begin
         if (trap_to_s) begin

@@ -7,7 +7,13 @@
 // is always current and the page walker, AMOs and devices need no coherence protocol. The
 // instruction cache sees no stores (as on VexRiscv); fence.i empties it. ICACHE_COHERENT makes
 // it snoop stores instead, for software that forgets fence.i.
-module memsys #(
+//
+// What is cached depends on the map (SOC): virt caches its RAM; betrusted caches the boot ROM,
+// the SPI flash and the SRAM, but only SRAM lines take write-through updates, because a store to
+// ROM or flash is refused by the bus (an access fault) and must leave the cached copy alone.
+module memsys
+  import courier_pkg::*;
+#(
   parameter int RAM_BYTES = 8 * 1024 * 1024,
   parameter int ICACHE_BYTES = 4096,
   parameter int ICACHE_WAYS = 2,
@@ -18,7 +24,8 @@ module memsys #(
   parameter bit ICACHE_COHERENT = 1'b0,
   // Pipelined core: instructions come through the I port below, and data read hits are
   // answered in the cycle of the request.
-  parameter bit SPLIT = 1'b0
+  parameter bit SPLIT = 1'b0,
+  parameter int SOC = 0               // 0 virt, 1 betrusted
 )(
   input  logic        clk,
   input  logic        rst,
@@ -60,7 +67,10 @@ module memsys #(
   logic        fill_i, fill_start, fill_answer;
   logic [31:0] widx;
 
-  wire cacheable = CACHES && c_addr >= 32'h8000_0000 && c_addr - 32'h8000_0000 < 32'(RAM_BYTES);
+  wire cacheable = CACHES && (SOC == 1 ? betrusted_cached(c_addr, RAM_BYTES)
+                             : c_addr >= 32'h8000_0000 && c_addr - 32'h8000_0000 < 32'(RAM_BYTES));
+  // A store that may update a cached line (virt: all cached memory is RAM).
+  wire store_cached = SOC == 1 ? CACHES && betrusted_sram(c_addr, RAM_BYTES) : cacheable;
   logic ic_hit, d_hit;
   logic [31:0] ic_data, d_data;
   assign i_hit = ic_hit;
@@ -82,13 +92,13 @@ module memsys #(
   cache #(.BYTES(ICACHE_BYTES), .WAYS(ICACHE_WAYS), .LINE(LINE)) u_icache (
     .clk, .rst, .flush(ifence), .lookup(SPLIT ? i_lookup : c_req && c_ifetch), .addr(ic_addr),
     .hit(ic_hit), .rdata(ic_data),
-    .wr_en(ICACHE_COHERENT && forward && c_we && cacheable), .wr_addr(c_addr),
+    .wr_en(ICACHE_COHERENT && forward && c_we && store_cached), .wr_addr(c_addr),
     .wr_data(c_wdata), .wr_strb(c_wstrb),
     .fill_en(fill_ack && fill_i), .fill_addr, .fill_data(b_rdata), .fill_last
   );
   cache #(.BYTES(DCACHE_BYTES), .WAYS(DCACHE_WAYS), .LINE(LINE)) u_dcache (
     .clk, .rst, .flush(1'b0), .lookup(c_req && !c_ifetch), .addr(c_addr), .hit(d_hit), .rdata(d_data),
-    .wr_en(forward && c_we && cacheable), .wr_addr(c_addr), .wr_data(c_wdata), .wr_strb(c_wstrb),
+    .wr_en(forward && c_we && store_cached), .wr_addr(c_addr), .wr_data(c_wdata), .wr_strb(c_wstrb),
     .fill_en(fill_ack && !fill_i), .fill_addr, .fill_data(b_rdata), .fill_last
   );
 
@@ -100,6 +110,9 @@ module memsys #(
       default: ;
     endcase
     b_req = 1'b0; b_burst = 1'b0; b_we = c_we; b_addr = c_addr; b_wdata = c_wdata;
+    // betrusted, two-stage core: a fetch outside memory must fault as core5's does, so it is
+    // sent to an address the bus refuses (0) rather than read a device register as code.
+    if (SOC == 1 && c_ifetch && !cacheable) b_addr = 32'd0;
     b_wstrb = c_wstrb;
     if (state == M_FILL) begin
       b_we = 1'b0;

@@ -1,6 +1,8 @@
 // Sv32 translation: separate instruction and data TLBs (fully associative, round-robin refill,
 // optionally ASID-tagged) and a hardware page walker that sets A and D in memory, as QEMU
-// does, so both platforms see the same page tables after a run.
+// does, so both platforms see the same page tables after a run. With HW_AD=0 (the betrusted
+// SoC: VexRiscv's MmuPlugin) the walker never writes: a leaf with A clear, or a store to a leaf
+// with D clear, is a page fault, and software must set A and D itself.
 //
 // A TLB "hit" means "this access may proceed with this physical address": an entry whose
 // permissions would refuse the access, or a store to a page not yet dirty, is reported as a
@@ -10,7 +12,8 @@ module mmu
   import courier_pkg::*;
 #(
   parameter int  TLB_ENTRIES = 4,
-  parameter bit  TLB_ASID = 1'b1
+  parameter bit  TLB_ASID = 1'b1,
+  parameter bit  HW_AD = 1'b1
 )(
   input  logic        clk,
   input  logic        rst,
@@ -215,7 +218,10 @@ module mmu
                          || !allowed(rp[1], rp[2], rp[3], rp[4], acc, wpriv, sum, mxr)) begin
               walk_done <= 1'b1; pfault_q <= 1'b1; ws <= W_IDLE;
             end else if (!rp[6] || (acc == ACC_STORE && !rp[7])) begin
-              ws <= W_UPD;
+              if (HW_AD) ws <= W_UPD;
+              else begin
+                walk_done <= 1'b1; pfault_q <= 1'b1; ws <= W_IDLE;
+              end
             end else begin
               ws <= W_FILL;
             end

@@ -1,5 +1,6 @@
 // Runtime shared by the ISA self-tests: entry, console output through the 16550 UART, exit
-// through the test finisher, and M/S trap handlers that record (cause, epc, tval) and resume, so
+// through the test finisher (with COURIER_BETRUSTED: the kernel LiteX UART and SIMEXIT, for the
+// betrusted sim model), and M/S trap handlers that record (cause, epc, tval) and resume, so
 // a test can provoke a trap and then check what was recorded.
 //
 // Handler conventions: an exception resumes at trap_resume if a test set it (for faults on
@@ -13,11 +14,14 @@ _start:
   la sp, stack_top
   la t0, m_trap
   csrw mtvec, t0
+#ifndef COURIER_BETRUSTED
   // QEMU denies S/U memory access until PMP grants it; the simulator has no PMP checker.
+  // (Betrusted's core has no PMP: the CSRs do not exist there.)
   li t0, -1
   csrw pmpaddr0, t0
   li t0, 0x1f
   csrw pmpcfg0, t0
+#endif
   call test_main
   // fall through with a0 = status
   .globl exit
@@ -25,17 +29,27 @@ exit:
   mv s0, a0
   bnez s0, 1f
   PRINT "PASS\n"
+#ifdef COURIER_BETRUSTED
+  li t0, SIMEXIT
+  sw zero, 0(t0)
+#else
   li t0, FINISHER
   li t1, 0x5555
   sw t1, 0(t0)
+#endif
   j .
 1:
   PRINT "FAIL\n"
+#ifdef COURIER_BETRUSTED
+  li t0, SIMEXIT
+  sw s0, 0(t0)
+#else
   li t0, FINISHER
   slli t1, s0, 16
   li t2, 0x3333
   or t1, t1, t2
   sw t1, 0(t0)
+#endif
   j .
 
   // a0 = check id, a1 = value seen
@@ -54,6 +68,16 @@ check_failed:
   j exit
 
   .text
+#ifdef COURIER_BETRUSTED
+  // putc(a0): waits while the TX FIFO is full, then queues the byte. Clobbers t3, t4.
+  .globl putc
+putc:
+  li t3, UART_BASE
+1:lw t4, UART_TXFULL(t3)
+  bnez t4, 1b
+  sw a0, UART_RXTX(t3)
+  ret
+#else
   // putc(a0): waits for THR empty (LSR bit 5), then writes. Clobbers t3, t4.
   .globl putc
 putc:
@@ -63,6 +87,7 @@ putc:
   beqz t4, 1b
   sb a0, 0(t3)
   ret
+#endif
 
   // puts(a0 = string). Clobbers a0, t3-t5.
   .globl puts
@@ -235,6 +260,33 @@ m_irq:
   csrr t0, mcause
   slli t0, t0, 1
   srli t0, t0, 1
+#ifdef COURIER_BETRUSTED
+  // MEI from the interrupt array: record the pending lines (mip array), acknowledge TIMER0
+  // (EV_PENDING) and stop it; the TICKTIMER alarm is a level that writing EV_PENDING does not
+  // clear: move its target to the end of time.
+  li t1, 11
+  bne t0, t1, 1f
+  csrr t1, CSR_MIP_ARRAY
+  la t0, irq_claim
+  sw t1, 0(t0)
+  andi t0, t1, 1
+  beqz t0, 2f
+  li t0, TIMER0
+  sw zero, TIMER_EN(t0)
+  li t1, 1
+  sw t1, TIMER_EV_PENDING(t0)
+  lw t1, irq_claim
+2:srli t1, t1, 8
+  andi t1, t1, 1
+  beqz t1, m_out
+  li t0, TICKTIMER
+  li t1, 1
+  sw t1, TICK_EV_PENDING(t0)
+  li t1, -1
+  sw t1, TICK_TARGET1(t0)
+  sw t1, TICK_TARGET0(t0)
+  j m_out
+#else
   li t1, 7
   bne t0, t1, 1f
   li t0, CLINT_MTIMECMP        // MTI: push mtimecmp to the end of time
@@ -257,6 +309,7 @@ m_irq:
   li t0, UART_BASE
   sb zero, 1(t0)
   j m_out
+#endif
 1:li t0, 0x222                 // S-level interrupts taken in M: clear their pending bits
   csrc mip, t0
   csrc mie, t0

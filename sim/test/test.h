@@ -4,6 +4,44 @@
 // causes, values), so the same log on QEMU and on the simulator is itself a check.
 #pragma once
 
+#ifdef COURIER_BETRUSTED
+// The Precursor's map (the betrusted sim model; sim/rtl/betrusted_bus.sv). The console is the
+// kernel UART, which UARTSEL routes to the pins at reset; tests exit through SIMEXIT.
+#define UART_BASE 0xF0005000
+#define CONSOLE_UART 0xF0007000
+#define TIMER0 0xF0001000
+#define GPIO_UARTSEL 0xF0003014
+#define TICKTIMER 0xF0012000
+#define SIMTIME 0xF003E000
+#define SIMEXIT 0xF003F000
+// LiteX register offsets
+#define UART_RXTX 0x00
+#define UART_TXFULL 0x04
+#define UART_RXEMPTY 0x08
+#define UART_EV_STATUS 0x0c
+#define UART_EV_PENDING 0x10
+#define UART_EV_ENABLE 0x14
+#define UART_TXEMPTY 0x18
+#define TIMER_LOAD 0x00
+#define TIMER_RELOAD 0x04
+#define TIMER_EN 0x08
+#define TIMER_EV_STATUS 0x0c
+#define TIMER_EV_PENDING 0x10
+#define TIMER_EV_ENABLE 0x14
+#define TICK_CONTROL 0x00
+#define TICK_TIME1 0x04
+#define TICK_TIME0 0x08
+#define TICK_TARGET1 0x0c
+#define TICK_TARGET0 0x10
+#define TICK_EV_STATUS 0x14
+#define TICK_EV_PENDING 0x18
+#define TICK_EV_ENABLE 0x1c
+// VexRiscv's interrupt array CSRs
+#define CSR_SIM_MASK 0x9c0
+#define CSR_SIP_ARRAY 0xdc0
+#define CSR_MIM_MASK 0xbc0
+#define CSR_MIP_ARRAY 0xfc0
+#else
 #define UART_BASE 0x10000000
 #define FINISHER 0x00100000
 #define CLINT_MSIP 0x02000000
@@ -11,6 +49,7 @@
 #define CLINT_MTIME 0x0200bff8
 #define PLIC_BASE 0x0c000000
 #define RTC_BASE 0x00101000
+#endif
 
 // a7 value for "ecall: return to the M-mode code that called run_mode".
 #define ECALL_TO_M 0x4d
