@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "courier/arch/csr.h"
+#include "courier/arch/shim.h"
 #include "courier/kstd/span.h"
 #include "memory_map.h"
 
@@ -49,7 +50,8 @@ inline constexpr uint32_t kTickLine = 32;
 inline uint32_t irq_claim_fast() { return plic_claim(); }
 inline void irq_mask_fast() { CSR_CLEAR(sie, 1u << 9); }
 inline uint32_t now_low() { return CSR_READ(time); }
-void timer_start(uint64_t slice_ticks);
-void timer_next(uint64_t now);
+inline constexpr uint64_t kSliceTicks = kTimerHz / 100;  // 10 ms
+inline void timer_start(uint64_t) { arch::set_timer(arch::read_time() + kSliceTicks); }
+inline void timer_next(uint64_t now) { arch::set_timer(now + kSliceTicks); }
 
 }  // namespace courier::platform

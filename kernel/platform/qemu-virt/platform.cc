@@ -58,16 +58,6 @@ void m_set_timer(uint64_t deadline) {
 
 uint64_t now() { return arch::read_time(); }
 
-namespace {
-constinit uint64_t slice = 0;
-}
-
-void timer_start(uint64_t slice_ticks) {
-  slice = slice_ticks;
-  arch::set_timer(arch::read_time() + slice);
-}
-
-void timer_next(uint64_t now) { arch::set_timer(now + slice); }
 
 void console_to_log() {}
 
