@@ -2,6 +2,8 @@
 // host against a fake PLIC: every bad input the issue names, the upcall's frame, the return
 // path, refusal of blocking calls in a handler, faults, overruns, storms and death. The
 // fixture's TearDown checks the kernel's invariants (nothing leaked) after each test.
+#include <string>
+
 #include "courier/abi/irq.h"
 #include "courier/abi/log.h"
 #include "courier/core/cause.h"
@@ -413,6 +415,30 @@ TEST_F(IrqTest, TheHandlerMayEndItsOwnProcess) {
   EXPECT_FALSE(g_irq.in_service[kLine]);
   EXPECT_FALSE(g_irq.hart_masked);
   EXPECT_EQ(k_->active_irq(), 0u);
+}
+
+// A line nobody owns (a spurious or stray interrupt of the controller) is masked at the
+// controller, counted, and named in the kernel log: never lost silently (issue 14).
+TEST_F(IrqTest, AnUnownedLineIsMaskedCountedAndLogged) {
+  klog::reset();
+  g_irq.enabled[kLine] = true;  // as if a driver had claimed it and gone
+  const uint32_t before = k_->unrouted_irqs();
+  fire(kLine);
+  EXPECT_EQ(k_->unrouted_irqs(), before + 1);
+  EXPECT_FALSE(g_irq.enabled[kLine]) << "the line is masked until someone claims it";
+  EXPECT_EQ(k_->active_irq(), 0u);
+  char text[128] = {};
+  uint32_t lost = 0;
+  klog::read(text, sizeof text - 1, &lost);
+  EXPECT_NE(std::string(text).find("interrupt line 11 has no owner: masked"), std::string::npos)
+      << text;
+  // Claimed again, it is routed: the count stays.
+  ASSERT_EQ(sys(a(), Syscall::claim_interrupt, kLine, kHandler, kArg).error, Error::Ok);
+  EXPECT_TRUE(g_irq.enabled[kLine]);
+  fire(kLine);
+  EXPECT_EQ(k_->active_irq(), kLine);
+  EXPECT_EQ(k_->unrouted_irqs(), before + 1);
+  handler_returns();
 }
 
 // --- the kernel log's reader -------------------------------------------------------------------
