@@ -11,8 +11,9 @@
 //
 // SOC=1 (betrusted): the Precursor's map and devices (betrusted_bus.sv), reset at the boot ROM
 // 0x8000_0000, RAM_BYTES of SRAM at 0x4000_0000, and the core as Betrusted's VexRiscv has it: the
-// external interrupt array in custom CSRs, no counters, misa or PMP, satp without ASID (set
-// TLB_ASID=0 with it: the TLBs are flushed on a satp write), a page walker that does not set
+// external interrupt array in custom CSRs, no counters, misa or PMP, satp without ASID (with
+// TLB_ASID=0, the Precursor's default: the TLBs are flushed on a satp write; TLB_ASID=1 gives
+// this SoC ASID-tagged TLBs and a satp that keeps its ASID, as a research knob), a walker that does not set
 // A/D (they fault instead, as VexRiscv's MmuPlugin). No CLINT, PLIC or finisher.
 // CMake passes the Precursor's cache and TLB sizes with SOC=1 (sim/CMakeLists.txt).
 module courier_soc
@@ -78,7 +79,7 @@ module courier_soc
     assign c_ifetch = 1'b0;
     core5 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT),
             .RAM_BYTES(RAM_BYTES), .SOC(SOC), .IRQ_ARRAY(BT), .COUNTERS(!BT),
-            .SATP_ASID(!BT), .HW_AD(!BT)) u_core (
+            .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT)) u_core (
       .clk, .rst, .reset_pc(core_reset_pc), .d_req(c_req), .d_we(c_we), .d_addr(c_addr),
       .d_wdata(c_wdata),
       .d_wstrb(c_wstrb), .d_ready(c_ready), .d_ack(c_ack), .d_err(c_err), .d_rdata(c_rdata),
@@ -91,7 +92,7 @@ module courier_soc
     assign i_addr = 32'd0;
     assign i_refill = 1'b0;
     core2 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT),
-            .IRQ_ARRAY(BT), .COUNTERS(!BT), .SATP_ASID(!BT), .HW_AD(!BT)) u_core (
+            .IRQ_ARRAY(BT), .COUNTERS(!BT), .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT)) u_core (
       .clk, .rst, .reset_pc(core_reset_pc), .bus_req(c_req), .bus_ifetch(c_ifetch), .ifence,
       .bus_we(c_we),
       .bus_addr(c_addr), .bus_wdata(c_wdata), .bus_wstrb(c_wstrb), .bus_ack(c_ack),
