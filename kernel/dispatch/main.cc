@@ -28,7 +28,21 @@ extern "C" __attribute__((weak)) bool boot_keeps_archive() { return false; }
 
 namespace courier {
 
-constinit Kernel g_kernel;
+// The kernel object is about 97 KB with sentinels (kNone, 0xff) in its initializer: defined
+// as a constinit object it would sit in .data, i.e. in every image's loaded bytes (and in the
+// Precursor's 192 KiB loader slot). Instead the symbol is this zeroed .bss storage (the alias
+// below), and kernel_main constructs the object in it before anything touches it.
+extern Kernel g_kernel;
+
+}  // namespace courier
+
+extern "C" {
+alignas(courier::Kernel) unsigned char g_kernel_storage[sizeof(courier::Kernel)];
+}
+asm(".globl _ZN7courier8g_kernelE\n"
+    ".set _ZN7courier8g_kernelE, g_kernel_storage\n");
+
+namespace courier {
 
 namespace arch {
 void init_kernel_space(uintptr_t ram_base, uint32_t ram_size);
@@ -40,6 +54,7 @@ void start_timer();
 
 extern "C" [[noreturn]] void kernel_main() {
   using namespace courier;
+  new (&g_kernel, kstd::PlacementTag{}) Kernel();
   const platform::Ram ram = platform::ram();
   arch::init_kernel_space(ram.base, ram.size);
   platform::init_irq();
