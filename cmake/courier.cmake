@@ -30,7 +30,7 @@
 #                                                  program may spawn its programs again
 #                                                  (kernel/core/spawn.cc)
 #   courier_target_test(NAME IMAGE [EXPECT re...] [REJECT re...] [EXIT code] [TIMEOUT s] [SIM_SLOW]
-#                       [CHECKED])
+#                       [CHECKED] [DEPLOYED])
 #                                                  two CTests that run the image on QEMU
 #                                                  (qemu/NAME) and on Courier's RTL core under
 #                                                  Verilator (sim/NAME, when sim/ is present);
@@ -39,7 +39,10 @@
 #                                                  each checking console and exit status; SIM_SLOW
 #                                                  puts the sim twin under the sim-slow label;
 #                                                  CHECKED adds invariants/NAME: the same image on
-#                                                  the checked kernel, on QEMU, same checks
+#                                                  the checked kernel, on QEMU, same checks;
+#                                                  DEPLOYED adds betrusted-sim/deployed/NAME:
+#                                                  scripts/deploy signs the image and the model
+#                                                  boots that file (betrusted platform only)
 #
 # Running an image is scripts/run-image's job (the one place that knows QEMU's command line).
 
@@ -169,7 +172,8 @@ function(courier_target_test name)
   if(NOT COURIER_CONFIG STREQUAL "full")
     return()
   endif()
-  cmake_parse_arguments(ARG "SIM_SLOW;CHECKED" "IMAGE;EXIT;TIMEOUT" "EXPECT;REJECT" ${ARGN})
+  cmake_parse_arguments(ARG "SIM_SLOW;CHECKED;DEPLOYED" "IMAGE;EXIT;TIMEOUT" "EXPECT;REJECT"
+                        ${ARGN})
   if(NOT DEFINED ARG_EXIT)
     set(ARG_EXIT 0)
   endif()
@@ -196,6 +200,17 @@ function(courier_target_test name)
       set(labels "target;betrusted-sim;sim-slow")
     endif()
     set_tests_properties(betrusted-sim/${name} PROPERTIES LABELS "${labels}" TIMEOUT ${bt_backstop})
+    if(ARG_DEPLOYED)
+      # The round trip: scripts/deploy signs this image into a temporary folder and the model
+      # boots that image.bin from the loader slot, with the same checks.
+      add_test(NAME betrusted-sim/deployed/${name}
+               COMMAND ${Python3_EXECUTABLE} ${COURIER_SCRIPTS}/lib/tests/deploy_round_trip.py
+                       --build ${CMAKE_BINARY_DIR} --config ${COURIER_CONFIG} --image ${ARG_IMAGE}
+                       --elf $<TARGET_FILE:${ARG_IMAGE}> --objcopy ${CMAKE_OBJCOPY}
+                       -- --timeout ${bt_timeout} ${checks})
+      set_tests_properties(betrusted-sim/deployed/${name} PROPERTIES
+                           LABELS "target;betrusted-sim;deploy" TIMEOUT ${bt_backstop})
+    endif()
     return()
   endif()
   add_test(NAME qemu/${name}

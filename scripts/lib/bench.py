@@ -165,13 +165,14 @@ def add_sim_stats(line, stats):
         stats["cycles_per_second"] = round(stats["cycles"] / stats["wall_seconds"])
 
 
-def run_images(images, platform, timeout, run=None, sim_stats=None):
-    """Runs each image; returns (merged Parsed, incomplete reasons, seconds)."""
+def run_images(images, platform, timeout, run=None, sim_stats=None, labels=None):
+    """Runs each image; returns (merged Parsed, incomplete reasons, seconds). labels: the name
+    to give a file in messages (default its basename)."""
     run = run or runner.run_image
     sim_stats = {} if sim_stats is None else sim_stats
     total, incomplete, seconds = benchfmt.Parsed(), [], 0.0
     for i, image in enumerate(images, 1):
-        label = os.path.basename(image)
+        label = (labels or {}).get(image) or os.path.basename(image)
         left = len(images) - i
         print(f"bench: [{i}/{len(images)}] {label} on {platform}"
               f" ({left} image{'s' if left != 1 else ''} left after this)", flush=True)
@@ -280,6 +281,9 @@ def parse_args(argv):
     ap.add_argument("--serial", default=None, help="read a board's console from this device")
     ap.add_argument("--baud", type=int, default=115200)
     ap.add_argument("--replay", default=None, help="read a recorded console log instead")
+    ap.add_argument("--manifest", default=None,
+                    help="board: the manifest.json of the image it runs (scripts/deploy), "
+                         "checked and recorded in the results")
     ap.add_argument("--settle", type=float, default=2.0,
                     help="serial: quiet seconds after the last suite ends before stopping")
     args = ap.parse_args(argv)
@@ -287,6 +291,8 @@ def parse_args(argv):
     if args.serial and args.replay:
         ap.error("--serial and --replay are alternatives")
     args.platform = args.platform or ("betrusted" if board else "qemu")
+    if args.manifest and not board:
+        ap.error("--manifest names what a board runs: give it with --serial or --replay")
     if args.platform == "betrusted" and not board:
         ap.error("the betrusted platform is read from a board: give --serial DEV (or --replay)")
     # The Precursor's platforms default to the deployment configuration (DESIGN.md §9).
@@ -333,10 +339,57 @@ def no_image_message(text, rx, names, images):
             f"{stable_names.describe()}; images: {labels})")
 
 
+def deploy_images(build, images, config):
+    """Signs each benchmark image as scripts/deploy does (into BUILD/deploy/IMAGE/, with the
+    tree's own key in BUILD/deploy/signing.key); returns (the slot images to run, their labels,
+    what was deployed for the result's context)."""
+    import deploy
+    out_root = os.path.join(build, "deploy")
+    try:
+        info = deploy.check_build_tree(build, config)
+        key, key_source, _ = deploy.get_key(None, out_root)
+        rev, commit = deploy.revision(ROOT)
+        slots, labels, deployed = [], {}, {"public_key": None, "images": {}}
+        for elf in images:
+            name = os.path.basename(elf)[:-len(".elf")]
+            out = os.path.join(out_root, name)
+            m = deploy.package(elf, out, key, key_source, info, rev, commit,
+                               deploy.project_version(ROOT), name)
+            slot = os.path.join(out, deploy.IMAGE)
+            slots.append(slot)
+            labels[slot] = f"{name} (deployed {deploy.IMAGE})"
+            deployed["public_key"] = m["signature"]["public_key"]
+            deployed["images"][name] = {"bytes": m["files"][deploy.IMAGE]["bytes"],
+                                        "sha256": m["files"][deploy.IMAGE]["sha256"],
+                                        "manifest": os.path.relpath(
+                                            os.path.join(out, deploy.MANIFEST), ROOT)}
+    except deploy.DeployError as e:
+        raise BenchError(f"deploying the images: {e}") from None
+    print(f"bench: signed {len(slots)} image{'s' if len(slots) != 1 else ''} as scripts/deploy "
+          f"does ({os.path.relpath(out_root, ROOT)}/*/{deploy.IMAGE}); the model boots those",
+          flush=True)
+    return slots, labels, deployed
+
+
+def board_manifest(path):
+    """--manifest: the deployment a board runs (scripts/deploy's manifest.json), checked."""
+    import deploy
+    try:
+        m = deploy.verify_deployment(os.path.dirname(os.path.abspath(path)) or ".")
+    except deploy.DeployError as e:
+        raise BenchError(f"--manifest {path}: {e}") from None
+    return {"public_key": m["signature"]["public_key"],
+            "images": {m["image"]: {"bytes": m["files"][deploy.IMAGE]["bytes"],
+                                    "sha256": m["files"][deploy.IMAGE]["sha256"],
+                                    "manifest": path, "git_revision": m["git_revision"]}}}
+
+
 def run_and_write(args, rx, out_path, run):
-    images, sim_stats = [], {}
+    images, sim_stats, deployed = [], {}, None
     if args.serial or args.replay:
         where = args.serial or args.replay
+        if args.manifest:
+            deployed = board_manifest(args.manifest)
         parsed, incomplete, seconds = read_board(args, where)
     else:
         build = args.build or build_with_preset(ROOT, image_preset(args.config, args.platform),
@@ -350,9 +403,13 @@ def run_and_write(args, rx, out_path, run):
         chosen = select_images(images, rx, names)
         if not chosen:
             raise BenchError(no_image_message(args.filter, rx, names, images))
+        labels = None
+        if args.platform == "betrusted-sim":
+            # The Precursor's model boots what scripts/deploy writes, not the ELF.
+            chosen, labels, deployed = deploy_images(build, chosen, args.config)
         try:
             parsed, incomplete, seconds = run_images(chosen, args.platform, args.timeout, run,
-                                                     sim_stats)
+                                                     sim_stats, labels)
         except (FileNotFoundError, ValueError) as e:
             raise BenchError(str(e)) from None
     for w in parsed.warnings:
@@ -381,6 +438,8 @@ def run_and_write(args, rx, out_path, run):
                                    "c=false f=false d=false h=false")
     if sim_stats:
         context["courier_sim_stats"] = sim_stats
+    if deployed:
+        context["courier_deployed"] = deployed
     if args.filter:
         context["courier_filter"] = args.filter
     if incomplete:

@@ -226,6 +226,53 @@ def pack(programs, stack, reserved=(), seed=None, priorities=(), irqs=(),
     return bytes(out)
 
 
+def describe(blob):
+    """What an archive holds (for scripts/deploy's manifest): its processes (name, entry,
+    segments, bytes of data, priority and ceiling, interrupt lines) and reserved SIDs. The boot
+    seed is left out on purpose: it seeds the random SIDs. Raises PackError on a damaged
+    archive."""
+    if len(blob) < HEADER_LEN:
+        raise PackError(f"{len(blob)} bytes: shorter than an archive header")
+    magic, version, total, nprocs, nsegs, nsids = struct.unpack_from("<6I", blob, 0)
+    if magic != MAGIC or version != VERSION:
+        raise PackError(f"not a version-{VERSION} boot archive (magic {magic:#x}, version "
+                        f"{version})")
+    end = HEADER_LEN + PROC_LEN * nprocs + SEG_LEN * nsegs + RESERVED_LEN * nsids
+    if total > len(blob) or end > total:
+        raise PackError(f"archive of {total} bytes with {nprocs} processes, {nsegs} segments "
+                        f"and {nsids} SIDs does not fit its {len(blob)} bytes")
+    segs = [struct.unpack_from("<5I", blob, HEADER_LEN + PROC_LEN * nprocs + SEG_LEN * i)
+            for i in range(nsegs)]
+    procs = []
+    for i in range(nprocs):
+        raw, entry, first, count, _stack, prio, ceiling, lines = struct.unpack_from(
+            PROC_FMT, blob, HEADER_LEN + PROC_LEN * i)
+        if first + count > nsegs:
+            raise PackError(f"process {i}: segments {first}..{first + count} past {nsegs}")
+        mine = segs[first:first + count]
+        procs.append({
+            "name": raw.rstrip(b"\0").decode(errors="replace"),
+            "entry": f"{entry:#010x}",
+            "segments": count,
+            "bytes": sum(filesz for _, _, filesz, _, _ in mine),
+            "memory_bytes": sum(memsz for _, memsz, _, _, _ in mine),
+            "priority": prio,
+            "ceiling": ceiling,
+            "irq_lines": [line for line in range(IRQ_LINES) if lines >> line & 1],
+        })
+    base = HEADER_LEN + PROC_LEN * nprocs + SEG_LEN * nsegs
+    reserved = []
+    for i in range(nsids):
+        *sid, process = struct.unpack_from("<5I", blob, base + RESERVED_LEN * i)
+        raw = struct.pack("<4I", *sid)
+        text = raw.rstrip(b"\0")
+        shown = ("text:" + text.decode() if text and all(32 <= c < 127 for c in text)
+                 and b"\0" not in text else ",".join(f"{w:#x}" for w in sid))
+        reserved.append({"sid": shown,
+                         "process": procs[process]["name"] if process < nprocs else process})
+    return {"bytes": total, "processes": procs, "reserved_sids": reserved}
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bin", required=True)

@@ -43,6 +43,8 @@ PLATFORMS = ("qemu", "sim", "betrusted-sim")
 # at 0x8000_0000; the Precursor's boot ROM jumps to the loader slot's code in flash.
 VIRT_ENTRY = 0x8000_0000
 BETRUSTED_ENTRY = 0x2050_1000
+# The loader slot's flash offset (PRECURSOR.md): where a signed image (scripts/deploy) goes.
+SLOT_OFFSET = 0x50_0000
 
 
 def sim_binary():
@@ -82,6 +84,30 @@ def check_image_platform(platform, image):
             f"build it with the {'betrusted' if wants == 'betrusted' else 'qemu'} preset")
 
 
+def is_slot_image(image):
+    """True for a Precursor loader-slot image (scripts/deploy's image.bin: a version-1
+    signature page, then the signed code), which only betrusted-sim boots."""
+    try:
+        with open(image, "rb") as f:
+            head = f.read(4)
+    except OSError:
+        return False
+    return head == (1).to_bytes(4, "little")
+
+
+def boot_rom_check(image):
+    """What the Precursor's boot ROM checks before it jumps to the slot's code: the signature
+    page's layout and its Ed25519 signature over the code and trailer. (The model has no
+    KEYROM: the key is the page's own; a device also requires the key to be one it holds.)
+    Raises ValueError naming the file."""
+    import signpage
+    try:
+        with open(image, "rb") as f:
+            signpage.verify(f.read())
+    except signpage.SignError as e:
+        raise ValueError(f"{image}: the boot ROM would not boot this loader-slot image: {e}")
+
+
 def qemu_args(fast=False):
     if not fast:
         return list(QEMU_ARGS)
@@ -94,6 +120,10 @@ def platform_command(platform, image, fast=False):
     """The command that runs `image`; fast=True: QEMU without -icount (no effect on sim)."""
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform '{platform}' (known: {', '.join(PLATFORMS)})")
+    slot_image = elf_entry(image) is None and is_slot_image(image)
+    if slot_image and platform != "betrusted-sim":
+        raise ValueError(f"{image} is a signed loader-slot image for the Precursor: run it on "
+                         "betrusted-sim (or give the ELF)")
     check_image_platform(platform, image)
     if platform == "qemu":
         return [QEMU, *qemu_args(fast), "-kernel", image]
@@ -107,6 +137,11 @@ def platform_command(platform, image, fast=False):
     if not os.path.isfile(sim):
         raise FileNotFoundError(f"simulator not built: {sim} (cmake --preset sim-betrusted && "
                                 "cmake --build --preset sim-betrusted)")
+    if slot_image:
+        # The file goes into flash at the loader slot, as usb_update.py -l writes it; the
+        # model's boot ROM jumps to the code after the signature page.
+        boot_rom_check(image)
+        return [sim, "--flash", f"{image}@{SLOT_OFFSET:#x}"]
     return [sim, image]
 
 

@@ -130,6 +130,26 @@ class Driver(unittest.TestCase):
         self.assertEqual(doc["context"]["courier_core_params"]["icache_kib"], 4)
         self.assertEqual(len(gbench_json.figures(doc)), 5)
 
+    def test_replay_records_the_deployed_manifest(self):
+        import deploy
+        import elf_fixtures
+        tree = os.path.join(self.tmp.name, "bt")
+        elf_fixtures.build_tree(tree)
+        dep = os.path.join(self.tmp.name, "deploy")
+        deploy.deploy("betrusted", "demo_betrusted", dep, build_dir=tree)
+        log = os.path.join(fixtures.FIXTURES, "betrusted-console.log")
+        manifest = os.path.join(dep, "manifest.json")
+        self.assertEqual(self.run_bench("--replay", log, "--settle", "0.1", "--manifest",
+                                        manifest), 0)
+        ctx = self.written("betrusted-betrusted.json")["context"]
+        self.assertEqual(ctx["courier_deployed"]["images"]["demo_betrusted"]["sha256"],
+                         deploy.verify_deployment(dep)["files"]["image.bin"]["sha256"])
+        with open(os.path.join(dep, "payload.bin"), "ab") as f:
+            f.write(b"x")
+        self.assertEqual(self.run_bench("--replay", log, "--settle", "0.1", "--manifest",
+                                        manifest), 1)
+        self.assertIn("payload.bin: size or SHA-256 differs", self.stderr)
+
     def test_replay_of_a_cut_recording(self):
         with open(os.path.join(fixtures.FIXTURES, "betrusted-console.log"), "rb") as f:
             data = f.read()
@@ -179,6 +199,63 @@ class Presets(unittest.TestCase):
             bench.build_with_preset(self.tmp.name, "qemu-betrusted", "the betrusted images")
         self.assertIn("no CMake preset 'qemu-betrusted'", str(cm.exception))
         self.assertIn("qemu, qemu-minimal", str(cm.exception))
+
+
+class DeployedOnBetrustedSim(unittest.TestCase):
+    """betrusted-sim measures what scripts/deploy writes: each bench image is signed into
+    BUILD/deploy/NAME/image.bin and that file is what runs; the result names it."""
+
+    def setUp(self):
+        import elf_fixtures
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.build = os.path.join(self.tmp.name, "build")
+        for name in ("bench_sync", "bench_lend"):
+            elf_fixtures.build_tree(self.build, subdir=os.path.join("bench", "target"),
+                                    name=name)
+        self.out = os.path.join(self.tmp.name, "results")
+
+    def test_the_signed_images_are_what_runs(self):
+        import deploy
+        ran = []
+
+        def run(image, platform, timeout, echo, on_line):
+            ran.append(image)
+            name = os.path.basename(os.path.dirname(image))
+            for line in CONSOLES[name + ".elf"].splitlines():
+                on_line(line)
+
+            class Result:
+                timed_out, status, seconds = False, 0, 0.5
+            return Result()
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            status = bench.main(["--platform", "betrusted-sim", "--build", self.build,
+                                 "--out", self.out], run=run)
+        self.assertEqual(status, 0)
+        deployed = os.path.join(self.build, "deploy")
+        self.assertEqual(ran, [os.path.join(deployed, n, "image.bin")
+                               for n in ("bench_lend", "bench_sync")])
+        self.assertIn("bench_sync (deployed image.bin) on betrusted-sim", out.getvalue())
+        doc = gbench_json.load(os.path.join(self.out, "betrusted-sim-betrusted.json"))
+        ctx = doc["context"]["courier_deployed"]
+        for name in ("bench_lend", "bench_sync"):
+            m = deploy.verify_deployment(os.path.join(deployed, name))
+            self.assertEqual(ctx["images"][name]["sha256"], m["files"]["image.bin"]["sha256"])
+            self.assertEqual(ctx["public_key"], m["signature"]["public_key"])
+        self.assertIn("sync/call_reply", gbench_json.figures(doc))
+
+    def test_a_tree_for_another_platform_is_refused(self):
+        import elf_fixtures
+        elf_fixtures.build_tree(self.build, platform="qemu-virt",
+                                subdir=os.path.join("bench", "target"), name="bench_sync")
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            status = bench.main(["--platform", "betrusted-sim", "--build", self.build,
+                                 "--out", self.out], run=lambda *a, **k: None)
+        self.assertEqual(status, 1)
+        self.assertIn("built for the qemu-virt platform", err.getvalue())
 
 
 if __name__ == "__main__":

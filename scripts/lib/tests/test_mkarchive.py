@@ -57,6 +57,33 @@ class Pack(unittest.TestCase):
     def header(self, blob):
         return struct.unpack_from(mkarchive.HEADER_FMT, blob, 0)
 
+    def test_describe_reads_back_what_was_packed_but_not_the_seed(self):
+        blob = mkarchive.pack(self.programs, 8192,
+                              reserved=[("log", mkarchive.parse_sid("text:courier.log")),
+                                        ("init", [1, 2, 3, 0xfeedface])],
+                              seed=b"\xab" * 32, priorities=[("log", (1, 0))],
+                              irqs=[("init", (1 << 2) | (1 << 13))])
+        d = mkarchive.describe(blob)
+        self.assertEqual(d["bytes"], len(blob))
+        self.assertEqual([p["name"] for p in d["processes"]], ["init", "log"])
+        init, log = d["processes"]
+        self.assertEqual(init["irq_lines"], [2, 13])
+        self.assertEqual((log["priority"], log["ceiling"]), (1, 0))
+        self.assertEqual((init["priority"], init["ceiling"]),
+                         (mkarchive.DEFAULT_PRIORITY, mkarchive.DEFAULT_PRIORITY))
+        self.assertEqual(d["reserved_sids"],
+                         [{"sid": "text:courier.log", "process": "log"},
+                          {"sid": "0x1,0x2,0x3,0xfeedface", "process": "init"}])
+        self.assertNotIn("ab" * 8, repr(d))
+
+    def test_describe_refuses_damaged_archives(self):
+        blob = bytearray(mkarchive.pack(self.programs, 8192, seed=bytes(32)))
+        for bad, why in ((blob[:20], "shorter than"), (b"\0" + blob[1:], "not a version"),
+                         (blob[:mkarchive.HEADER_LEN + 10], "does not fit")):
+            with self.assertRaises(mkarchive.PackError) as e:
+                mkarchive.describe(bytes(bad))
+            self.assertIn(why, str(e.exception))
+
     def test_header_reserved_sids_and_seed_are_where_the_kernel_reads_them(self):
         seed = bytes(range(32))
         log_sid = mkarchive.parse_sid("text:courier.log")

@@ -58,6 +58,41 @@ class PlatformCheck(unittest.TestCase):
         self.assertEqual(runner.platform_command("qemu", self.image("q.elf", 0x8000_0000))[0],
                          runner.QEMU)
 
+    def slot_image(self, name="image.bin"):
+        import signpage
+        from cryptography.hazmat.primitives.asymmetric import ed25519
+        path = os.path.join(self.tmp.name, name)
+        key = ed25519.Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+        with open(path, "wb") as f:
+            f.write(signpage.sign(bytes(range(200)), key))
+        return path
+
+    def test_a_signed_slot_image_boots_from_flash_on_betrusted_sim_only(self):
+        sim = os.path.join(self.tmp.name, "courier-sim")
+        open(sim, "w").close()
+        old = os.environ.get("COURIER_SIM_BETRUSTED")
+        os.environ["COURIER_SIM_BETRUSTED"] = sim
+        self.addCleanup(lambda: os.environ.pop("COURIER_SIM_BETRUSTED") if old is None
+                        else os.environ.__setitem__("COURIER_SIM_BETRUSTED", old))
+        image = self.slot_image()
+        self.assertTrue(runner.is_slot_image(image))
+        self.assertEqual(runner.platform_command("betrusted-sim", image),
+                         [sim, "--flash", f"{image}@0x500000"])
+        for platform in ("qemu", "sim"):
+            with self.assertRaises(ValueError) as e:
+                runner.platform_command(platform, image)
+            self.assertIn("run it on betrusted-sim", str(e.exception))
+        # The model's boot ROM refuses a page whose signature does not verify.
+        with open(image, "rb") as f:
+            bad = bytearray(f.read())
+        bad[4096 + 17] ^= 1
+        with open(image, "wb") as f:
+            f.write(bad)
+        with self.assertRaises(ValueError) as e:
+            runner.platform_command("betrusted-sim", image)
+        self.assertIn("the boot ROM would not boot this", str(e.exception))
+        self.assertIn("the signature does not verify", str(e.exception))
+
     def test_unknown_platform(self):
         with self.assertRaises(ValueError) as e:
             runner.platform_command("vax", self.image("v.elf", runner.VIRT_ENTRY))
