@@ -55,6 +55,7 @@ SLOT_END = 0x53_0000
 SLOT_BYTES = SLOT_END - signpage.SLOT_OFFSET
 UPDATER = "usb_update.py"
 MANIFEST_FORMAT = "courier-deploy/1"
+PATHS = ("sync", "lend", "copy", "batch")  # DESIGN.md's IPC paths, in its order
 KERNEL_SECTIONS = (".loader", ".text", ".rodata", ".data", ".bss", ".boot_archive")
 
 
@@ -302,10 +303,13 @@ def package(elf, out_dir, key, key_source, info, rev, commit, version=(0, 0, 0),
         "image": name or os.path.basename(elf)[:-len(".elf")],
         "platform": info.get("platform"),
         "configuration": info.get("config"),
-        "ipc_paths": sorted(p for p, on in info.get("ipc_paths", {}).items() if on),
+        "ipc_paths": [p for p in PATHS if info.get("ipc_paths", {}).get(p)],
         "kernel_sections": sections,
         "boot_archive": archive,
         "git_revision": rev,
+        # What the kernel's banner says: the revision the build tree was configured at (a tree
+        # given with --build may be older than the sources' revision above).
+        "kernel_revision": info.get("kernel_revision"),
         "semver": {"version": ".".join(map(str, version)),
                    "commit": f"{commit:08x}" if commit is not None else None},
         "built": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),

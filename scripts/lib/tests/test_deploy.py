@@ -72,7 +72,7 @@ class Deploy(unittest.TestCase):
         self.assertEqual(self.read("payload.bin"), self.payload)
         self.assertEqual(manifest["configuration"], "betrusted")
         self.assertEqual(manifest["platform"], "betrusted")
-        self.assertEqual(manifest["ipc_paths"], ["lend", "sync"])
+        self.assertEqual(manifest["ipc_paths"], ["sync", "lend"])
         self.assertEqual(manifest["kernel_sections"],
                          {".loader": 512, ".text": 4000, ".rodata": 2000, ".bss": 8192,
                           ".boot_archive": manifest["boot_archive"]["bytes"]})
