@@ -78,6 +78,15 @@ def sources_section(docs, errors, out_dir):
         lines.append("")
         notes = sorted({d["context"].get("courier_counter_note") for d in docs} - {None})
         lines += [f"- {n}." for n in notes]
+        for d in docs:
+            dep = d["context"].get("courier_deployed")
+            if isinstance(dep, dict) and isinstance(dep.get("images"), dict):
+                images = ", ".join(f"`{name}` {info.get('bytes')} B sha256 "
+                                   f"{str(info.get('sha256'))[:12]}…"
+                                   for name, info in sorted(dep["images"].items()))
+                lines.append(f"- `{os.path.relpath(d['_path'], out_dir)}` measured the signed "
+                             f"loader-slot images `scripts/deploy` writes, booted from flash "
+                             f"(key {str(dep.get('public_key'))[:16]}…): {images}.")
         lines.append("- `real_time`/`cpu_time` in the JSON are the counter at Betrusted's 100 MHz.")
         lines.append("")
     if errors:

@@ -102,6 +102,18 @@ class Report(unittest.TestCase):
         self.assertIn("qemu-full (incomplete run)", text)
         self.assertIn("marked incomplete", self.stderr)
 
+    def test_deployed_images_are_named(self):
+        f = self.fixture("betrusted-sim-betrusted.json", "betrusted-sim", "betrusted",
+                         {"sync/call_reply": 1282},
+                         context={"courier_deployed": {
+                             "public_key": "ab" * 32,
+                             "images": {"bench_sync": {"bytes": 110568,
+                                                       "sha256": "cd" * 32}}}})
+        _, text = self.make(f)
+        self.assertIn("`betrusted-sim-betrusted.json` measured the signed loader-slot images "
+                      "`scripts/deploy` writes, booted from flash (key abababababababab…): "
+                      "`bench_sync` 110568 B sha256 cdcdcdcdcdcd…", text)
+
 
 class Targets(unittest.TestCase):
     def statuses(self, doc):
