@@ -65,6 +65,24 @@ def kernel_size(image):
         return None
 
 
+def loaded_sha256(image):
+    """SHA-256 over an ELF image's loaded segments (addresses, sizes, bytes): the same source
+    gives the same value whatever the commit is called (repro/loaded_bytes), so two result
+    files with equal values measured the same bytes. None when `image` is not an ELF."""
+    import hashlib
+    import deploy
+    try:
+        _, segments, _ = deploy.read_elf(image)
+    except deploy.DeployError:
+        return None
+    h = hashlib.sha256()
+    for paddr, vaddr, filesz, memsz, data in segments:
+        if memsz:
+            h.update(f"{paddr:08x} {vaddr:08x} {filesz:x} {memsz:x}\n".encode())
+            h.update(data)
+    return h.hexdigest()
+
+
 def find_preset(root, name):
     """The configure preset `name` from CMakePresets.json / CMakeUserPresets.json, or None."""
     presets = {}
@@ -436,6 +454,9 @@ def run_and_write(args, rx, out_path, run):
     if args.platform == "qemu":
         context["courier_core"] = ("QEMU virt rv32 (qemu-system-riscv32), "
                                    "c=false f=false d=false h=false")
+    hashes = {os.path.basename(i): loaded_sha256(i) for i in images}
+    if any(hashes.values()):
+        context["courier_images_sha256"] = {k: v for k, v in hashes.items() if v}
     if sim_stats:
         context["courier_sim_stats"] = sim_stats
     if deployed:

@@ -5,7 +5,8 @@ usage: deploy.py [--config NAME] [--image NAME] [--key FILE] [--out DIR] [--buil
                  [--flash [--updater PATH]] | --verify DIR
 
 Builds the configuration for the betrusted platform (CMake preset `betrusted-<config>`;
-`betrusted` for full), takes the image (a courier_image: the kernel and its boot archive;
+`betrusted` for full, configured into its own tree build/deploy-<config> with fresh boot seeds),
+takes the image (a courier_image: the kernel and its boot archive;
 default `demo_betrusted`, the Betrusted demo), which is linked to run from the loader slot
 (its code at 0x2050_1000, kernel/platform/betrusted/kernel.ld), and writes to DIR (default
 deploy/):
@@ -200,14 +201,32 @@ def preset_for(config):
     return "betrusted" if config == "full" else f"betrusted-{config}"
 
 
+def deploy_tree(config, root=ROOT):
+    return os.path.join(root, "build", f"deploy-{config}")
+
+
 def build(config, root=ROOT):
-    """Configures and builds the configuration's betrusted tree; returns its folder."""
+    """Configures and builds the configuration for betrusted in its own tree,
+    build/deploy-<config>; returns that folder. The presets' trees (tests, benchmarks) pack a
+    fixed, published boot seed so their bytes are reproducible; a deployed image must not have
+    one anybody can read off the repository, so this tree draws fresh boot entropy for every
+    archive (COURIER_BOOT_SEED empty; abi/boot_archive.h)."""
     import bench  # the preset helpers
     preset = preset_for(config)
-    try:
-        return bench.build_with_preset(root, preset, f"the {config} configuration for betrusted")
-    except bench.BenchError as e:
-        raise DeployError(str(e)) from None
+    found, presets = bench.find_preset(root, preset)
+    if found is None:
+        raise DeployError(f"no CMake preset '{preset}' for configuration '{config}' (known: "
+                          f"{', '.join(sorted(presets)) or 'none'})")
+    tree = deploy_tree(config, root)
+    print(f"deploy: building the {config} configuration for betrusted (preset {preset}, "
+          f"{os.path.relpath(tree, root)}, fresh boot seeds)", flush=True)
+    for cmd in (["cmake", "--preset", preset, "-B", tree, "-DCOURIER_BOOT_SEED="],
+                ["cmake", "--build", tree, "-j2"]):
+        r = subprocess.run(cmd, cwd=root, stdout=subprocess.DEVNULL if cmd[1] == "--preset"
+                           else None)
+        if r.returncode != 0:
+            raise DeployError(f"'{' '.join(cmd)}' failed (status {r.returncode})")
+    return tree
 
 
 def build_info(build_dir):
