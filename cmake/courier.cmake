@@ -8,7 +8,7 @@
 #                                                  interrupt lines it may claim (abi/boot_archive.h)
 #   courier_image(NAME PROGRAMS ... [SOURCES ...] [RESERVE PROGRAM=SID ...]
 #                 [PRIORITY PROGRAM=PRIO[:MAX] ...] [IRQ PROGRAM=LINE[,LINE...] ...]
-#                 [CHECKED] [SPAWN])
+#                 [CHECKED] [SPAWN] [CYCLES MILLIONS])
 #                                                  a bootable kernel image: the kernel, any extra
 #                                                  kernel-side sources, and a boot archive of the
 #                                                  named user programs (first one starts first),
@@ -28,7 +28,9 @@
 #                                                  the end of every kernel entry. SPAWN: the
 #                                                  kernel keeps the boot archive and the first
 #                                                  program may spawn its programs again
-#                                                  (kernel/core/spawn.cc)
+#                                                  (kernel/core/spawn.cc). CYCLES: its cycle
+#                                                  budget on the simulators, in millions
+#                                                  (scripts/run-image, scripts/bench)
 #   courier_target_test(NAME IMAGE [EXPECT re...] [REJECT re...] [EXIT code] [TIMEOUT s] [SIM_SLOW]
 #                       [CHECKED] [DEPLOYED])
 #                                                  two CTests that run the image on QEMU
@@ -92,7 +94,20 @@ function(courier_user_program name)
 endfunction()
 
 function(courier_image name)
-  cmake_parse_arguments(ARG "CHECKED;SPAWN" "" "PROGRAMS;SOURCES;RESERVE;PRIORITY;IRQ" ${ARGN})
+  cmake_parse_arguments(ARG "CHECKED;SPAWN" "CYCLES" "PROGRAMS;SOURCES;RESERVE;PRIORITY;IRQ"
+                        ${ARGN})
+  if(DEFINED ARG_CYCLES)
+    # The image's cycle budget on the simulators, in millions, in a section that is not loaded
+    # (.courier.budget): scripts/run-image and scripts/bench pass it as courier-sim
+    # --max-cycles, so a run is cut by simulated time, the same on every host.
+    if(NOT ARG_CYCLES MATCHES "^[1-9][0-9]*$")
+      message(FATAL_ERROR "courier_image(${name} CYCLES ${ARG_CYCLES}): millions of cycles")
+    endif()
+    set(budget_asm ${CMAKE_CURRENT_BINARY_DIR}/${name}.budget.S)
+    file(CONFIGURE OUTPUT ${budget_asm} CONTENT
+         "  .section .courier.budget, \"R\", @progbits\n  .asciz \"cycles=${ARG_CYCLES}000000\"\n")
+    list(APPEND ARG_SOURCES ${budget_asm})
+  endif()
   if(ARG_SPAWN)
     # The kernel keeps the boot archive, and init may spawn its processes (core/spawn.cc).
     list(APPEND ARG_SOURCES ${CMAKE_SOURCE_DIR}/kernel/dispatch/keep_archive.cc)

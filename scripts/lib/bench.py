@@ -183,42 +183,111 @@ def add_sim_stats(line, stats):
         stats["cycles_per_second"] = round(stats["cycles"] / stats["wall_seconds"])
 
 
-def run_images(images, platform, timeout, run=None, sim_stats=None, labels=None):
-    """Runs each image; returns (merged Parsed, incomplete reasons, seconds). labels: the name
-    to give a file in messages (default its basename)."""
+def run_one(image, label, platform, timeout, run, budget):
+    """One image: (its Parsed, its simulator stats, the run's result)."""
+    parsed, stats = benchfmt.Parsed(), {}
+
+    def on_line(line):
+        benchfmt.parse_line(line, parsed, label)
+        add_sim_stats(line, stats)
+
+    kwargs = {"max_cycles": budget} if budget else {}
+    result = run(image, platform=platform, timeout=timeout, echo=False, on_line=on_line,
+                 **kwargs)
+    return parsed, stats, result
+
+
+def judge(label, parsed, result, timeout, budget):
+    """What is missing from one image's run, as incomplete reasons."""
+    out = []
+    if getattr(result, "out_of_cycles", False):
+        out.append(f"{label}: ran out of its cycle budget ({budget:,} cycles) before it finished "
+                   "(hung, or the budget in its courier_image CYCLES is too small)")
+    elif result.timed_out:
+        if budget:
+            out.append(f"{label}: hit the wall-clock backstop of {timeout:.0f} s before its "
+                       f"{budget:,}-cycle budget ran out: cut by host speed, not by simulated "
+                       "time (an overloaded host?)")
+        else:
+            out.append(f"{label}: timed out after {timeout:.0f} s (hung?)")
+    elif result.status != 0:
+        out.append(f"{label}: exited with status {result.status} (died mid-way?)")
+    if not parsed.begun and not parsed.results:
+        out.append(f"{label}: printed no benchmark output")
+    out += [f"{label}: suite '{s}' did not finish" for s in parsed.unfinished_suites()]
+    return out
+
+
+def merge_sim_stats(into, part, label):
+    for key in ("cycles", "instret"):
+        if key in part:
+            into[key] = into.get(key, 0) + part[key]
+    if "wall_seconds" in part:
+        into["wall_seconds"] = round(into.get("wall_seconds", 0.0) + part["wall_seconds"], 3)
+    if into.get("wall_seconds"):
+        into["cycles_per_second"] = round(into.get("cycles", 0) / into["wall_seconds"])
+    if "cycles" in part:
+        into.setdefault("cycles_per_image", {})[label] = part["cycles"]
+
+
+def run_images(images, platform, timeout, run=None, sim_stats=None, labels=None, jobs=1,
+               budgets=None, timeouts=None):
+    """Runs each image, `jobs` at a time; returns (merged Parsed, incomplete reasons, seconds
+    summed over the runs). labels: the name to give a file in messages (default its basename);
+    budgets: image -> cycle budget (sim platforms); timeouts: image -> wall-clock limit
+    (default `timeout`). Each image's figures are printed when it ends, in image order."""
+    import concurrent.futures
     run = run or runner.run_image
     sim_stats = {} if sim_stats is None else sim_stats
+    budgets, timeouts = budgets or {}, timeouts or {}
     total, incomplete, seconds = benchfmt.Parsed(), [], 0.0
-    for i, image in enumerate(images, 1):
-        label = (labels or {}).get(image) or os.path.basename(image)
-        left = len(images) - i
-        print(f"bench: [{i}/{len(images)}] {label} on {platform}"
+    n = len(images)
+    label_of = {i: (labels or {}).get(i) or os.path.basename(i) for i in images}
+    started = time.monotonic()
+    parallel = jobs > 1 and n > 1
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(jobs, n)) if parallel else None
+
+    def start(k, image):
+        args = (image, label_of[image], platform, timeouts.get(image, timeout), run,
+                budgets.get(image))
+        if parallel:
+            return pool.submit(run_one, *args)
+        left = n - k
+        print(f"bench: [{k}/{n}] {label_of[image]} on {platform}"
               f" ({left} image{'s' if left != 1 else ''} left after this)", flush=True)
-        parsed = benchfmt.Parsed()
+        return run_one(*args)
 
-        def on_line(line, parsed=parsed, label=label):
-            before = len(parsed.results)
-            benchfmt.parse_line(line, parsed, label)
-            add_sim_stats(line, sim_stats)
-            if len(parsed.results) > before:
-                print(f"bench:   {list(parsed.results)[-1]}", flush=True)
-
-        try:
-            result = run(image, platform=platform, timeout=timeout, echo=False, on_line=on_line)
-        except KeyboardInterrupt:
-            # What was measured so far is still worth keeping, marked as cut short.
-            incomplete.append(f"{label}: interrupted (Ctrl-C); later images not run")
+    done = 0
+    try:
+        if parallel:
+            print(f"bench: {n} images on {platform}, {min(jobs, n)} at a time", flush=True)
+            futures = [start(k, image) for k, image in enumerate(images, 1)]
+            outcomes = (f.result() for f in futures)
+        else:
+            outcomes = (start(k, image) for k, image in enumerate(images, 1))
+        for image, (parsed, stats, result) in zip(images, outcomes):
+            done += 1
+            label = label_of[image]
+            for name in parsed.results:
+                print(f"bench:   {name}", flush=True)
+            seconds += result.seconds
+            incomplete += judge(label, parsed, result, timeouts.get(image, timeout),
+                                budgets.get(image))
             merge(total, parsed)
-            break
-        seconds += result.seconds
-        if result.timed_out:
-            incomplete.append(f"{label}: timed out after {timeout:.0f} s (hung?)")
-        elif result.status != 0:
-            incomplete.append(f"{label}: exited with status {result.status} (died mid-way?)")
-        if not parsed.begun and not parsed.results:
-            incomplete.append(f"{label}: printed no benchmark output")
-        incomplete += [f"{label}: suite '{s}' did not finish" for s in parsed.unfinished_suites()]
-        merge(total, parsed)
+            merge_sim_stats(sim_stats, stats, label)
+            if parallel:
+                elapsed = time.monotonic() - started
+                eta = elapsed / done * (n - done)
+                print(f"bench: [{done}/{n} done] {label}: {len(parsed.results)} figures in "
+                      f"{result.seconds:.0f} s; {elapsed:.0f} s so far, about {eta:.0f} s left",
+                      flush=True)
+    except KeyboardInterrupt:
+        # What was measured before is still worth keeping, marked as cut short.
+        runner.kill_all()
+        incomplete.append(f"interrupted (Ctrl-C) after {done} of {n} images; the rest not kept")
+    finally:
+        if pool:
+            pool.shutdown(wait=False, cancel_futures=True)
     return total, incomplete, seconds
 
 
@@ -296,6 +365,8 @@ def parse_args(argv):
     ap.add_argument("--core-params", default=None, help="JSON file describing the core")
     ap.add_argument("--timeout", type=float, default=None,
                     help="seconds per image (default 120), or for the whole serial read (300)")
+    ap.add_argument("-j", "--jobs", type=int, default=None,
+                    help="images run at once (default: the CPU count on sim platforms, 1 on qemu)")
     ap.add_argument("--serial", default=None, help="read a board's console from this device")
     ap.add_argument("--baud", type=int, default=115200)
     ap.add_argument("--replay", default=None, help="read a recorded console log instead")
@@ -316,8 +387,15 @@ def parse_args(argv):
     # The Precursor's platforms default to the deployment configuration (DESIGN.md §9).
     args.config = args.config or ("betrusted" if args.platform.startswith("betrusted")
                                   else "full")
+    args.timeout_given = args.timeout is not None
     if args.timeout is None:
         args.timeout = 300.0 if board else 120.0
+    if args.jobs is None:
+        # The simulators are slow and deterministic whatever runs beside them: one image per
+        # CPU. QEMU's runs are short; one at a time keeps its output live.
+        args.jobs = (os.cpu_count() or 1) if args.platform in SIM_PRESETS else 1
+    if args.jobs < 1:
+        ap.error("-j needs at least 1")
     return args
 
 
@@ -421,13 +499,27 @@ def run_and_write(args, rx, out_path, run):
         chosen = select_images(images, rx, names)
         if not chosen:
             raise BenchError(no_image_message(args.filter, rx, names, images))
-        labels = None
+        labels, budgets, timeouts = None, {}, {}
+        if args.platform in SIM_PRESETS:
+            # Simulated time limits a sim run (the image's cycle budget); the wall clock is
+            # only a backstop scaled to it, unless --timeout says otherwise.
+            for elf in chosen:
+                budget = runner.image_budget(elf)
+                if budget:
+                    budgets[elf] = budget
+                    if not args.timeout_given:
+                        timeouts[elf] = runner.backstop_seconds(budget)
         if args.platform == "betrusted-sim":
             # The Precursor's model boots what scripts/deploy writes, not the ELF.
+            elfs = chosen
             chosen, labels, deployed = deploy_images(build, chosen, args.config)
+            budgets = {slot: budgets[elf] for slot, elf in zip(chosen, elfs) if elf in budgets}
+            timeouts = {slot: timeouts[elf] for slot, elf in zip(chosen, elfs)
+                        if elf in timeouts}
         try:
             parsed, incomplete, seconds = run_images(chosen, args.platform, args.timeout, run,
-                                                     sim_stats, labels)
+                                                     sim_stats, labels, args.jobs, budgets,
+                                                     timeouts)
         except (FileNotFoundError, ValueError) as e:
             raise BenchError(str(e)) from None
     for w in parsed.warnings:

@@ -116,8 +116,52 @@ def qemu_args(fast=False):
     return QEMU_ARGS[:i] + QEMU_ARGS[i + len(QEMU_FAST_DROP):]
 
 
-def platform_command(platform, image, fast=False):
-    """The command that runs `image`; fast=True: QEMU without -icount (no effect on sim)."""
+SIM_PLATFORMS = ("sim", "betrusted-sim")
+BUDGET_SECTION = ".courier.budget"
+OUT_OF_CYCLES = "courier-sim: max cycles"
+# The slowest host speed the wall-clock backstop allows for (the model runs 3-4.5 Mcycles/s
+# on this project's 2-core machines): a run is cut by its cycle budget, deterministically, long
+# before a host this slow would reach the backstop.
+BACKSTOP_CYCLES_PER_SECOND = 500_000
+
+
+def image_budget(image):
+    """The cycle budget an image carries (courier_image CYCLES: the non-loaded section
+    .courier.budget, "cycles=N"), or None."""
+    try:
+        import deploy
+        _, _, sections = deploy.read_elf(image)
+    except Exception:  # not an ELF (a slot image), unreadable: no budget in it
+        return None
+    sec = sections.get(BUDGET_SECTION)
+    if not sec or not sec[2]:
+        return None
+    text = sec[2].rstrip(b"\0").decode(errors="replace")
+    if not text.startswith("cycles=") or not text[len("cycles="):].isdigit():
+        return None
+    return int(text[len("cycles="):])
+
+
+def backstop_seconds(cycles):
+    """The wall-clock backstop for a run of `cycles` simulated cycles."""
+    return 30.0 + cycles / BACKSTOP_CYCLES_PER_SECOND
+
+
+# Every platform process running now, so an interrupted caller can end them all (kill_all).
+_live = set()
+
+
+def kill_all():
+    for proc in list(_live):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def platform_command(platform, image, fast=False, max_cycles=None):
+    """The command that runs `image`; fast=True: QEMU without -icount (no effect on sim);
+    max_cycles: the simulator's cycle budget (sim platforms; courier-sim --max-cycles)."""
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform '{platform}' (known: {', '.join(PLATFORMS)})")
     slot_image = elf_entry(image) is None and is_slot_image(image)
@@ -132,7 +176,7 @@ def platform_command(platform, image, fast=False):
         if not os.path.isfile(sim):
             raise FileNotFoundError(f"simulator not built: {sim} (cmake --preset sim && "
                                     "cmake --build --preset sim)")
-        return [sim, image]
+        return [sim, *budget_args(max_cycles), image]
     sim = sim_betrusted_binary()
     if not os.path.isfile(sim):
         raise FileNotFoundError(f"simulator not built: {sim} (cmake --preset sim-betrusted && "
@@ -141,36 +185,58 @@ def platform_command(platform, image, fast=False):
         # The file goes into flash at the loader slot, as usb_update.py -l writes it; the
         # model's boot ROM jumps to the code after the signature page.
         boot_rom_check(image)
-        return [sim, "--flash", f"{image}@{SLOT_OFFSET:#x}"]
-    return [sim, image]
+        return [sim, *budget_args(max_cycles), "--flash", f"{image}@{SLOT_OFFSET:#x}"]
+    return [sim, *budget_args(max_cycles), image]
+
+
+def budget_args(max_cycles):
+    return ["--max-cycles", str(int(max_cycles))] if max_cycles else []
 
 
 class RunResult:
-    def __init__(self, status, output, timed_out, seconds, stalled=False):
+    def __init__(self, status, output, timed_out, seconds, stalled=False, out_of_cycles=False):
         self.status = status
         self.output = output
-        self.timed_out = timed_out
+        self.timed_out = timed_out  # the wall clock (or idle_timeout) ended it
         self.seconds = seconds
         self.stalled = stalled  # killed because it printed nothing for idle_timeout seconds
+        self.out_of_cycles = out_of_cycles  # the simulator's cycle budget ended it
 
 
 def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None, fast=False,
-              idle_timeout=None, keep_output=True):
+              idle_timeout=None, keep_output=True, max_cycles=None):
     """Runs `image`; returns a RunResult. on_line(str) sees each complete console line.
 
     fast: see platform_command. idle_timeout: kill the run (timed_out and stalled) when it has
     printed nothing for that many seconds. keep_output=False: RunResult.output stays empty
-    (for long runs whose lines on_line has seen)."""
+    (for long runs whose lines on_line has seen). max_cycles: the simulator's cycle budget
+    (default: the one the image carries, if any); running out of it ends the run with
+    out_of_cycles set, deterministically, unlike the wall-clock `timeout`."""
     if not os.path.isfile(image):
         raise FileNotFoundError(f"image not found: {image}")
-    cmd = platform_command(platform, image, fast)
+    if platform in SIM_PLATFORMS and max_cycles is None:
+        max_cycles = image_budget(image)
+    cmd = platform_command(platform, image, fast, max_cycles if platform in SIM_PLATFORMS
+                           else None)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
+    _live.add(proc)
+    try:
+        return _follow(proc, start, timeout, echo, on_line, idle_timeout, keep_output)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        _live.discard(proc)
+
+
+def _follow(proc, start, timeout, echo, on_line, idle_timeout, keep_output):
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
-    chunks, pending, timed_out, stalled = [], b"", False, False
+    chunks, pending, timed_out, stalled, out_of_cycles = [], b"", False, False, False
     last_output = start
+    tail = b""
     while True:
         now = time.monotonic()
         left = timeout - (now - start)
@@ -188,6 +254,7 @@ def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None, fas
         if not data:
             break
         last_output = time.monotonic()
+        tail = (tail + data)[-4096:]
         if keep_output:
             chunks.append(data)
         if echo:
@@ -204,5 +271,6 @@ def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None, fas
     if on_line and pending:
         on_line(pending.decode("utf-8", "replace").rstrip("\r"))
     output = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    out_of_cycles = not timed_out and status == TIMEOUT_EXIT and OUT_OF_CYCLES.encode() in tail
     return RunResult(TIMEOUT_EXIT if timed_out else status, output, timed_out,
-                     time.monotonic() - start, stalled)
+                     time.monotonic() - start, stalled, out_of_cycles)

@@ -201,6 +201,102 @@ class Presets(unittest.TestCase):
         self.assertIn("qemu, qemu-minimal", str(cm.exception))
 
 
+class ParallelAndBudgets(unittest.TestCase):
+    """Sim runs: images in parallel with output in image order, the cycle budget passed to the
+    simulator, running out of it reported as such, the wall clock only a backstop."""
+
+    def setUp(self):
+        import elf_fixtures
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.build = os.path.join(self.tmp.name, "build")
+        target = os.path.join(self.build, "bench", "target")
+        os.makedirs(target)
+        self.images = {}
+        for name, budget in (("bench_lend", 400_000_000), ("bench_sync", None)):
+            path = os.path.join(target, name + ".elf")
+            sections = [(".courier.budget", 0, f"cycles={budget}".encode() + b"\0")] \
+                if budget else []
+            elf_fixtures.write_elf(path, 0x8000_0000, [(0x8000_0000, 0x8000_0000, b"x" * 64,
+                                                        64, 5)], sections)
+            self.images[name] = path
+        self.out = os.path.join(self.tmp.name, "results")
+
+    def bench(self, run, *args):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = bench.main(["--platform", "sim", "--build", self.build, "--out", self.out,
+                                 *args], run=run)
+        return status, out.getvalue(), err.getvalue()
+
+    def test_parallel_output_is_in_image_order_and_budgets_reach_the_simulator(self):
+        import threading
+        import time as time_
+        calls, lend_may_finish = {}, threading.Event()
+
+        def run(image, platform, timeout, echo, on_line, max_cycles=None):
+            name = os.path.basename(image)
+            calls[name] = (timeout, max_cycles)
+            if name == "bench_lend.elf":
+                lend_may_finish.wait(5)  # finishes after bench_sync
+            for line in CONSOLES[name].splitlines():
+                on_line(line)
+            if name == "bench_sync.elf":
+                time_.sleep(0.05)
+                lend_may_finish.set()
+
+            class Result:
+                timed_out, status, seconds, out_of_cycles = False, 0, 0.5, False
+            return Result()
+
+        status, out, _ = self.bench(run, "-j", "2")
+        self.assertEqual(status, 0)
+        self.assertEqual(calls["bench_lend.elf"],
+                         (bench.runner.backstop_seconds(400_000_000), 400_000_000))
+        self.assertEqual(calls["bench_sync.elf"], (120.0, None))
+        self.assertLess(out.index("[1/2 done] bench_lend.elf"),
+                        out.index("[2/2 done] bench_sync.elf"))
+        self.assertIn("2 images on sim, 2 at a time", out)
+
+    def test_running_out_of_cycles_and_the_backstop_are_told_apart(self):
+        def run(image, platform, timeout, echo, on_line, max_cycles=None):
+            name = os.path.basename(image)
+            text = CONSOLES[name]
+            for line in text[:text.rindex("@bench v1 end") - 30].splitlines():
+                on_line(line)
+
+            class Result:
+                seconds = 1.0
+                status = 124
+                out_of_cycles = name == "bench_lend.elf"
+                timed_out = not out_of_cycles
+            return Result()
+
+        status, _, err = self.bench(run, "-j", "1")
+        self.assertEqual(status, 1)
+        ctx = gbench_json.load(os.path.join(self.out, "sim-full.json"))["context"]
+        reasons = " | ".join(ctx["courier_incomplete"])
+        self.assertIn("bench_lend.elf: ran out of its cycle budget (400,000,000 cycles)", reasons)
+        self.assertIn("bench_sync.elf: timed out after 120 s", reasons)
+        self.assertNotIn("backstop", reasons)
+
+    def test_the_backstop_named_when_a_budgeted_run_hits_it(self):
+        def run(image, platform, timeout, echo, on_line, max_cycles=None):
+            text = CONSOLES[os.path.basename(image)]
+            for line in text[:text.rindex("@bench v1 end") - 30].splitlines():
+                on_line(line)
+
+            class Result:
+                seconds, status, out_of_cycles = 1.0, 124, False
+                timed_out = True
+            return Result()
+
+        self.bench(run, "--filter", "lend/borrow")
+        ctx = gbench_json.load(os.path.join(self.out, "sim-full.json"))["context"]
+        self.assertIn("bench_lend.elf: hit the wall-clock backstop of 830 s before its "
+                      "400,000,000-cycle budget ran out", " | ".join(ctx["courier_incomplete"]))
+
+
 class DeployedOnBetrustedSim(unittest.TestCase):
     """betrusted-sim measures what scripts/deploy writes: each bench image is signed into
     BUILD/deploy/NAME/image.bin and that file is what runs; the result names it."""
@@ -237,7 +333,7 @@ class DeployedOnBetrustedSim(unittest.TestCase):
         deployed = os.path.join(self.build, "deploy")
         self.assertEqual(ran, [os.path.join(deployed, n, "image.bin")
                                for n in ("bench_lend", "bench_sync")])
-        self.assertIn("bench_sync (deployed image.bin) on betrusted-sim", out.getvalue())
+        self.assertIn("[2/2 done] bench_sync (deployed image.bin)", out.getvalue())
         doc = gbench_json.load(os.path.join(self.out, "betrusted-sim-betrusted.json"))
         ctx = doc["context"]["courier_deployed"]
         for name in ("bench_lend", "bench_sync"):

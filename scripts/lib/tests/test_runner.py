@@ -93,6 +93,25 @@ class PlatformCheck(unittest.TestCase):
         self.assertIn("the boot ROM would not boot this", str(e.exception))
         self.assertIn("the signature does not verify", str(e.exception))
 
+    def test_the_cycle_budget_comes_from_the_image_and_reaches_courier_sim(self):
+        import elf_fixtures
+        path = os.path.join(self.tmp.name, "b.elf")
+        elf_fixtures.write_elf(path, runner.VIRT_ENTRY, [(runner.VIRT_ENTRY, runner.VIRT_ENTRY,
+                                                          b"x" * 8, 8, 5)],
+                               [(".courier.budget", 0, b"cycles=250000000\0")])
+        self.assertEqual(runner.image_budget(path), 250_000_000)
+        self.assertIsNone(runner.image_budget(self.image("n.elf", runner.VIRT_ENTRY)))
+        sim = os.path.join(self.tmp.name, "courier-sim")
+        open(sim, "w").close()
+        old = os.environ.get("COURIER_SIM")
+        os.environ["COURIER_SIM"] = sim
+        self.addCleanup(lambda: os.environ.pop("COURIER_SIM") if old is None
+                        else os.environ.__setitem__("COURIER_SIM", old))
+        self.assertEqual(runner.platform_command("sim", path, max_cycles=250_000_000),
+                         [sim, "--max-cycles", "250000000", path])
+        self.assertNotIn("--max-cycles", runner.platform_command("qemu", path))
+        self.assertEqual(runner.backstop_seconds(250_000_000), 530.0)
+
     def test_unknown_platform(self):
         with self.assertRaises(ValueError) as e:
             runner.platform_command("vax", self.image("v.elf", runner.VIRT_ENTRY))
