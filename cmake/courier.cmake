@@ -168,7 +168,11 @@ function(courier_image name)
   add_executable(${name} ${asm} ${ARG_SOURCES})
   set_target_properties(${name} PROPERTIES SUFFIX ".elf" LINK_DEPENDS ${COURIER_KERNEL_LD})
   target_link_libraries(${name} PRIVATE ${kernel})
-  target_link_options(${name} PRIVATE -T ${COURIER_KERNEL_LD})
+  # kernel.ld INCLUDEs the layout fragments (kernel/CMakeLists.txt, COURIER_LAYOUT_SEED).
+  target_link_options(${name} PRIVATE -T ${COURIER_KERNEL_LD} -L${COURIER_LAYOUT_DIR})
+  add_dependencies(${name} courier_layout)
+  set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS
+               ${COURIER_LAYOUT_DIR}/layout_hot.ld ${COURIER_LAYOUT_DIR}/layout_text.ld)
   # Kept so courier_target_test(... CHECKED) can build the same image on the checked kernel.
   set_target_properties(${name} PROPERTIES COURIER_PROGRAMS "${ARG_PROGRAMS}"
                                            COURIER_SOURCES "${ARG_SOURCES}"

@@ -365,6 +365,9 @@ def parse_args(argv):
     ap.add_argument("--core-params", default=None, help="JSON file describing the core")
     ap.add_argument("--timeout", type=float, default=None,
                     help="seconds per image (default 120), or for the whole serial read (300)")
+    ap.add_argument("--layouts", type=int, default=0, metavar="N",
+                    help="also run N seeded kernel layouts of the same source and write "
+                         "<platform>-<config>-layouts.json with their spread")
     ap.add_argument("-j", "--jobs", type=int, default=None,
                     help="images run at once (default: the CPU count on sim platforms, 1 on qemu)")
     ap.add_argument("--serial", default=None, help="read a board's console from this device")
@@ -380,6 +383,9 @@ def parse_args(argv):
     if args.serial and args.replay:
         ap.error("--serial and --replay are alternatives")
     args.platform = args.platform or ("betrusted" if board else "qemu")
+    if args.layouts and (board or args.layouts < 2):
+        ap.error("--layouts N needs N >= 2 and a platform Courier runs (qemu, sim, "
+                 "betrusted-sim), not a board")
     if args.manifest and not board:
         ap.error("--manifest names what a board runs: give it with --serial or --replay")
     if args.platform == "betrusted" and not board:
@@ -480,8 +486,102 @@ def board_manifest(path):
                                     "manifest": path, "git_revision": m["git_revision"]}}}
 
 
+def measure_tree(args, rx, build, names, run, sim_stats, quiet_errors=False):
+    """Runs the benchmark images of one build tree; returns (Parsed, incomplete reasons,
+    seconds, the ELF images, what was deployed or None)."""
+    images = sorted(glob.glob(os.path.join(build, "bench", "target", "bench_*.elf")))
+    if not images:
+        raise BenchError(f"no benchmark images under {build}/bench/target (build first)")
+    chosen = select_images(images, rx, names)
+    if not chosen:
+        raise BenchError(no_image_message(args.filter, rx, names, images))
+    labels, budgets, timeouts, deployed = None, {}, {}, None
+    if args.platform in SIM_PRESETS:
+        # Simulated time limits a sim run (the image's cycle budget); the wall clock is only
+        # a backstop scaled to it, unless --timeout says otherwise.
+        for elf in chosen:
+            budget = runner.image_budget(elf)
+            if budget:
+                budgets[elf] = budget
+                if not args.timeout_given:
+                    timeouts[elf] = runner.backstop_seconds(budget)
+    if args.platform == "betrusted-sim":
+        # The Precursor's model boots what scripts/deploy writes, not the ELF.
+        elfs = chosen
+        chosen, labels, deployed = deploy_images(build, chosen, args.config)
+        budgets = {slot: budgets[elf] for slot, elf in zip(chosen, elfs) if elf in budgets}
+        timeouts = {slot: timeouts[elf] for slot, elf in zip(chosen, elfs) if elf in timeouts}
+    try:
+        parsed, incomplete, seconds = run_images(chosen, args.platform, args.timeout, run,
+                                                 sim_stats, labels, args.jobs, budgets,
+                                                 timeouts)
+    except (FileNotFoundError, ValueError) as e:
+        raise BenchError(str(e)) from None
+    return parsed, incomplete, seconds, images, deployed
+
+
+def layout_tree(preset, seed, root=ROOT):
+    return os.path.join(root, "build", "layouts", f"{preset}-seed{seed}")
+
+
+def build_layout(preset, seed, targets, root=ROOT):
+    """The preset's images with the kernel's functions ordered by `seed`, in their own tree."""
+    tree = layout_tree(preset, seed, root)
+    print(f"bench: building layout {seed} (preset {preset}, {os.path.relpath(tree, root)})",
+          flush=True)
+    for cmd in (["cmake", "--preset", preset, "-B", tree, f"-DCOURIER_LAYOUT_SEED={seed}"],
+                ["cmake", "--build", tree, "-j2", "--target", *targets]):
+        r = subprocess.run(cmd, cwd=root, stdout=subprocess.DEVNULL)
+        if r.returncode != 0:
+            raise BenchError(f"'{' '.join(cmd)}' failed (status {r.returncode})")
+    return tree
+
+
+def layout_runs(args, rx, names, run, images, out_path, unperturbed):
+    """--layouts N: the same benchmarks on N seeded kernel layouts; writes
+    OUT/<platform>-<config>-layouts.json (repetitions with aggregates) beside the unperturbed
+    file, and prints each headline benchmark's spread."""
+    preset = image_preset(args.config, args.platform)
+    targets = [os.path.basename(i)[:-len(".elf")] for i in images]
+    runs, incomplete, stats = [], [], {}
+    for seed in range(1, args.layouts + 1):
+        tree = build_layout(preset, seed, targets)
+        print(f"bench: layout {seed} of {args.layouts}", flush=True)
+        parsed, inc, _, _, _ = measure_tree(args, rx, tree, names, run, stats)
+        incomplete += [f"layout {seed}: {r}" for r in inc]
+        runs.append((seed, {n: r for n, r in parsed.results.items()
+                            if not rx or rx.search(n)}))
+    base = {n: r for n, r in unperturbed.results.items() if not rx or rx.search(n)}
+    context = {"courier_git_revision": git_revision(ROOT),
+               "courier_layout_method": (
+                   "kernel function order shuffled per seed (scripts/lib/layout.py: "
+                   "-ffunction-sections, the seeded order INCLUDEd by kernel.ld; .text.hot "
+                   "kept together); user programs and data unmoved"),
+               "courier_core_params": core_params(args, args.platform, unperturbed)}
+    if stats:
+        context["courier_sim_stats"] = stats
+    if incomplete:
+        context["courier_incomplete"] = incomplete
+    doc = gbench_json.layouts_document(args.platform, args.config, runs, base,
+                                       {n: w for n, w in unperturbed.absent.items()
+                                        if not rx or rx.search(n)}, context)
+    path = out_path[:-len(".json")] + "-layouts.json"
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    gbench_json.write(path, doc)
+    unit = gbench_json.PLATFORMS[args.platform]["counter_unit"]
+    print(f"\n{'benchmark':34} {'unperturbed':>11} {'median':>9} {'min':>9} {'max':>9} "
+          f"{'IQR':>8}  ({unit}, {args.layouts} layouts)")
+    for name, sp in gbench_json.spreads(doc).items():
+        print(f"{name:34} {sp.get('unperturbed', float('nan')):>11.0f} {sp['median']:>9.0f} "
+              f"{sp['min']:>9.0f} {sp['max']:>9.0f} {sp['iqr']:>8.1f}")
+    print(f"bench: wrote {path}")
+    if incomplete:
+        print("bench: layouts INCOMPLETE:\n  " + "\n  ".join(incomplete), file=sys.stderr)
+    return incomplete
+
+
 def run_and_write(args, rx, out_path, run):
-    images, sim_stats, deployed = [], {}, None
+    images, sim_stats, deployed, layouts_incomplete = [], {}, None, []
     if args.serial or args.replay:
         where = args.serial or args.replay
         if args.manifest:
@@ -492,36 +592,11 @@ def run_and_write(args, rx, out_path, run):
                                                 f"the {args.config} images")
         if args.platform in SIM_PRESETS and not args.build:
             build_with_preset(ROOT, SIM_PRESETS[args.platform], "the simulator")
-        images = sorted(glob.glob(os.path.join(build, "bench", "target", "bench_*.elf")))
-        if not images:
-            raise BenchError(f"no benchmark images under {build}/bench/target (build first)")
         names = known_names(out_path)
-        chosen = select_images(images, rx, names)
-        if not chosen:
-            raise BenchError(no_image_message(args.filter, rx, names, images))
-        labels, budgets, timeouts = None, {}, {}
-        if args.platform in SIM_PRESETS:
-            # Simulated time limits a sim run (the image's cycle budget); the wall clock is
-            # only a backstop scaled to it, unless --timeout says otherwise.
-            for elf in chosen:
-                budget = runner.image_budget(elf)
-                if budget:
-                    budgets[elf] = budget
-                    if not args.timeout_given:
-                        timeouts[elf] = runner.backstop_seconds(budget)
-        if args.platform == "betrusted-sim":
-            # The Precursor's model boots what scripts/deploy writes, not the ELF.
-            elfs = chosen
-            chosen, labels, deployed = deploy_images(build, chosen, args.config)
-            budgets = {slot: budgets[elf] for slot, elf in zip(chosen, elfs) if elf in budgets}
-            timeouts = {slot: timeouts[elf] for slot, elf in zip(chosen, elfs)
-                        if elf in timeouts}
-        try:
-            parsed, incomplete, seconds = run_images(chosen, args.platform, args.timeout, run,
-                                                     sim_stats, labels, args.jobs, budgets,
-                                                     timeouts)
-        except (FileNotFoundError, ValueError) as e:
-            raise BenchError(str(e)) from None
+        parsed, incomplete, seconds, images, deployed = measure_tree(
+            args, rx, build, names, run, sim_stats)
+        if args.layouts:
+            layouts_incomplete = layout_runs(args, rx, names, run, images, out_path, parsed)
     for w in parsed.warnings:
         print(f"bench: warning: {w}", file=sys.stderr)
     for p in parsed.problems:
@@ -562,7 +637,7 @@ def run_and_write(args, rx, out_path, run):
     gbench_json.write(out_path, doc)
     print_summary(args.platform, results, absent, incomplete, out_path)
     print(f"bench: {context['courier_wall_seconds']:.1f} s wall (build and run)")
-    return 1 if incomplete else 0
+    return 1 if incomplete or layouts_incomplete else 0
 
 
 def print_summary(platform, results, absent, incomplete, out_path):

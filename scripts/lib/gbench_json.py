@@ -101,6 +101,90 @@ def document(platform, config, results, absent, extra_context):
     return {"context": context, "benchmarks": benchmarks}
 
 
+def quartiles(values):
+    """(q1, median, q3) of the values, inclusive method (the sample's own min and max are the
+    0th and 4th quartiles)."""
+    import statistics
+    v = sorted(values)
+    if len(v) == 1:
+        return v[0], v[0], v[0]
+    q1, q2, q3 = statistics.quantiles(v, n=4, method="inclusive")
+    return q1, q2, q3
+
+
+def spread_of(values):
+    import statistics
+    q1, med, q3 = quartiles(values)
+    return {"median": med, "mean": statistics.fmean(values),
+            "stddev": statistics.stdev(values) if len(values) > 1 else 0.0,
+            "min": min(values), "max": max(values), "iqr": q3 - q1, "q1": q1, "q3": q3}
+
+
+def _aggregate(name, index, what, value, reps, extra=None):
+    e = {"name": f"{name}_{what}", "family_index": index, "per_family_instance_index": 0,
+         "run_name": name, "run_type": "aggregate", "repetitions": reps, "threads": 1,
+         "aggregate_name": what, "aggregate_unit": "time", "iterations": reps,
+         "real_time": value * NS_PER_CYCLE, "cpu_time": value * NS_PER_CYCLE, "time_unit": "ns",
+         "cycles": value}
+    e.update(extra or {})
+    return e
+
+
+def layouts_document(platform, config, runs, unperturbed, absent, extra_context):
+    """Results over seeded layouts (scripts/bench --layouts): `runs` is [(seed, {name: Result})],
+    `unperturbed` {name: Result} (the tree without a layout seed). Every benchmark measured in
+    every layout gets one Google Benchmark repetition per layout (its median as the layout's
+    figure; `courier_layout_seed` names the layout) and aggregates over the layouts: median,
+    mean, stddev, min, max, iqr (with q1, q3), and `unperturbed`, the unperturbed build's
+    figure. Benchmarks missing from some layout are left out and named in the context."""
+    info = PLATFORMS[platform]
+    doc = document(platform, config, [], absent, extra_context)
+    names = [n for n in unperturbed if all(n in r for _, r in runs)]
+    names += [n for n in (runs[0][1] if runs else {}) if n not in names and
+              all(n in r for _, r in runs)]
+    partial = sorted({n for _, r in runs for n in r} - set(names))
+    reps = len(runs)
+    out = []
+    for index, name in enumerate(names):
+        values = []
+        for k, (seed, results) in enumerate(runs):
+            r = results[name]
+            e = entry(index, r)
+            e.update({"repetitions": reps, "repetition_index": k, "courier_layout_seed": seed})
+            if info["counts_instructions"]:
+                e["instructions"] = r.median
+            out.append(e)
+            values.append(r.median)
+        sp = spread_of(values)
+        for what in ("median", "mean", "stddev", "min", "max"):
+            out.append(_aggregate(name, index, what, sp[what], reps))
+        out.append(_aggregate(name, index, "iqr", sp["iqr"], reps,
+                              {"cycles_q1": sp["q1"], "cycles_q3": sp["q3"]}))
+        if name in unperturbed:
+            out.append(_aggregate(name, index, "unperturbed", unperturbed[name].median, reps))
+    doc["benchmarks"] = out
+    doc["context"]["courier_layouts"] = [seed for seed, _ in runs]
+    if partial:
+        doc["context"]["courier_layouts_partial"] = partial
+    return doc
+
+
+def spreads(doc):
+    """name -> {median, mean, stddev, min, max, iqr, q1, q3, unperturbed, values} for a
+    layouts file (empty for a single-build file)."""
+    out = {}
+    for e in doc["benchmarks"]:
+        if e.get("run_type") == "aggregate" and "aggregate_name" in e:
+            d = out.setdefault(e.get("run_name", e["name"]), {"values": []})
+            d[e["aggregate_name"]] = e.get("cycles", e["real_time"] / NS_PER_CYCLE)
+            if e["aggregate_name"] == "iqr":
+                d["q1"], d["q3"] = e.get("cycles_q1"), e.get("cycles_q3")
+    for e in doc["benchmarks"]:
+        if e.get("run_type", "iteration") == "iteration" and e.get("run_name", e["name"]) in out:
+            out[e.get("run_name", e["name"])]["values"].append(e.get("cycles"))
+    return {k: v for k, v in out.items() if "median" in v and "min" in v and "max" in v}
+
+
 def write(path, doc):
     with open(path, "w") as f:
         json.dump(doc, f, indent=2)
@@ -148,8 +232,20 @@ def load(path):
 
 
 def figures(doc):
-    """name -> entry for the measured runs (aggregates such as _mean rows are left out)."""
-    return {e["name"]: e for e in doc["benchmarks"] if e.get("run_type", "iteration") == "iteration"}
+    """name -> entry for the measured runs (aggregates such as _mean rows are left out). In a
+    file of repetitions (scripts/bench --layouts) a benchmark's figure is its median aggregate
+    over the repetitions."""
+    out = {e["name"]: e for e in doc["benchmarks"]
+           if e.get("run_type", "iteration") == "iteration"}
+    for e in doc["benchmarks"]:
+        if e.get("run_type") == "aggregate" and e.get("aggregate_name") == "median":
+            name = e.get("run_name", e["name"])
+            merged = dict(out.get(name, {}), **e, name=name, run_type="iteration")
+            merged.pop("cycles_min", None)  # a layout's own minimum, not the median's
+            if "instructions" in merged:
+                merged["instructions"] = e["cycles"]
+            out[name] = merged
+    return out
 
 
 def platform(doc):
