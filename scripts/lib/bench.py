@@ -12,6 +12,13 @@ the Precursor's SoC (preset `sim-betrusted`), images from preset `betrusted-<con
 (configuration `betrusted` unless given). betrusted: reads the console of a board
 that runs the suite, from --serial (pyserial) or a recorded --replay file.
 
+Sim platforms: each image's run is limited by its cycle budget (courier_image CYCLES, passed as
+courier-sim --max-cycles); the wall-clock limit is a backstop scaled to it (runner.py). Images
+run -j at a time (default: the CPU count), their figures printed per image in image order.
+--layouts N also builds N trees with the kernel's functions in seeded orders
+(scripts/lib/layout.py; build/layouts/) and writes OUT/<platform>-<config>-layouts.json
+(gbench_json.layouts_document: repetitions and aggregates).
+
 --filter is applied twice: an image is skipped when no benchmark name known for its suite (the
 DESIGN.md §6 names plus those in the previous results file) matches, and the results written
 are only those that match. A filter that matches nothing is an error and writes nothing.

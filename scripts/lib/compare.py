@@ -10,6 +10,11 @@ Google Benchmark's compare.py (Debian libbenchmark-tools) on the benchmarks both
 which reads `real_time` (the median at 100 MHz) and knows nothing of the cycle counters.
 Giving it only the shared benchmarks keeps its overall geometric mean meaningful.
 
+When either file holds seeded layouts (scripts/bench --layouts), each shared benchmark is also
+judged against that file's spread: the other figure inside min..max over the layouts is "within
+the layout spread: not a result". Google Benchmark's compare.py then sees the layouts as
+repetitions (its U-test).
+
 Exit status: 0 when the comparison was shown, 1 when --filter selects nothing, 2 when a file
 cannot be used.
 """
@@ -76,7 +81,8 @@ def run_gbench(doc_a, doc_b, names):
     with tempfile.TemporaryDirectory(prefix="courier-compare-") as tmp:
         paths = []
         for tag, doc in (("old", doc_a), ("new", doc_b)):
-            keep = [e for e in doc["benchmarks"] if e["name"] in names]
+            # With repetitions (scripts/bench --layouts) their aggregates come along.
+            keep = [e for e in doc["benchmarks"] if e.get("run_name", e["name"]) in names]
             p = os.path.join(tmp, f"{tag}.json")
             with open(p, "w") as f:
                 json.dump({"context": doc["context"], "benchmarks": keep}, f)
@@ -90,6 +96,29 @@ def run_gbench(doc_a, doc_b, names):
         tail = (r.stderr or r.stdout).strip().splitlines()[-3:]
         return f"(compare.py failed with status {r.returncode}: {' / '.join(tail)})"
     return r.stdout.replace(paths[0], "A").replace(paths[1], "B").rstrip()
+
+
+def spread_rows(doc_a, doc_b, old, new, names):
+    """[benchmark, A, B, spread, verdict]: whether a change lies outside the layout spread
+    (scripts/bench --layouts) of either file: the other file's figure against this one's
+    min..max over layouts."""
+    sa, sb = gbench_json.spreads(doc_a), gbench_json.spreads(doc_b)
+    out = []
+    for n in names:
+        if n in sa:
+            sp, other, whose = sa[n], new[n].get("cycles"), "A"
+        elif n in sb:
+            sp, other, whose = sb[n], old[n].get("cycles"), "B"
+        else:
+            continue
+        if other is None:
+            continue
+        outside = other < sp["min"] or other > sp["max"]
+        out.append([n, _num(old[n]["cycles"]), _num(new[n]["cycles"]),
+                    f"{_num(sp['min'])}..{_num(sp['max'])} ({whose}, {len(sp['values'])} layouts)",
+                    "OUTSIDE the layout spread" if outside
+                    else "within the layout spread: not a result"])
+    return out
 
 
 def main(argv, out=sys.stdout):
@@ -142,6 +171,17 @@ def main(argv, out=sys.stdout):
                            rows(old, new, common)), file=out)
     else:
         print("no benchmark is in both files", file=out)
+    spread = spread_rows(doc_a, doc_b, old, new, common)
+    if spread:
+        print("\nAgainst the layout spread (the other file's figure within this one's min..max "
+              "over seeded layouts is no result: code placement alone moves it that far):",
+              file=out)
+        print(format_table(["benchmark", "A (old)", "B (new)", "layout spread", "verdict"],
+                           spread), file=out)
+    elif common and any(gbench_json.platform(d) in ("sim", "betrusted-sim")
+                        for d in (doc_a, doc_b)):
+        print("\nnote: neither file measured layouts (scripts/bench --layouts N): on the "
+              "simulators a change smaller than the layout spread is not a result", file=out)
     for tag, mine, other, doc in (("A", old, new, doc_a), ("B", new, old, doc_b)):
         only = [n for n in mine if n not in other]
         if only:

@@ -240,7 +240,9 @@ def figures(doc):
     for e in doc["benchmarks"]:
         if e.get("run_type") == "aggregate" and e.get("aggregate_name") == "median":
             name = e.get("run_name", e["name"])
-            merged = dict(out.get(name, {}), **e, name=name, run_type="iteration")
+            merged = dict(out.get(name, {}))
+            merged.update(e)
+            merged.update(name=name, run_type="iteration")
             merged.pop("cycles_min", None)  # a layout's own minimum, not the median's
             if "instructions" in merged:
                 merged["instructions"] = e["cycles"]

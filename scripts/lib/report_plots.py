@@ -186,3 +186,40 @@ def plot_kernel_size(docs, path):
     ax.set_ylim(bottom=0)
     ax.legend(fontsize="small")
     return _save(fig, path)
+
+
+# The headline figures of the layout section (issue 16).
+LAYOUT_NAMES = ("sync/null_syscall", "sync/call_reply", "irq/latency",
+                "lend/mutable_borrow/4096")
+
+
+def plot_layout_spread(docs, path):
+    """Per platform: each headline benchmark's median over seeded layouts with min..max error
+    bars and the interquartile range as a thick bar, the unperturbed build as a cross, each
+    relative to the median (so the panels' benchmarks share an axis)."""
+    spread_docs = [d for d in docs if gbench_json.spreads(d)]
+    if not spread_docs:
+        return None
+    fig, axes = _panels(len(spread_docs), "Layout spread: seeded kernel function orders")
+    for ax, d in zip(axes, spread_docs):
+        sp = gbench_json.spreads(d)
+        names = [n for n in LAYOUT_NAMES if n in sp] or sorted(sp)[:8]
+        for i, n in enumerate(names):
+            s = sp[n]
+            med = s["median"] or 1
+            rel = lambda v: 100.0 * (v - med) / med  # noqa: E731
+            ax.errorbar([i], [0], yerr=[[-rel(s["min"])], [rel(s["max"])]], fmt="o", capsize=6,
+                        color="C0")
+            if s.get("q1") is not None:
+                ax.plot([i, i], [rel(s["q1"]), rel(s["q3"])], linewidth=6, color="C0",
+                        alpha=0.4)
+            if s.get("unperturbed") is not None:
+                ax.plot([i], [rel(s["unperturbed"])], "x", color="C3", markersize=9)
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels([f"{n}\n(median {sp[n]['median']:.0f})" for n in names],
+                           rotation=20, fontsize=7)
+        ax.axhline(0, color="grey", linewidth=0.5)
+        ax.set_ylabel("% from the median over layouts")
+        ax.set_title(f"{gbench_json.label(d)}, {len(sp[names[0]]['values'])} layouts "
+                     f"({gbench_json.counter_unit(d)}; x = unperturbed build)")
+    return _save(fig, path)

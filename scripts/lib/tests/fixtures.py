@@ -51,6 +51,20 @@ def document(platform, config, figures, absent=(), context=None):
     return doc
 
 
+def layouts_document(platform, config, per_layout, unperturbed, context=None):
+    """A --layouts results file: per_layout is [{name: median}] (seeds 1..N), unperturbed
+    {name: median}."""
+    runs = [(seed, benchfmt.parse_text(console(figs)).results)
+            for seed, figs in enumerate(per_layout, 1)]
+    base = benchfmt.parse_text(console(unperturbed)).results
+    ctx = {"courier_git_revision": "abc1234"}
+    ctx.update(context or {})
+    doc = gbench_json.layouts_document(platform, config, runs, base, {}, ctx)
+    doc["context"]["date"] = "2026-01-02T03:04:05+00:00"
+    doc["context"]["host_name"] = "fixture"
+    return doc
+
+
 def write(path, doc):
     with open(path, "w") as f:
         json.dump(doc, f, indent=2)

@@ -51,6 +51,26 @@ class Compare(unittest.TestCase):
         self.assertNotIn("failed", gb)
         self.assertNotIn(self.tmp.name, gb)
 
+    def test_a_change_is_judged_against_the_layout_spread(self):
+        lay = fixtures.write(os.path.join(self.tmp.name, "lay.json"), fixtures.layouts_document(
+            "sim", "full", [{"sync/call_reply": v, "irq/latency": w}
+                            for v, w in zip((650, 700, 680, 720), (300, 310, 305, 320))],
+            {"sync/call_reply": 663, "irq/latency": 331}))
+        new = self.fixture("one.json", "sim", "full", {"sync/call_reply": 690,
+                                                        "irq/latency": 280})
+        self.assertEqual(self.run_compare("--no-gbench", lay, new), 0)
+        self.assertRegex(self.out, r"sync/call_reply\s+690\s+690\s+650\.\.720 \(A, 4 layouts\)"
+                                   r"\s+within the layout spread: not a result")
+        self.assertRegex(self.out, r"irq/latency\s+307\.50\s+280\s+300\.\.320 \(A, 4 layouts\)"
+                                   r"\s+OUTSIDE the layout spread")
+        # The spread may be on either side.
+        self.assertEqual(self.run_compare("--no-gbench", new, lay), 0)
+        self.assertIn("(B, 4 layouts)", self.out)
+        # Two single builds on a simulator: the reader is told what is missing.
+        other = self.fixture("two.json", "sim", "full", {"sync/call_reply": 700})
+        self.run_compare("--no-gbench", new, other)
+        self.assertIn("neither file measured layouts", self.out)
+
     def test_different_units_and_incomplete_are_flagged(self):
         sim = self.fixture("sim.json", "sim", "full", {"sync/null_syscall": 60},
                            context={"courier_incomplete": ["bench_sync.elf: timed out"]})

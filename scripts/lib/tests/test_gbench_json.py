@@ -61,6 +61,68 @@ class Writer(unittest.TestCase):
         self.assertRegex(r.stdout, r"sync/call_reply\s+\+0\.0250")
 
 
+class Layouts(unittest.TestCase):
+    """--layouts files: one repetition per layout, aggregates over them, read back."""
+
+    def setUp(self):
+        self.values = [700, 650, 690, 720, 660, 640, 710, 680]
+        self.doc = fixtures.layouts_document(
+            "sim", "full", [{"sync/call_reply": v, "irq/latency": 300 + i}
+                            for i, v in enumerate(self.values)],
+            {"sync/call_reply": 663, "irq/latency": 331})
+
+    def test_repetitions_and_aggregates(self):
+        reps = [e for e in self.doc["benchmarks"]
+                if e["name"] == "sync/call_reply" and e["run_type"] == "iteration"]
+        self.assertEqual([e["cycles"] for e in reps], self.values)
+        self.assertEqual([e["repetition_index"] for e in reps], list(range(8)))
+        self.assertEqual([e["courier_layout_seed"] for e in reps], list(range(1, 9)))
+        self.assertTrue(all(e["repetitions"] == 8 for e in reps))
+        agg = {e["aggregate_name"]: e for e in self.doc["benchmarks"]
+               if e["run_type"] == "aggregate" and e["run_name"] == "sync/call_reply"}
+        self.assertEqual(sorted(agg), ["iqr", "max", "mean", "median", "min", "stddev",
+                                       "unperturbed"])
+        self.assertEqual(agg["median"]["cycles"], 685.0)
+        self.assertEqual((agg["min"]["cycles"], agg["max"]["cycles"]), (640, 720))
+        self.assertEqual((agg["iqr"]["cycles_q1"], agg["iqr"]["cycles_q3"]), (657.5, 702.5))
+        self.assertEqual(agg["iqr"]["cycles"], 45.0)
+        self.assertEqual(agg["unperturbed"]["cycles"], 663)
+        self.assertEqual(agg["median"]["name"], "sync/call_reply_median")
+        self.assertEqual(self.doc["context"]["courier_layouts"], list(range(1, 9)))
+
+    def test_read_back_the_median_is_the_figure(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            doc = gbench_json.load(fixtures.write(os.path.join(tmp, "l.json"), self.doc))
+        self.assertEqual(gbench_json.figures(doc)["sync/call_reply"]["cycles"], 685.0)
+        sp = gbench_json.spreads(doc)["sync/call_reply"]
+        self.assertEqual((sp["min"], sp["max"], sp["iqr"], sp["unperturbed"]), (640, 720, 45.0,
+                                                                                 663))
+        self.assertEqual(sorted(sp["values"]), sorted(self.values))
+        self.assertEqual(gbench_json.spreads(fixtures.document("sim", "full",
+                                                               {"sync/call_reply": 1})), {})
+
+    def test_a_benchmark_missing_from_a_layout_is_named(self):
+        doc = fixtures.layouts_document("sim", "full", [{"a/x": 1, "a/y": 2}, {"a/x": 3}],
+                                        {"a/x": 2, "a/y": 2})
+        self.assertEqual(sorted(gbench_json.spreads(doc)), ["a/x"])
+        self.assertEqual(doc["context"]["courier_layouts_partial"], ["a/y"])
+
+    def test_google_benchmark_compare_reads_repetitions(self):
+        if not os.path.isfile("/usr/share/benchmark/compare.py"):
+            self.fail("libbenchmark-tools missing (scripts/setup installs it)")
+        other = fixtures.layouts_document(
+            "sim", "full", [{"sync/call_reply": v + 100, "irq/latency": 300}
+                            for v in self.values], {"sync/call_reply": 760, "irq/latency": 331})
+        with tempfile.TemporaryDirectory() as tmp:
+            a = fixtures.write(os.path.join(tmp, "a.json"), self.doc)
+            b = fixtures.write(os.path.join(tmp, "b.json"), other)
+            r = subprocess.run([sys.executable, "/usr/share/benchmark/compare.py", "--no-color",
+                                "benchmarks", a, b], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("U Test", r.stdout)
+        self.assertIn("sync/call_reply_median", r.stdout)
+
+
 class Loader(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

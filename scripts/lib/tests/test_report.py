@@ -13,8 +13,8 @@ import targets  # noqa: E402
 
 SECTIONS = ("## Sources", "## Targets and anchors", "## Call/reply per path",
             "## Cost per call against batch size", "## Lend against copy across sizes",
-            "## Kernel size per configuration", "## All measurements")
-PNGS = ("call_reply.png", "batch.png", "lend_copy.png", "kernel_size.png")
+            "## Kernel size per configuration", "## Layout spread", "## All measurements")
+PNGS = ("call_reply.png", "batch.png", "lend_copy.png", "kernel_size.png", "layout_spread.png")
 
 
 class Report(unittest.TestCase):
@@ -42,7 +42,12 @@ class Report(unittest.TestCase):
         files = [self.fixture("qemu-full.json", "qemu", "full", fixtures.full_figures()),
                  self.fixture("sim-full.json", "sim", "full", fixtures.full_figures(2)),
                  self.fixture("qemu-minimal.json", "qemu", "minimal", {"sync/call_reply": 170},
-                              context={"courier_kernel_text_rodata": 9000})]
+                              context={"courier_kernel_text_rodata": 9000}),
+                 fixtures.write(os.path.join(self.dir, "sim-full-layouts.json"),
+                                fixtures.layouts_document(
+                                    "sim", "full", [fixtures.full_figures(2 + k / 10)
+                                                    for k in range(4)],
+                                    fixtures.full_figures(2)))]
         status, text = self.make(*files)
         self.assertEqual(status, 0)
         for s in SECTIONS:
@@ -101,6 +106,27 @@ class Report(unittest.TestCase):
         self.assertIn("**incomplete**: bench_sync.elf: timed out", text)
         self.assertIn("qemu-full (incomplete run)", text)
         self.assertIn("marked incomplete", self.stderr)
+
+    def test_layout_spread_table_and_plot(self):
+        single = self.fixture("sim-full.json", "sim", "full", {"sync/call_reply": 663})
+        lay = fixtures.write(os.path.join(self.dir, "sim-full-layouts.json"),
+                             fixtures.layouts_document(
+                                 "sim", "full", [{"sync/call_reply": v}
+                                                 for v in (650, 700, 680, 720)],
+                                 {"sync/call_reply": 663},
+                                 context={"courier_layout_method": "kernel function order"}))
+        _, text = self.make(single, lay)
+        section = text.split("## Layout spread")[1].split("## All measurements")[0]
+        self.assertIn("| `sync/call_reply` | 663 | 690 | 650 | 720 | 32.5 | 10.1% |", section)
+        self.assertIn("Layouts: kernel function order.", section)
+        self.assertIn("![Layout spread](layout_spread.png)", section)
+        self.assertTrue(self.read("layout_spread.png").startswith(b"\x89PNG"))
+        # The single build stays the figure of the other sections; no duplicate rows.
+        measurements = text.split("## All measurements")[1]
+        self.assertEqual(measurements.count("### sim-full"), 1)
+        _, text = self.make(single)
+        self.assertIn("no results file with seeded layouts", text)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "layout_spread.png")))
 
     def test_deployed_images_are_named(self):
         f = self.fixture("betrusted-sim-betrusted.json", "betrusted-sim", "betrusted",
