@@ -297,6 +297,63 @@ class ParallelAndBudgets(unittest.TestCase):
                       "400,000,000-cycle budget ran out", " | ".join(ctx["courier_incomplete"]))
 
 
+class Layouts(unittest.TestCase):
+    """--layouts N: N more trees (the build stubbed here), each measured, one file of
+    repetitions beside the unperturbed one."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+        self.trees = {}
+        for seed in (0, 1, 2, 3):
+            tree = os.path.join(self.tmp.name, f"tree{seed}")
+            os.makedirs(os.path.join(tree, "bench", "target"))
+            open(os.path.join(tree, "bench", "target", "bench_sync.elf"), "w").close()
+            self.trees[seed] = tree
+        self.out = os.path.join(self.tmp.name, "results")
+        self.built = []
+
+        def fake_build(preset, seed, targets, root=bench.ROOT):
+            self.built.append((preset, seed, targets))
+            return self.trees[seed]
+        old = bench.build_layout
+        bench.build_layout = fake_build
+        self.addCleanup(lambda: setattr(bench, "build_layout", old))
+
+    def test_each_layout_is_a_repetition(self):
+        figures = {0: 663, 1: 650, 2: 700, 3: 690}
+
+        def run(image, platform, timeout, echo, on_line):
+            seed = int(image.split("tree")[1][0])
+            for line in fixtures.console({"sync/call_reply": figures[seed]}).splitlines():
+                on_line(line)
+
+            class Result:
+                timed_out, status, seconds, out_of_cycles = False, 0, 0.1, False
+            return Result()
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            status = bench.main(["--platform", "qemu", "--build", self.trees[0], "--out",
+                                 self.out, "--layouts", "3"], run=run)
+        self.assertEqual(status, 0)
+        self.assertEqual([b[:2] for b in self.built], [("qemu", 1), ("qemu", 2), ("qemu", 3)])
+        self.assertEqual(self.built[0][2], ["bench_sync"])
+        doc = gbench_json.load(os.path.join(self.out, "qemu-full-layouts.json"))
+        sp = gbench_json.spreads(doc)["sync/call_reply"]
+        self.assertEqual((sp["min"], sp["median"], sp["max"], sp["unperturbed"]),
+                         (650, 690, 700, 663))
+        self.assertEqual(gbench_json.figures(gbench_json.load(
+            os.path.join(self.out, "qemu-full.json")))["sync/call_reply"]["cycles"], 663)
+        self.assertRegex(out.getvalue(), r"sync/call_reply\s+663\s+690\s+650\s+700")
+
+    def test_layouts_need_two_and_a_simulated_platform(self):
+        with contextlib.redirect_stderr(io.StringIO()), self.assertRaises(SystemExit):
+            bench.parse_args(["--layouts", "1"])
+        with contextlib.redirect_stderr(io.StringIO()), self.assertRaises(SystemExit):
+            bench.parse_args(["--layouts", "4", "--replay", "x.log"])
+
+
 class DeployedOnBetrustedSim(unittest.TestCase):
     """betrusted-sim measures what scripts/deploy writes: each bench image is signed into
     BUILD/deploy/NAME/image.bin and that file is what runs; the result names it."""
