@@ -37,8 +37,18 @@ def find(tree, name):
 
 
 def tracked_files(source):
-    out = subprocess.run(["git", "ls-files", "-z"], cwd=source, capture_output=True, check=True)
-    return [f for f in out.stdout.decode().split("\0") if f]
+    """The checkout's files: git's tracked ones, or, outside a git checkout, every file but the
+    build trees."""
+    try:
+        out = subprocess.run(["git", "ls-files", "-z"], cwd=source, capture_output=True,
+                             check=True)
+        return [f for f in out.stdout.decode().split("\0") if f]
+    except (OSError, subprocess.CalledProcessError):
+        files = []
+        for dirpath, dirs, names in os.walk(source):
+            dirs[:] = [d for d in dirs if d not in ("build", ".git", "deploy")]
+            files += [os.path.relpath(os.path.join(dirpath, n), source) for n in names]
+        return files
 
 
 def main(argv):
