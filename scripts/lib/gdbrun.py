@@ -2,8 +2,8 @@
 
 QEMU is started as run_image() starts it (runner.platform_command: the same machine, -icount
 included, so a debugged run is the run the tests make; --fast drops -icount as usual), plus
-`-S` (halted before the first instruction, at the reset vector 0x1000) and `-gdb tcp::PORT`
-(its gdb stub). The console still goes to our stdout. The gdb-multiarch command that attaches
+`-S` (halted before the first instruction, at the reset vector 0x1000) and
+`-gdb tcp:127.0.0.1:PORT` (its gdb stub, loopback only). The console still goes to our stdout. The gdb-multiarch command that attaches
 is printed, or run (run_gdb=True) on this terminal; when it ends, or on Ctrl-C, QEMU's process
 group is killed, so nothing is left running.
 
@@ -198,7 +198,9 @@ def choose(progs, name):
 
 def qemu_command(image, port, fast=False):
     """QEMU's command for the image, halted, with its gdb stub on `port`."""
-    return runner.platform_command("qemu", image, fast) + ["-S", "-gdb", f"tcp::{port}"]
+    # The stub listens on the loopback interface only: nobody else on the network attaches.
+    return runner.platform_command("qemu", image, fast) + ["-S", "-gdb",
+                                                           f"tcp:127.0.0.1:{port}"]
 
 
 def gdb_command(image, port, program=None):

@@ -79,7 +79,7 @@ class Commands(Tree):
         self.assertEqual(cmd[0], runner.QEMU)
         self.assertIn("-S", cmd)
         i = cmd.index("-gdb")
-        self.assertEqual(cmd[i + 1], "tcp::4321")
+        self.assertEqual(cmd[i + 1], "tcp:127.0.0.1:4321")
         # The machine of the tests, -icount and all, and the image.
         self.assertEqual(cmd[1:1 + len(runner.QEMU_ARGS)], runner.QEMU_ARGS)
         self.assertEqual(cmd[cmd.index("-kernel") + 1], self.image)
