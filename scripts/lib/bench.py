@@ -375,6 +375,8 @@ def parse_args(argv):
     ap.add_argument("--layouts", type=int, default=0, metavar="N",
                     help="also run N seeded kernel layouts of the same source and write "
                          "<platform>-<config>-layouts.json with their spread")
+    ap.add_argument("--deploy-dir", default=None, metavar="DIR",
+                    help="betrusted-sim: where the signed images go (default BUILD/deploy)")
     ap.add_argument("-j", "--jobs", type=int, default=None,
                     help="images run at once (default: the CPU count on sim platforms, 1 on qemu)")
     ap.add_argument("--serial", default=None, help="read a board's console from this device")
@@ -448,12 +450,12 @@ def no_image_message(text, rx, names, images):
             f"{stable_names.describe()}; images: {labels})")
 
 
-def deploy_images(build, images, config):
+def deploy_images(build, images, config, out_root=None):
     """Signs each benchmark image as scripts/deploy does (into BUILD/deploy/IMAGE/, with the
     tree's own key in BUILD/deploy/signing.key); returns (the slot images to run, their labels,
     what was deployed for the result's context)."""
     import deploy
-    out_root = os.path.join(build, "deploy")
+    out_root = out_root or os.path.join(build, "deploy")
     try:
         info = deploy.check_build_tree(build, config)
         key, key_source, _ = deploy.get_key(None, out_root)
@@ -515,7 +517,7 @@ def measure_tree(args, rx, build, names, run, sim_stats, quiet_errors=False):
     if args.platform == "betrusted-sim":
         # The Precursor's model boots what scripts/deploy writes, not the ELF.
         elfs = chosen
-        chosen, labels, deployed = deploy_images(build, chosen, args.config)
+        chosen, labels, deployed = deploy_images(build, chosen, args.config, args.deploy_dir)
         budgets = {slot: budgets[elf] for slot, elf in zip(chosen, elfs) if elf in budgets}
         timeouts = {slot: timeouts[elf] for slot, elf in zip(chosen, elfs) if elf in timeouts}
     try:
@@ -534,6 +536,12 @@ def layout_tree(preset, seed, root=ROOT):
 def build_layout(preset, seed, targets, root=ROOT):
     """The preset's images with the kernel's functions ordered by `seed`, in their own tree."""
     tree = layout_tree(preset, seed, root)
+    import sweep  # its lock: sweep points may build the same layout tree at once
+    with sweep.locked(tree + ".lock"):
+        return _build_layout(preset, seed, targets, root, tree)
+
+
+def _build_layout(preset, seed, targets, root, tree):
     print(f"bench: building layout {seed} (preset {preset}, {os.path.relpath(tree, root)})",
           flush=True)
     for cmd in (["cmake", "--preset", preset, "-B", tree, f"-DCOURIER_LAYOUT_SEED={seed}"],
