@@ -432,8 +432,9 @@ def run_local(pts, jobs, out=sys.stdout):
 
 
 def parallel_command(jobs_file, hostfile, jobs):
+    bar_opt = ["--bar"] if sys.stderr.isatty() else []  # its progress bar wants a terminal
     return ["parallel", "--will-cite", "--sshloginfile", hostfile, "-j", str(jobs),
-            "--joblog", jobs_file + ".log", "--bar", "--arg-file", jobs_file]
+            "--joblog", jobs_file + ".log", *bar_opt, "--arg-file", jobs_file]
 
 
 def run_parallel(jobs_file, hostfile, jobs):
