@@ -1,4 +1,5 @@
-"""The report's four plots (DESIGN.md §6), drawn with matplotlib's Agg backend into PNG files.
+"""The report's plots (DESIGN.md §6, and the design-space sweeps of issue 20), drawn with
+matplotlib's Agg backend into PNG files.
 
 Counters are not comparable across platforms (QEMU counts instructions, the RTL core counts
 cycles), so every plot that shows counter values has one panel per platform, each with its own
@@ -7,6 +8,8 @@ None when the results hold nothing to plot; the caller then says "no data yet".
 
 PNG metadata is left empty so the same results always give byte-identical files.
 """
+import os
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -222,4 +225,264 @@ def plot_layout_spread(docs, path):
         ax.set_ylabel("% from the median over layouts")
         ax.set_title(f"{gbench_json.label(d)}, {len(sp[names[0]]['values'])} layouts "
                      f"({gbench_json.counter_unit(d)}; x = unperturbed build)")
+    return _save(fig, path)
+
+
+# ---- Design-space sweeps (scripts/sweep, issue 20) ------------------------------------------
+# A sweep document (courier-sweep/1, checked by report.check_sweep) holds one point per
+# (platform, configuration, knob values); cycles compare only within one platform and
+# configuration, so both the helpers and the plot work per such group.
+
+KNEE_TOLERANCE = 0.05   # the knee rule's "within 5% of the best figure"
+MAX_LINES = 6           # a 2-knob sweep draws one line per value up to this many, else a heatmap
+
+
+def _number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def sweep_values(doc, knob):
+    """A knob's values in order: ascending when all are numbers, else as the sweep lists them."""
+    vals = list(doc["values"][knob])
+    return sorted(vals) if all(_number(v) for v in vals) else vals
+
+
+def sweep_key(doc, params):
+    """A point's knob values as a tuple in the sweep's knob order (the grid coordinate)."""
+    return tuple(params.get(k) for k in doc["knobs"])
+
+
+def sweep_headline(doc):
+    """The benchmarks a sweep reports: its headline list, else the first ok point's first four."""
+    if doc.get("headline"):
+        return list(doc["headline"])
+    for p in doc["points"]:
+        if p.get("status") == "ok" and p.get("figures"):
+            return list(p["figures"])[:4]
+    return []
+
+
+def sweep_groups(doc):
+    """[(platform, config, {grid key: point})], sorted by platform, then configuration."""
+    groups = {}
+    for p in doc["points"]:
+        groups.setdefault((p["platform"], p["config"]), {})[sweep_key(doc, p["params"])] = p
+    return [(plat, cfg, pts) for (plat, cfg), pts in sorted(groups.items())]
+
+
+def sweep_figure(point, name):
+    """A point's figure for one benchmark, or None (failed, absent, or not measured)."""
+    if point is None or point.get("status") != "ok":
+        return None
+    v = point.get("figures", {}).get(name)
+    return v if _number(v) else None
+
+
+def sweep_line(doc, pts, name, knob, fixed=None):
+    """[(value, figure, point)] along one knob with the other knobs at `fixed` (default: the
+    baseline), measured points only, in sweep_values order."""
+    fixed = dict(doc["baseline"] if fixed is None else fixed)
+    out = []
+    for v in sweep_values(doc, knob):
+        p = pts.get(sweep_key(doc, {**fixed, knob: v}))
+        f = sweep_figure(p, name)
+        if f is not None:
+            out.append((v, f, p))
+    return out
+
+
+def sweep_knee(line, tolerance=KNEE_TOLERANCE):
+    """The knee of a line [(value, figure, ...)] (one knob, the others fixed), or None if empty.
+
+    Rule: take the best (lowest) figure along the line and the contiguous run of values around
+    it whose figures are within `tolerance` (5%) of that best figure. The knee is the end of the
+    run that faces the costlier end of the knob's range, i.e. the end whose figure is higher at
+    the last measured value. For a resource knob (TLB entries, cache bytes: fewer cost more)
+    that is the smallest value still within 5% of the best; for a latency knob (more cost more)
+    the largest. When both ends of the range cost the same (a flat line), the smaller value.
+    """
+    if not line:
+        return None
+    figs = [f for _, f, *_ in line]
+    best = min(range(len(figs)), key=lambda i: (figs[i], i))
+    limit = figs[best] * (1 + tolerance)
+    lo = hi = best
+    while lo > 0 and figs[lo - 1] <= limit:
+        lo -= 1
+    while hi < len(figs) - 1 and figs[hi + 1] <= limit:
+        hi += 1
+    return line[hi if figs[-1] > figs[0] else lo][0]
+
+
+def _pow2_axis(vals):
+    return len(vals) > 1 and all(isinstance(v, int) and not isinstance(v, bool) and v >= 2
+                                 and v & (v - 1) == 0 for v in vals)
+
+
+def _knob_axis(ax, doc, knob):
+    """Sets up the x axis for a knob; returns value -> x position."""
+    vals = sweep_values(doc, knob)
+    if all(_number(v) for v in vals):
+        pos = {v: v for v in vals}
+        if _pow2_axis(vals):
+            ax.set_xscale("log", base=2)
+        ax.set_xticks(vals)
+        ax.set_xticklabels([f"{v:g}" for v in vals])
+        ax.minorticks_off()
+    else:
+        pos = {v: i for i, v in enumerate(vals)}
+        ax.set_xticks(range(len(vals)))
+        ax.set_xticklabels([str(v) for v in vals])
+    scale = " (log2 scale)" if _pow2_axis(vals) else ""
+    ax.set_xlabel(f"{knob}{scale}")
+    return pos
+
+
+def _draw_line(ax, pos, line, name, label, color, linestyle="-"):
+    xs = [pos[v] for v, *_ in line]
+    ys = [f for _, f, _ in line]
+    spreads = [(p.get("spread") or {}).get(name) for _, _, p in line]
+    if any(isinstance(s, dict) for s in spreads):
+        lo = [max(0, f - s["min"]) if isinstance(s, dict) else 0 for f, s in zip(ys, spreads)]
+        hi = [max(0, s["max"] - f) if isinstance(s, dict) else 0 for f, s in zip(ys, spreads)]
+        ax.errorbar(xs, ys, yerr=[lo, hi], fmt="o", linestyle=linestyle, capsize=4,
+                    color=color, label=label + " (bars: min..max over layouts)")
+    else:
+        ax.plot(xs, ys, "o", linestyle=linestyle, color=color, label=label)
+
+
+def _mark_baseline_and_knee(ax, doc, pos, line, knob, unit):
+    base = doc["baseline"][knob]
+    for v, f, _ in line:
+        if v == base:
+            ax.plot([pos[v]], [f], "*", color="black", markersize=15, zorder=5,
+                    label=f"baseline {knob}={v} ({f:,.0f} {unit})")
+    knee = sweep_knee(line)
+    for v, f, _ in line:
+        if knee is not None and v == knee:
+            ax.plot([pos[v]], [f], "o", markersize=16, markerfacecolor="none",
+                    markeredgecolor="red", markeredgewidth=2, zorder=6,
+                    label=f"knee {knob}={v} (within {KNEE_TOLERANCE:.0%} of the best)")
+            ax.axvline(pos[v], color="red", linestyle=":", linewidth=1)
+
+
+def _sweep_lines_panel(ax, doc, pts, name, knob, unit, series_knob=None):
+    """Cycles against `knob`; with series_knob, one line per its value (the others at
+    baseline), the knee marked on the baseline line."""
+    pos = _knob_axis(ax, doc, knob)
+    series = [None] if series_knob is None else sweep_values(doc, series_knob)
+    drawn, marked = False, None
+    for i, sv in enumerate(series):
+        fixed = dict(doc["baseline"])
+        if series_knob is not None:
+            fixed[series_knob] = sv
+        line = sweep_line(doc, pts, name, knob, fixed)
+        if not line:
+            continue
+        drawn = True
+        label = name if series_knob is None else f"{series_knob}={sv}"
+        _draw_line(ax, pos, line, name, label, f"C{i}")
+        if series_knob is None or sv == doc["baseline"][series_knob]:
+            marked = line
+    if marked:
+        _mark_baseline_and_knee(ax, doc, pos, marked, knob, unit)
+    ax.set_ylabel(f"median {unit} per operation")
+    if drawn:  # below the axes: a sweep's lines fill the panel
+        ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    else:
+        ax.text(0.5, 0.5, "no point measured", transform=ax.transAxes, ha="center")
+
+
+def _sweep_heatmap_panel(fig, ax, doc, pts, name, unit):
+    """knobs[0] across, knobs[1] up; cells annotated with the figures, the baseline cell boxed
+    in black, each knob's knee (the other at baseline) boxed in dashed red."""
+    import numpy as np  # noqa: PLC0415 - matplotlib's own dependency
+    from matplotlib.patches import Rectangle  # noqa: PLC0415
+
+    kx, ky = doc["knobs"][:2]
+    xs, ys = sweep_values(doc, kx), sweep_values(doc, ky)
+    grid = np.full((len(ys), len(xs)), np.nan)
+    for j, yv in enumerate(ys):
+        for i, xv in enumerate(xs):
+            f = sweep_figure(pts.get(sweep_key(doc, {**doc["baseline"], kx: xv, ky: yv})), name)
+            if f is not None:
+                grid[j, i] = f
+    finite = grid[np.isfinite(grid)]
+    if not finite.size:
+        ax.text(0.5, 0.5, "no point measured", transform=ax.transAxes, ha="center")
+        ax.set_xlabel(kx)
+        ax.set_ylabel(ky)
+        return
+    mid = (finite.min() + finite.max()) / 2
+    cmap = matplotlib.colormaps["viridis_r"].with_extremes(bad="lightgrey")
+    img = ax.imshow(grid, cmap=cmap, origin="lower", aspect="auto")
+    fig.colorbar(img, ax=ax, label=f"median {unit} per operation")
+    for j in range(len(ys)):
+        for i in range(len(xs)):
+            v = grid[j, i]
+            text = "—" if np.isnan(v) else f"{v:,.0f}"
+            ax.text(i, j, text, ha="center", va="center", fontsize=7,
+                    color="white" if not np.isnan(v) and v > mid else "black")
+    bi, bj = xs.index(doc["baseline"][kx]), ys.index(doc["baseline"][ky])
+    ax.add_patch(Rectangle((bi - 0.5, bj - 0.5), 1, 1, fill=False, edgecolor="black",
+                           linewidth=2.5, label="baseline"))
+    knee_x = sweep_knee(sweep_line(doc, pts, name, kx))
+    knee_y = sweep_knee(sweep_line(doc, pts, name, ky))
+    first = True
+    for cell in ((xs.index(knee_x), bj) if knee_x is not None else None,
+                 (bi, ys.index(knee_y)) if knee_y is not None else None):
+        if cell:
+            ax.add_patch(Rectangle((cell[0] - 0.42, cell[1] - 0.42), 0.84, 0.84, fill=False,
+                                   edgecolor="red", linestyle="--", linewidth=2,
+                                   label="knee (other knob at baseline)" if first else None))
+            first = False
+    ax.set_xticks(range(len(xs)))
+    ax.set_xticklabels([str(v) for v in xs])
+    ax.set_yticks(range(len(ys)))
+    ax.set_yticklabels([str(v) for v in ys])
+    ax.set_xlabel(kx)
+    ax.set_ylabel(ky)
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+
+
+def plot_sweep(doc, path):
+    """One figure per sweep, a panel per (platform-configuration, headline benchmark):
+    1 knob: cycles against the knob (log2 axis when every value is a power of two >= 2),
+    2 knobs: one line per value of the knob with fewer values (the second on a tie) against the
+    other, or a heatmap when that knob has more than MAX_LINES values; 3 or more knobs: a panel
+    per knob, the others at baseline. The baseline point is a black star (a black box on a
+    heatmap), the knee (sweep_knee) a red ring, min..max error bars where the sweep measured
+    seeded layouts ("spread"). Returns path, or None when no point measured a headline
+    benchmark (nothing drawn)."""
+    names = sweep_headline(doc)
+    groups = [(plat, cfg, pts) for plat, cfg, pts in sweep_groups(doc)
+              if any(sweep_figure(p, n) is not None for p in pts.values() for n in names)]
+    if not groups:
+        return None
+    knobs, unit = doc["knobs"], doc.get("unit") or "cycles"
+    panels = [(g, n, k) for g in groups for n in names
+              for k in (knobs if len(knobs) > 2 else [None])]
+    ncols = len(knobs) if len(knobs) > 2 else len(names)
+    nrows = len(panels) // ncols
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 5.2 * nrows), squeeze=False)
+    title = f"Sweep {doc['name']}"
+    if doc.get("description"):
+        title += f": {doc['description']}"
+    fig.suptitle(f"{title} ({unit}, revision {doc.get('git_revision') or 'unknown'})")
+    for ax, ((plat, cfg, pts), name, knob) in zip(axes.flat, panels):
+        where = f"{plat}-{cfg}: {name}"
+        if knob is not None:
+            _sweep_lines_panel(ax, doc, pts, name, knob, unit)
+            where += " (other knobs at baseline)"
+        elif len(knobs) == 1:
+            _sweep_lines_panel(ax, doc, pts, name, knobs[0], unit)
+        else:
+            a, b = knobs
+            series, across = (a, b) if len(doc["values"][a]) < len(doc["values"][b]) else (b, a)
+            if len(doc["values"][series]) > MAX_LINES:
+                _sweep_heatmap_panel(fig, ax, doc, pts, name, unit)
+            else:
+                _sweep_lines_panel(ax, doc, pts, name, across, unit, series_knob=series)
+        ax.set_title(where, fontsize="medium")
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     return _save(fig, path)
