@@ -44,11 +44,28 @@
 #                                                  the checked kernel, on QEMU, same checks;
 #                                                  DEPLOYED adds betrusted-sim/deployed/NAME:
 #                                                  scripts/deploy signs the image and the model
-#                                                  boots that file (betrusted platform only)
+#                                                  boots that file (betrusted platform only).
+#                                                  In a qemu-virt tree built with C (COURIER_ISA
+#                                                  rv32imac, preset qemu-rvc) the names are
+#                                                  qemu-rvc/NAME (QEMU with c=true) and
+#                                                  sim-rvc/NAME (the core built with C), and no
+#                                                  invariants/ twin (the checked kernel's logic
+#                                                  does not depend on the ISA)
 #
 # Running an image is scripts/run-image's job (the one place that knows QEMU's command line).
 
 set(COURIER_SCRIPTS ${CMAKE_SOURCE_DIR}/scripts)
+# Test-name prefixes of this tree's platforms: a qemu-virt tree built with the C extension runs
+# the same tests under qemu-rvc/ and sim-rvc/, so one ctest run holds both trees.
+if(COURIER_ISA STREQUAL "rv32imac" AND COURIER_PLATFORM STREQUAL "qemu-virt")
+  set(COURIER_RVC_TREE ON)
+  set(COURIER_QEMU_TESTS qemu-rvc)
+  set(COURIER_SIM_TESTS sim-rvc)
+else()
+  set(COURIER_RVC_TREE OFF)
+  set(COURIER_QEMU_TESTS qemu)
+  set(COURIER_SIM_TESTS sim)
+endif()
 set(COURIER_USER_LD ${CMAKE_SOURCE_DIR}/ipc/user/user.ld)
 # The log server's well-known SID (abi/log.h kLogSid: "courier.log" zero-padded; the packer's
 # tests check that the two agree).
@@ -232,13 +249,14 @@ function(courier_target_test name)
     endif()
     return()
   endif()
-  add_test(NAME qemu/${name}
+  add_test(NAME ${COURIER_QEMU_TESTS}/${name}
            COMMAND ${COURIER_SCRIPTS}/run-image --platform qemu --timeout ${ARG_TIMEOUT} ${checks}
                    $<TARGET_FILE:${ARG_IMAGE}>)
   # CTest's own timeout is a backstop above run-image's.
   math(EXPR backstop "${ARG_TIMEOUT} + 15")
-  set_tests_properties(qemu/${name} PROPERTIES LABELS "target;qemu" TIMEOUT ${backstop})
-  if(ARG_CHECKED)
+  set_tests_properties(${COURIER_QEMU_TESTS}/${name} PROPERTIES LABELS "target;qemu"
+                       TIMEOUT ${backstop})
+  if(ARG_CHECKED AND NOT COURIER_RVC_TREE)
     # The checked kernel walks every page table at every kernel entry: QEMU only, more time.
     get_target_property(progs ${ARG_IMAGE} COURIER_PROGRAMS)
     get_target_property(srcs ${ARG_IMAGE} COURIER_SOURCES)
@@ -260,13 +278,14 @@ function(courier_target_test name)
     # The simulator runs a few million cycles per second: give it four times as long.
     math(EXPR sim_timeout "${ARG_TIMEOUT} * 4")
     math(EXPR sim_backstop "${sim_timeout} + 15")
-    add_test(NAME sim/${name}
+    add_test(NAME ${COURIER_SIM_TESTS}/${name}
              COMMAND ${COURIER_SCRIPTS}/run-image --platform sim --timeout ${sim_timeout} ${checks}
                      $<TARGET_FILE:${ARG_IMAGE}>)
     set(labels "target;sim")
     if(ARG_SIM_SLOW)
       set(labels "target;sim;sim-slow")
     endif()
-    set_tests_properties(sim/${name} PROPERTIES LABELS "${labels}" TIMEOUT ${sim_backstop})
+    set_tests_properties(${COURIER_SIM_TESTS}/${name} PROPERTIES LABELS "${labels}"
+                         TIMEOUT ${sim_backstop})
   endif()
 endfunction()

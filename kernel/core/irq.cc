@@ -38,7 +38,7 @@ kstd::Result<void, abi::Error> Kernel::claim_interrupt(Pid pid, uint32_t line, u
   // The boot image's policy, before anything about the line's state is looked at (abi/irq.h).
   if ((irq_allowed_[pid] & (1u << line)) == 0) return kstd::err(Error::AccessDenied);
   const auto code = proc.space.lookup(kstd::VirtAddr(handler));
-  if ((handler & 3) || !code || !(code->flags & kMemX) || code->borrowed)
+  if ((handler & (abi::kInstructionAlign - 1)) || !code || !(code->flags & kMemX) || code->borrowed)
     return kstd::err(Error::BadAddress);
   if (irq_lines_[line].owner != 0) return kstd::err(Error::AlreadyExists);
 

@@ -180,7 +180,9 @@ void sys_create_thread(Kernel& k, Thread& t, const SysArgs& a) {
   // The entry must be executable user memory and the stack writable: checked now, so a bad
   // thread fails here with an error instead of faulting later.
   const auto code = k.process(t.pid).space.lookup(kstd::VirtAddr(a.a[0]));
-  if (!code || !(code->flags & kMemX) || (a.a[0] & 3)) return set_result(t, Error::BadAddress);
+  if (!code || !(code->flags & kMemX) || (a.a[0] & (abi::kInstructionAlign - 1))) {
+    return set_result(t, Error::BadAddress);
+  }
   if ((a.a[1] & 15) || k.check_user_range(t.pid, a.a[1] - 16, 16, true).is_err()) {
     return set_result(t, Error::BadAddress);
   }

@@ -116,16 +116,21 @@ def preset_binary_dir(root, name, presets):
     return os.path.join(root, "build", name)
 
 
-def build_with_preset(root, name, what):
+def build_with_preset(root, name, what, tree=None, defines=()):
+    """Configures and builds preset `name` in its binaryDir, or in `tree` with -D `defines`
+    (a variant of the preset: another ISA)."""
     preset, presets = find_preset(root, name)
     if preset is None:
         known = ", ".join(sorted(presets)) or "none"
         raise BenchError(f"no CMake preset '{name}' for {what} (known presets: {known}); "
                          "add it to CMakePresets.json or pass --build DIR")
-    binary_dir = preset_binary_dir(root, name, presets)
+    binary_dir = tree or preset_binary_dir(root, name, presets)
     print(f"bench: building {what} (preset {name}, {os.path.relpath(binary_dir, root)})",
           flush=True)
-    for cmd in (["cmake", "--preset", name], ["cmake", "--build", binary_dir, "-j2"]):
+    configure = ["cmake", "--preset", name]
+    if tree:
+        configure += ["-B", tree, *[f"-D{d}" for d in defines]]
+    for cmd in (configure, ["cmake", "--build", binary_dir, "-j2"]):
         r = subprocess.run(cmd, cwd=root, stdout=subprocess.DEVNULL if cmd[1] == "--preset"
                            else None)
         if r.returncode != 0:
@@ -144,6 +149,18 @@ def image_preset(config, platform="qemu"):
 
 # The simulator model each simulated platform runs on (its CMake preset).
 SIM_PRESETS = {"sim": "sim", "betrusted-sim": "sim-betrusted"}
+# --isa rv32imac on the virt platforms: the images of preset qemu-rvc (full) or of
+# qemu-<config> rebuilt in build/qemu-<config>-rvc with COURIER_ISA=rv32imac, run on QEMU with
+# c=true or on the core built with C (preset sim-rvc); results under OUT/rvc/.
+ISAS = ("rv32ima", "rv32imac")
+
+
+def rvc_images(args):
+    """(preset, tree or None, defines) of the C images of args.config on the virt map."""
+    if args.config == "full":
+        return "qemu-rvc", None, ()
+    return (image_preset(args.config), os.path.join(ROOT, "build", f"qemu-{args.config}-rvc"),
+            ("COURIER_ISA=rv32imac",))
 
 
 def select_images(images, rx, known_names):
@@ -341,7 +358,7 @@ def read_board(args, where):
 def core_params(args, platform, parsed):
     params = {}
     if platform == "qemu":
-        a = runner.QEMU_ARGS
+        a = runner.qemu_args(rvc=getattr(args, "rvc_variant", False))
         params = {"emulator": runner.QEMU, "machine": a[a.index("-M") + 1],
                   "cpu": a[a.index("-cpu") + 1], "icount": a[a.index("-icount") + 1],
                   "memory": a[a.index("-m") + 1]}
@@ -387,6 +404,10 @@ def parse_args(argv):
                          "checked and recorded in the results")
     ap.add_argument("--settle", type=float, default=2.0,
                     help="serial: quiet seconds after the last suite ends before stopping")
+    ap.add_argument("--isa", choices=ISAS, default=None,
+                    help="qemu and sim: images built for this ISA (default rv32ima; rv32imac "
+                         "runs them on QEMU with c=true or on the core built with C, and "
+                         "writes OUT/rvc/...)")
     args = ap.parse_args(argv)
     board = args.serial or args.replay
     if args.serial and args.replay:
@@ -402,6 +423,12 @@ def parse_args(argv):
     # The Precursor's platforms default to the deployment configuration (DESIGN.md §9).
     args.config = args.config or ("betrusted" if args.platform.startswith("betrusted")
                                   else "full")
+    if args.isa and args.platform not in ("qemu", "sim"):
+        ap.error(f"--isa is for qemu and sim; {args.platform}'s ISA is its tree's "
+                 "(betrusted: rv32imac)")
+    args.rvc_variant = args.isa == "rv32imac"
+    if args.rvc_variant and args.out == os.path.join(ROOT, "results"):
+        args.out = os.path.join(ROOT, "results", "rvc")
     args.timeout_given = args.timeout is not None
     if args.timeout is None:
         args.timeout = 300.0 if board else 120.0
@@ -557,6 +584,11 @@ def layout_runs(args, rx, names, run, images, out_path, unperturbed):
     OUT/<platform>-<config>-layouts.json (repetitions with aggregates) beside the unperturbed
     file, and prints each headline benchmark's spread."""
     preset = image_preset(args.config, args.platform)
+    if getattr(args, "rvc_variant", False):
+        if args.config != "full":
+            raise BenchError("--layouts with --isa rv32imac: only for the full configuration "
+                             "(preset qemu-rvc)")
+        preset = "qemu-rvc"
     targets = [os.path.basename(i)[:-len(".elf")] for i in images]
     runs, incomplete, stats = [], [], {}
     for seed in range(1, args.layouts + 1):
@@ -603,10 +635,18 @@ def run_and_write(args, rx, out_path, run):
             deployed = board_manifest(args.manifest)
         parsed, incomplete, seconds = read_board(args, where)
     else:
-        build = args.build or build_with_preset(ROOT, image_preset(args.config, args.platform),
-                                                f"the {args.config} images")
+        if args.build:
+            build = args.build
+        elif args.rvc_variant:
+            preset, tree, defines = rvc_images(args)
+            build = build_with_preset(ROOT, preset, f"the {args.config} images with C", tree,
+                                      defines)
+        else:
+            build = build_with_preset(ROOT, image_preset(args.config, args.platform),
+                                      f"the {args.config} images")
         if args.platform in SIM_PRESETS and not args.build:
-            build_with_preset(ROOT, SIM_PRESETS[args.platform], "the simulator")
+            sim_preset = "sim-rvc" if args.rvc_variant else SIM_PRESETS[args.platform]
+            build_with_preset(ROOT, sim_preset, "the simulator")
         names = known_names(out_path)
         parsed, incomplete, seconds, images, deployed = measure_tree(
             args, rx, build, names, run, sim_stats)
@@ -633,9 +673,14 @@ def run_and_write(args, rx, out_path, run):
         # The §7 wall-time target covers building as well as running.
         "courier_wall_seconds": round(time.monotonic() - args.started, 1),
     }
+    isas = sorted({"rv32imac" if runner.elf_rvc(i) else "rv32ima"
+                   for i in images if runner.elf_entry(i) is not None})
+    if isas:
+        context["courier_isa"] = isas[0] if len(isas) == 1 else isas
     if args.platform == "qemu":
-        context["courier_core"] = ("QEMU virt rv32 (qemu-system-riscv32), "
-                                   "c=false f=false d=false h=false")
+        c = "c=true" if "rv32imac" in isas else "c=false"
+        context["courier_core"] = (f"QEMU virt rv32 (qemu-system-riscv32), "
+                                   f"{c} f=false d=false h=false")
     hashes = {os.path.basename(i): loaded_sha256(i) for i in images}
     if any(hashes.values()):
         context["courier_images_sha256"] = {k: v for k, v in hashes.items() if v}

@@ -13,9 +13,12 @@ import time
 
 QEMU = "qemu-system-riscv32"
 # DESIGN.md §4: QEMU virt, rv32 without C/F/D/H, instruction counting so counts are exact.
+# An image built with the C extension (ELF flag EF_RISCV_RVC) gets QEMU_CPU_RVC instead.
+QEMU_CPU = "rv32,c=false,f=false,d=false,h=false"
+QEMU_CPU_RVC = "rv32,c=true,f=false,d=false,h=false"
 QEMU_ARGS = [
     "-M", "virt", "-bios", "none",
-    "-cpu", "rv32,c=false,f=false,d=false,h=false",
+    "-cpu", QEMU_CPU,
     "-icount", "shift=0,sleep=off",
     # The Goldfish RTC (the ticktimer's timer) follows virtual time, so sleeps are exact and
     # runs repeatable, and an idle guest jumps straight to the next alarm.
@@ -35,6 +38,9 @@ TIMEOUT_EXIT = 124
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # The Verilator model of Courier's core (preset `sim`); COURIER_SIM overrides the path.
 SIM_DEFAULT = os.path.join(ROOT, "build", "sim", "sim", "courier-sim")
+# The core built with the C extension on the virt SoC (preset `sim-rvc`), for images whose ELF
+# flags say RVC; COURIER_SIM_RVC overrides.
+SIM_RVC_DEFAULT = os.path.join(ROOT, "build", "sim-rvc", "sim", "courier-sim")
 # The same core on the Precursor's SoC (preset `sim-betrusted`); COURIER_SIM_BETRUSTED overrides.
 SIM_BETRUSTED_DEFAULT = os.path.join(ROOT, "build", "sim-betrusted", "sim", "courier-sim")
 
@@ -47,8 +53,27 @@ BETRUSTED_ENTRY = 0x2050_1000
 SLOT_OFFSET = 0x50_0000
 
 
-def sim_binary():
+def sim_binary(rvc=False):
+    """The virt model for an image: the one built with C (sim-rvc) when the image needs C."""
+    if rvc:
+        return os.environ.get("COURIER_SIM_RVC", SIM_RVC_DEFAULT)
     return os.environ.get("COURIER_SIM", SIM_DEFAULT)
+
+
+EF_RISCV_RVC = 0x1
+
+
+def elf_rvc(image):
+    """True when `image` is an ELF32 whose e_flags say it uses compressed instructions (the
+    RISC-V psABI's EF_RISCV_RVC, which GCC sets for -march=...c), False otherwise."""
+    try:
+        with open(image, "rb") as f:
+            head = f.read(40)
+    except OSError:
+        return False
+    if len(head) < 40 or head[:4] != b"\x7fELF" or head[4] != 1 or head[5] != 1:
+        return False
+    return bool(int.from_bytes(head[36:40], "little") & EF_RISCV_RVC)
 
 
 def sim_betrusted_binary():
@@ -108,12 +133,15 @@ def boot_rom_check(image):
         raise ValueError(f"{image}: the boot ROM would not boot this loader-slot image: {e}")
 
 
-def qemu_args(fast=False):
+def qemu_args(fast=False, rvc=False):
+    args = list(QEMU_ARGS)
+    if rvc:
+        args[args.index(QEMU_CPU)] = QEMU_CPU_RVC
     if not fast:
-        return list(QEMU_ARGS)
-    i = QEMU_ARGS.index(QEMU_FAST_DROP[0])
-    assert QEMU_ARGS[i:i + len(QEMU_FAST_DROP)] == QEMU_FAST_DROP
-    return QEMU_ARGS[:i] + QEMU_ARGS[i + len(QEMU_FAST_DROP):]
+        return args
+    i = args.index(QEMU_FAST_DROP[0])
+    assert args[i:i + len(QEMU_FAST_DROP)] == QEMU_FAST_DROP
+    return args[:i] + args[i + len(QEMU_FAST_DROP):]
 
 
 SIM_PLATFORMS = ("sim", "betrusted-sim")
@@ -170,12 +198,15 @@ def platform_command(platform, image, fast=False, max_cycles=None):
                          "betrusted-sim (or give the ELF)")
     check_image_platform(platform, image)
     if platform == "qemu":
-        return [QEMU, *qemu_args(fast), "-kernel", image]
+        return [QEMU, *qemu_args(fast, rvc=elf_rvc(image)), "-kernel", image]
     if platform == "sim":
-        sim = sim_binary()
+        rvc = elf_rvc(image)
+        sim = sim_binary(rvc)
         if not os.path.isfile(sim):
-            raise FileNotFoundError(f"simulator not built: {sim} (cmake --preset sim && "
-                                    "cmake --build --preset sim)")
+            preset = "sim-rvc" if rvc else "sim"
+            why = " (the image uses the C extension)" if rvc else ""
+            raise FileNotFoundError(f"simulator not built: {sim}{why} (cmake --preset {preset} "
+                                    f"&& cmake --build --preset {preset})")
         return [sim, *budget_args(max_cycles), image]
     sim = sim_betrusted_binary()
     if not os.path.isfile(sim):

@@ -14,6 +14,7 @@ namespace courier_sim {
 struct LoadedImage {
   uint32_t entry = 0;
   std::optional<uint32_t> tohost;  // address of the `tohost` symbol, when the image has one
+  bool rvc = false;                // e_flags has EF_RISCV_RVC: built for a core with C
 };
 
 // One loadable region of a memory map. `store` copies a segment's bytes to `offset` within the

@@ -213,6 +213,12 @@ int main(int argc, char** argv) {
     }
     return kUsageExit;
   }
+  if (img.rvc && !top->rvc) {
+    std::fprintf(stderr, "courier-sim: '%s' uses compressed instructions (ELF flag EF_RISCV_RVC) "
+                 "but this model's core was built without C: run it on a model with RVC=1 "
+                 "(preset sim-rvc, build/sim-rvc/sim/courier-sim)\n", opt.image.c_str());
+    return kUsageExit;
+  }
   for (const FlashFile& f : opt.flash) {
     if (!load_flash_file(f, st.flash, &err)) {
       std::fprintf(stderr, "courier-sim: %s\n", err.c_str());

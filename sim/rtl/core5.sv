@@ -25,7 +25,8 @@ module core5
   parameter bit IRQ_ARRAY = 1'b0,     // CSR set, see csr.sv
   parameter bit COUNTERS = 1'b1,
   parameter bit SATP_ASID = 1'b1,
-  parameter bit HW_AD = 1'b1          // the page walker sets A/D (else they fault), see mmu.sv
+  parameter bit HW_AD = 1'b1,         // the page walker sets A/D (else they fault), see mmu.sv
+  parameter bit RVC = 1'b0            // the C extension (16-bit instructions, IALIGN 16)
 )(
   input  logic        clk,
   input  logic        rst,
@@ -68,6 +69,7 @@ module core5
   logic        f_stop;                       // a fetch fault went down the pipe; await redirect
   logic        d_valid, d_exc;
   logic [31:0] d_pc, d_inst, d_tval;
+  logic        d_c;                          // d_inst was expanded from 16 bits
   logic [4:0]  d_cause;
   logic        e_valid, e_exc;
   logic [31:0] e_pc, e_inst, e_rs1v, e_rs2v, e_tval;
@@ -94,14 +96,14 @@ module core5
   logic [31:0] w_addr, w_wdata;
   mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .HW_AD(HW_AD)) u_mmu (
     .clk, .rst, .satp, .sum(mstatus[MS_SUM]), .mxr(mstatus[MS_MXR]), .flush(tlb_flush),
-    .i_va(f_pc), .i_priv(priv), .i_hit(itlb_hit), .i_pa(itlb_pa),
+    .i_va(f_lva), .i_priv(priv), .i_hit(itlb_hit), .i_pa(itlb_pa),
     .d_va(m_ea), .d_priv(eff_priv), .d_store(m_writes), .d_hit(dtlb_hit), .d_pa(dtlb_pa),
     .walk_start, .walk_va, .walk_acc, .walk_priv, .walk_done, .walk_pfault, .walk_afault,
     .walk_busy, .bus_req(w_req), .bus_we(w_we), .bus_addr(w_addr), .bus_wdata(w_wdata),
     .bus_ready(d_ready), .bus_ack(d_ack), .bus_err(d_err), .bus_rdata(d_rdata)
   );
 
-  csr #(.IRQ_ARRAY(IRQ_ARRAY), .COUNTERS(COUNTERS), .SATP_ASID(SATP_ASID)) u_csr (
+  csr #(.IRQ_ARRAY(IRQ_ARRAY), .COUNTERS(COUNTERS), .SATP_ASID(SATP_ASID), .RVC(RVC)) u_csr (
     .clk, .rst, .csr_valid, .csr_addr(m_inst[31:20]), .csr_op(m_inst[13:12]),
     .csr_src(m_inst[14] ? {27'd0, m_inst[19:15]} : m_result), .csr_write, .csr_rdata, .csr_illegal,
     .trap_take, .trap_irq, .trap_code, .trap_tval, .trap_epc(m_pc), .trap_pc,
@@ -214,7 +216,8 @@ module core5
     end
     if (!mem_done) m_wb = 1'b0;
   end
-  assign mem_target = mem_trap ? trap_pc : m_ctl.mret ? mepc : m_ctl.sret ? sepc : m_pc + 32'd4;
+  assign mem_target = mem_trap ? trap_pc : m_ctl.mret ? mepc : m_ctl.sret ? sepc
+                    : m_pc + (m_ctl.rvc ? 32'd2 : 32'd4);
   assign trap_take = mem_trap;
   assign retire = mem_done;
   assign csr_valid = m_valid && m_ctl.csr && !m_exc && !(irq_pending && m_side_free);
@@ -247,19 +250,20 @@ module core5
   wire [5:0]  md_lat = e_f3[2] ? 6'(DIV_LAT) : 6'(MUL_LAT);
   wire md_wait = e_valid && e_ctl.muldiv && md_lat != 6'd0 && md_cnt != 6'd1;
 
+  wire [31:0] e_len = e_ctl.rvc ? 32'd2 : 32'd4;
   logic [31:0] e_result, e_next, e_ea;
   logic        e_exc2;
   logic [4:0]  e_cause2;
   logic [31:0] e_tval2;
   always_comb begin
     e_result = 32'd0;
-    e_next = e_pc + 32'd4;
+    e_next = e_pc + e_len;
     e_ea = a + (e_ctl.store ? e_imm_s : e_ctl.amo ? 32'd0 : e_imm_i);
     e_exc2 = e_exc; e_cause2 = e_cause; e_tval2 = e_tval;
     if (e_ctl.lui) e_result = {e_inst[31:12], 12'd0};
     else if (e_ctl.auipc) e_result = e_pc + {e_inst[31:12], 12'd0};
     else if (e_ctl.jal || e_ctl.jalr) begin
-      e_result = e_pc + 32'd4;
+      e_result = e_pc + e_len;
       e_next = e_ctl.jal ? predict_target(e_pc, e_inst) : (a + e_imm_i) & ~32'd1;
     end else if (e_ctl.branch) begin
       if (branch_taken(e_f3, a, b)) e_next = predict_target(e_pc, e_inst);
@@ -268,7 +272,8 @@ module core5
     else if (e_ctl.muldiv) e_result = muldiv(e_f3, a, b);
     else if (e_ctl.csr) e_result = a;   // the CSR source operand
     if (!e_exc) begin
-      if ((e_ctl.jal || e_ctl.jalr || e_ctl.branch) && e_next[1:0] != 2'b00) begin
+      // With C every target is 2-byte aligned (jalr clears bit 0), so none can fault.
+      if (!RVC && (e_ctl.jal || e_ctl.jalr || e_ctl.branch) && e_next[1:0] != 2'b00) begin
         e_exc2 = 1'b1; e_cause2 = EXC_IADDR_MISALIGNED; e_tval2 = e_next;
       end else if ((e_ctl.load || e_ctl.store || e_ctl.amo)
                    && misaligned(e_ctl.amo ? 2'd2 : e_f3[1:0], e_ea[1:0])) begin
@@ -277,14 +282,17 @@ module core5
       end
     end
   end
-  wire [31:0] e_pred = predict_taken(e_inst) ? predict_target(e_pc, e_inst) : e_pc + 32'd4;
+  wire [31:0] e_pred = predict_taken(e_inst) ? predict_target(e_pc, e_inst) : e_pc + e_len;
   wire ex_go = e_valid && !ex_hazard && !md_wait && !mem_busy && !mem_redirect;
   wire ex_redirect = ex_go && !e_exc2 && e_next != e_pred;
   wire ex_hold = e_valid && !ex_go;
 
   // =========================== ID ===========================
   ctl_t d_ctl;
-  assign d_ctl = decode(d_inst);
+  always_comb begin
+    d_ctl = decode(d_inst);
+    d_ctl.rvc = d_c;
+  end
   wire [4:0] d_rs1 = d_inst[19:15];
   wire [4:0] d_rs2 = d_inst[24:20];
   wire [31:0] d_rs1v = (w_valid && w_rd == d_rs1) ? w_data : rf[d_rs1];
@@ -292,25 +300,52 @@ module core5
   wire id_go = d_valid && !ex_hold && !mem_redirect && !ex_redirect;
 
   // =========================== IF ===========================
-  wire [31:0] f_pa = i_xlate ? itlb_pa : f_pc;
+  // Without C, IF looks up the word at f_pc. With C (RVC), f_pc may be 2-byte aligned, and an
+  // instruction is the halfword at f_pc (16 bits, expanded here) or the 32 bits from f_pc on.
+  // The upper halfword of the last word fetched is kept in f_hb when the next fetch is the
+  // sequential one at its address: a 16-bit instruction there needs no lookup, and a 32-bit
+  // one that straddles two words (and maybe two cache lines or pages) looks up only its second
+  // word, so sequential code pays nothing for straddling. After a jump to a 32-bit instruction
+  // at pc % 4 == 2 there is no buffer: the first lookup fills f_hb (one cycle), the second
+  // finishes the instruction. A fault on that second lookup reports tval = pc + 2, the half
+  // that faulted (privileged spec 3.1.16), and epc = pc. Every redirect empties f_hb.
+  logic        f_hb_valid;
+  logic [15:0] f_hb;
+  logic [31:0] f_hb_va;
+  wire f_use_hb = RVC && f_pc[1] && f_hb_valid && f_hb_va == f_pc;
+  wire [15:0] f_c16 = f_use_hb ? f_hb : (f_pc[1] ? i_data[31:16] : i_data[15:0]);
+  wire f_is_c = RVC && f_c16[1:0] != 2'b11;
+  // A lookup is needed unless the buffer holds a whole 16-bit instruction (from f_hb alone, so
+  // the lookup does not depend on its own answer).
+  wire f_need = !(f_use_hb && f_hb[1:0] != 2'b11);
+  wire f_split = RVC && f_pc[1] && !f_use_hb && !f_is_c;  // only the first half is in this word
+  wire [31:0] f_lva = f_use_hb ? f_pc + 32'd2 : {f_pc[31:2], 2'b00};
+  rvc_t f_x;
+  assign f_x = expand(f_c16);
+  // An encoding the expander refuses goes on as its own 16 bits: decode finds it illegal and
+  // mtval gets the instruction, as the spec asks.
+  wire [31:0] f_inst = !f_is_c ? (f_use_hb ? {i_data[15:0], f_hb} : i_data)
+                     : f_x.ok ? f_x.inst : {16'd0, f_c16};
+  wire [31:0] f_pa = i_xlate ? itlb_pa : f_lva;
   wire f_tlb_ok = !i_xlate || itlb_hit;
   // Fetch only from cached memory (RAM; on betrusted also the boot ROM and flash).
   wire f_in_ram = SOC == 1 ? betrusted_cached(f_pa, RAM_BYTES)
                            : f_pa >= 32'h8000_0000 && f_pa - 32'h8000_0000 < 32'(RAM_BYTES);
   logic        f_wf_valid, f_wf_page, f_walking;
   logic [31:0] f_wf_va;
-  wire f_walk_fault = f_wf_valid && f_wf_va == f_pc && !f_tlb_ok;
-  wire f_access_fault = f_tlb_ok && !f_in_ram;
+  wire f_walk_fault = f_need && f_wf_valid && f_wf_va == f_lva && !f_tlb_ok;
+  wire f_access_fault = f_need && f_tlb_ok && !f_in_ram;
   wire f_fault = f_walk_fault || f_access_fault;
-  wire f_ready = !f_stop && (f_fault || (f_tlb_ok && i_hit));
+  wire f_ready = !f_stop && (!f_need || f_fault || (f_tlb_ok && i_hit && !f_split));
   wire id_free = !d_valid || id_go;
   wire if_go = f_ready && id_free && !mem_redirect && !ex_redirect;
-  assign i_lookup = !f_stop && f_tlb_ok && f_in_ram;
+  assign i_lookup = !f_stop && f_need && f_tlb_ok && f_in_ram;
   assign i_addr = f_pa;
   assign i_refill = i_lookup && !i_hit;
-  wire [31:0] f_next = predict_taken(i_data) ? predict_target(f_pc, i_data) : f_pc + 32'd4;
+  wire f_taken = predict_taken(f_inst);
+  wire [31:0] f_next = f_taken ? predict_target(f_pc, f_inst) : f_pc + (f_is_c ? 32'd2 : 32'd4);
   // A fetch walk runs only while MEM leaves the data port and the walker alone.
-  wire f_walk_req = !f_stop && !f_tlb_ok && !f_walk_fault && !f_walking && !walk_busy
+  wire f_walk_req = !f_stop && f_need && !f_tlb_ok && !f_walk_fault && !f_walking && !walk_busy
                  && !m_walk_req && !m_issue && (ms == MS_IDLE || ms == MS_WFI);
 
   always_comb begin
@@ -318,7 +353,7 @@ module core5
     walk_priv = eff_priv;
     if (m_walk_req) walk_start = 1'b1;
     else if (f_walk_req) begin
-      walk_start = 1'b1; walk_va = f_pc; walk_acc = ACC_FETCH; walk_priv = priv;
+      walk_start = 1'b1; walk_va = f_lva; walk_acc = ACC_FETCH; walk_priv = priv;
     end
   end
 
@@ -326,6 +361,7 @@ module core5
   always_ff @(posedge clk) begin
     if (rst) begin
       f_pc <= reset_pc; f_stop <= 1'b0; f_wf_valid <= 1'b0; f_walking <= 1'b0;
+      f_hb_valid <= 1'b0;
       d_valid <= 1'b0; e_valid <= 1'b0; m_valid <= 1'b0; w_valid <= 1'b0;
       ms <= MS_IDLE; resv_valid <= 1'b0; md_cnt <= 6'd0;
     end else begin
@@ -389,14 +425,15 @@ module core5
       else if (id_free) begin
         d_valid <= if_go;
         d_pc <= f_pc;
-        d_inst <= i_data;
+        d_inst <= f_inst;
+        d_c <= f_is_c;
         d_exc <= f_fault;
         d_cause <= f_walk_fault ? (f_wf_page ? EXC_IPAGE : EXC_IACCESS) : EXC_IACCESS;
-        d_tval <= f_pc;
+        d_tval <= f_use_hb ? f_pc + 32'd2 : f_pc;
       end
 
       // IF
-      if (f_walk_req) begin f_walking <= 1'b1; f_wf_va <= f_pc; end
+      if (f_walk_req) begin f_walking <= 1'b1; f_wf_va <= f_lva; end
       if (walk_done && f_walking) begin
         f_walking <= 1'b0;
         if (walk_pfault || walk_afault) begin
@@ -407,9 +444,19 @@ module core5
         f_pc <= mem_redirect ? mem_target : e_next;
         f_stop <= 1'b0;
         f_wf_valid <= 1'b0;
+        f_hb_valid <= 1'b0;
       end else if (if_go) begin
         f_pc <= f_fault ? f_pc : f_next;
         if (f_fault) f_stop <= 1'b1;
+        // Keep the word's upper half when the sequential fetch starts there: after a 16-bit
+        // instruction in the lower half, or a straddling one that ended in this word's lower half.
+        f_hb_valid <= RVC && !f_fault && !f_taken && (f_is_c ? !f_pc[1] : f_use_hb);
+        f_hb <= i_data[31:16];
+        f_hb_va <= f_pc + (f_is_c ? 32'd2 : 32'd4);
+      end else if (f_split && f_tlb_ok && i_hit && !f_stop) begin
+        f_hb_valid <= 1'b1;          // the first half of a straddling instruction
+        f_hb <= i_data[31:16];
+        f_hb_va <= f_pc;
       end
     end
   end

@@ -16,7 +16,8 @@ module csr
 #(
   parameter bit IRQ_ARRAY = 1'b0,
   parameter bit COUNTERS = 1'b1,
-  parameter bit SATP_ASID = 1'b1
+  parameter bit SATP_ASID = 1'b1,
+  parameter bit RVC = 1'b0            // C extension: misa.C, and xepc keeps bit 1 (IALIGN 16)
 )(
   input  logic        clk,
   input  logic        rst,
@@ -115,7 +116,7 @@ module csr
       CSR_SIP:        csr_rdata = mip & mideleg & S_INTS;
       CSR_SATP:       csr_rdata = satp;
       CSR_MSTATUS:    csr_rdata = mstatus;
-      CSR_MISA:       csr_rdata = MISA_VALUE;
+      CSR_MISA:       csr_rdata = MISA_VALUE | (RVC ? 32'h4 : 32'h0);
       CSR_MEDELEG:    csr_rdata = medeleg;
       CSR_MIDELEG:    csr_rdata = mideleg;
       CSR_MIE:        csr_rdata = mie;
@@ -218,7 +219,7 @@ module csr
           CSR_STVEC:      if (wval[1] == 1'b0) stvec <= wval;
           CSR_SCOUNTEREN: scounteren <= wval;
           CSR_SSCRATCH:   sscratch <= wval;
-          CSR_SEPC:       sepc <= {wval[31:2], 2'b00};
+          CSR_SEPC:       sepc <= {wval[31:2], wval[1] && RVC, 1'b0};
           CSR_SCAUSE:     scause <= wval;
           CSR_STVAL:      stval <= wval;
           CSR_SIP:        mip_sw[IRQ_SS] <= mideleg[IRQ_SS] ? wval[IRQ_SS] : mip_sw[IRQ_SS];
@@ -230,7 +231,7 @@ module csr
           CSR_MTVEC:      if (wval[1] == 1'b0) mtvec <= wval;
           CSR_MCOUNTEREN: mcounteren <= wval;
           CSR_MSCRATCH:   mscratch <= wval;
-          CSR_MEPC:       mepc <= {wval[31:2], 2'b00};
+          CSR_MEPC:       mepc <= {wval[31:2], wval[1] && RVC, 1'b0};
           CSR_MCAUSE:     mcause <= wval;
           CSR_MTVAL:      mtval <= wval;
           CSR_MIP:        mip_sw <= wval & S_INTS;

@@ -34,6 +34,7 @@ module courier_soc
   parameter int MUL_LAT = 2,
   parameter int DIV_LAT = 34,
   parameter int SOC = 0,              // 0: virt; 1: betrusted (parameters below)
+  parameter int RVC = 0,              // 1: the C extension (CMake turns it on for betrusted)
   // betrusted only (estimates, see README): latencies in core cycles at 100 MHz
   parameter int SRAM_LAT = 8,         // a word from the 70 ns asynchronous SRAM
   parameter int SRAM_BURST_LAT = 8,   // each further word of a line fill (no burst mode)
@@ -52,8 +53,10 @@ module courier_soc
   output logic [63:0] instret,
   output logic [31:0] ram_bytes,  // so the harness sizes its RAM image from the build
   output logic [7:0]  soc_id,     // SOC, so the harness can check it was built for this model
-  output logic        io_idle     // no console output still queued in a device (betrusted)
+  output logic        io_idle,    // no console output still queued in a device (betrusted)
+  output logic        rvc         // RVC, so the harness can refuse C images on a core without C
 );
+  assign rvc = RVC != 0;
   assign ram_bytes = 32'(RAM_BYTES);
   assign soc_id = 8'(SOC);
   localparam bit BT = SOC == 1;
@@ -79,7 +82,7 @@ module courier_soc
     assign c_ifetch = 1'b0;
     core5 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT),
             .RAM_BYTES(RAM_BYTES), .SOC(SOC), .IRQ_ARRAY(BT), .COUNTERS(!BT),
-            .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT)) u_core (
+            .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT), .RVC(RVC != 0)) u_core (
       .clk, .rst, .reset_pc(core_reset_pc), .d_req(c_req), .d_we(c_we), .d_addr(c_addr),
       .d_wdata(c_wdata),
       .d_wstrb(c_wstrb), .d_ready(c_ready), .d_ack(c_ack), .d_err(c_err), .d_rdata(c_rdata),

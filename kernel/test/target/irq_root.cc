@@ -81,7 +81,7 @@ int main() {
   test::expect_error(sys::claim_interrupt(board::kRtcIrq, 0x80000000, 0).error, Error::BadAddress,
                      "handler in the kernel");
   test::expect_error(
-      sys::claim_interrupt(board::kRtcIrq, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(handler)) + 2, 0)
+      sys::claim_interrupt(board::kRtcIrq, static_cast<uint32_t>(reinterpret_cast<uintptr_t>(handler)) + 1, 0)
           .error,
       Error::BadAddress, "misaligned handler");
   test::expect_error(courier::free_interrupt(board::kRtcIrq), Error::AccessDenied,

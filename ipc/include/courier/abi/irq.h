@@ -44,7 +44,8 @@
 // the same lines again: its predecessor's were freed and masked when it died.
 // claim_interrupt's checks, in this order: a line outside 1 .. the platform's last line
 // (InvalidArgument), a line the image did not grant the caller's process (AccessDenied), a
-// handler outside its executable memory (BadAddress), a line already claimed, by anyone
+// handler outside its executable memory or not aligned to kInstructionAlign (abi/syscall.h)
+// (BadAddress), a line already claimed, by anyone
 // (AlreadyExists), then room for the interrupt context at the first claim (LimitReached,
 // OutOfMemory). free_interrupt: InvalidArgument outside the range, AccessDenied unless the
 // caller's process holds the line.
@@ -53,6 +54,7 @@
 #include <stdint.h>
 
 #include "courier/abi/error.h"
+#include "courier/abi/syscall.h"
 
 namespace courier::abi {
 

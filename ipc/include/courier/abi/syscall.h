@@ -114,9 +114,17 @@ enum MemFlag : uint32_t { kMemRead = 1, kMemWrite = 2, kMemExec = 4 };
 // services/ (ticktimer) at kServicePriority, above every ordinary program. A process's
 // interrupt context is not one of its threads and keeps its own place: an upcall preempts
 // whatever runs, and is bounded by its budget instead (abi/irq.h).
+// create_thread's entry must be mapped executable and aligned to kInstructionAlign: 4 bytes,
+// or 2 in an image built with the C extension (rv32imac; the core then fetches 16-bit
+// instructions at any even address). The stack pointer must be 16-byte aligned (the psABI's).
 // create_thread's checks, in order: the entry (BadAddress), the stack (BadAddress), a priority
 // >= kPriorities (InvalidArgument), the ceiling (AccessDenied), the thread limits
 // (LimitReached).
+#ifdef __riscv_compressed
+inline constexpr uint32_t kInstructionAlign = 2;
+#else
+inline constexpr uint32_t kInstructionAlign = 4;
+#endif
 inline constexpr uint32_t kPriorities = 8;
 inline constexpr uint32_t kDefaultPriority = 4;
 inline constexpr uint32_t kServicePriority = 2;  // the log server's and drivers' default
