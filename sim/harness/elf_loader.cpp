@@ -115,6 +115,7 @@ bool load_elf(const std::string& path, const std::vector<Region>& map, LoadedIma
   }
   image->entry = eh.e_entry;
   image->tohost = find_symbol(f, eh, "tohost");
+  image->fromhost = find_symbol(f, eh, "fromhost");
   return true;
 }
 
