@@ -21,7 +21,7 @@ constexpr uint64_t kSysExit = 93;
 constexpr int64_t kEbadf = -9;
 constexpr int64_t kEfault = -14;
 constexpr int64_t kEnosys = -38;
-constexpr uint64_t kBlockBytes = 8 * 8;  // eight 64-bit words
+constexpr uint64_t kBlockBytes = 8 * sizeof(uint64_t);  // eight 64-bit words
 constexpr uint8_t kAllBytes = 0xFF;
 
 // One command word: device in bits 63:56, command in 55:48, payload in 47:0.
@@ -39,9 +39,9 @@ constexpr uint64_t reply_word(uint8_t device, uint8_t command) {
 
 struct Host {
   std::optional<uint32_t> fromhost_word;  // index in RAM, when there is a fromhost
-  uint8_t bytes_written = 0;  // tohost's bytes stored since the host last consumed it
+  uint8_t bytes_written = 0;              // tohost's bytes stored since the host last consumed it
   std::optional<uint64_t> last_request;
-  std::string unanswered;  // why the last request got no reply; empty if it got one
+  std::string unanswered;              // why the last request got no reply; empty if it got one
   std::optional<uint64_t> exit_value;  // the tohost value that ended the run
   bool exit_by_syscall = false;
   std::set<std::string> noted;  // keys of the notes already given once
@@ -100,8 +100,9 @@ void reply(uint64_t value) {
   if (!h.fromhost_word) {
     h.unanswered = "there is no fromhost";
     if (first_time("no fromhost")) {
-      note("tohost: the image has no `fromhost` symbol (and no --fromhost was given): "
-           "requests are served but get no reply");
+      note(
+          "tohost: there is no fromhost in RAM (no symbol, no --fromhost, or one outside "
+          "RAM): requests are served but get no reply");
     }
     return;
   }
@@ -119,15 +120,17 @@ void exit_with(uint64_t tohost_value, uint64_t status, bool by_syscall) {
 int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t len) {
   if (fd != 1 && fd != 2) {
     if (first_time("fd " + std::to_string(fd))) {
-      note("tohost: SYS_write to fd %" PRIu64 ": only 1 and 2 (the console) are served; "
-           "replying -EBADF (-9)", fd);
+      note("tohost: SYS_write to fd %" PRIu64
+           ": only 1 and 2 (the console) are served; replying -EBADF (-9)",
+           fd);
     }
     return kEbadf;
   }
   if (len == 0) return 0;
   if (!ram_at(buf, len) && !in_flash(buf, len)) {
-    note("tohost: SYS_write of %" PRIu64 " bytes at 0x%" PRIx64 " reaches outside %s; "
-         "replying -EFAULT (-14)", len, buf, state().flash_base ? "SRAM and flash" : "RAM");
+    note("tohost: SYS_write of %" PRIu64 " bytes at 0x%" PRIx64
+         " reaches outside %s; replying -EFAULT (-14)",
+         len, buf, state().flash_base ? "SRAM and flash" : "RAM");
     return kEfault;
   }
   for (uint64_t i = 0; i < len; ++i) console_putc(char(guest_byte(buf + i)));
@@ -138,8 +141,9 @@ int64_t sys_write(uint64_t fd, uint64_t buf, uint64_t len) {
 void syscall(uint64_t tohost_value, uint64_t addr) {
   uint8_t* block = ram_at(addr, kBlockBytes);
   if (block == nullptr) {
-    note("tohost: the syscall block at 0x%" PRIx64 " (64 bytes) reaches outside %s; nothing "
-         "served and no return value written", addr, state().flash_base ? "SRAM" : "RAM");
+    note("tohost: the syscall block at 0x%" PRIx64
+         " (64 bytes) reaches outside %s; nothing served and no return value written",
+         addr, state().flash_base ? "SRAM" : "RAM");
     reply(1);
     return;
   }
@@ -186,14 +190,15 @@ void take() {
   } else if (c.device == 1 && c.command == 0) {
     h.unanswered = "console input is not modelled";
     if (first_time("getchar")) {
-      note("tohost: console input (device 1, command 0) is not modelled: the request is "
-           "consumed and never answered");
+      note(
+          "tohost: console input (device 1, command 0) is not modelled: the request is "
+          "consumed and never answered");
     }
   } else {
     h.unanswered = "no such device or command";
     if (first_time("device " + std::to_string(c.device) + "." + std::to_string(c.command))) {
-      note("tohost: device %u command %u is not served (0x%016" PRIx64 "); consumed, not "
-           "answered", unsigned{c.device}, unsigned{c.command}, value);
+      note("tohost: device %u command %u is not served (0x%016" PRIx64 "); consumed, not answered",
+           unsigned{c.device}, unsigned{c.command}, value);
     }
   }
 }
@@ -202,9 +207,9 @@ std::optional<uint32_t> word_pair(const char* name, std::optional<uint32_t> addr
                                   const char* without) {
   if (!addr) return std::nullopt;
   if (*addr % 4 != 0 || ram_at(*addr, 8) == nullptr) {
-    note("%s at 0x%08x is not two aligned words in %s (0x%08x..0x%08" PRIx64 "): %s", name,
-         *addr, state().flash_base ? "SRAM" : "RAM", state().ram_base,
-         state().ram_base + ram_bytes(), without);
+    note("%s at 0x%08x is not two aligned words in %s (0x%08x..0x%08" PRIx64 "): %s", name, *addr,
+         state().flash_base ? "SRAM" : "RAM", state().ram_base, state().ram_base + ram_bytes(),
+         without);
     return std::nullopt;
   }
   return (*addr - state().ram_base) / 4;
@@ -244,16 +249,15 @@ void htif_report_end() {
   }
   const uint64_t value = read_pair(*s.tohost_word);
   if (value != 0) {
-    const char* why = h.bytes_written == 0x0F   ? "only its low half was written"
-                      : h.bytes_written == 0xF0 ? "only its high half was written"
-                      : h.bytes_written == kAllBytes
-                          ? "written after the run had ended"
-                      : h.bytes_written != 0 ? "only part of it was written"
-                                             : "the program has not written it";
+    const char* why = h.bytes_written == 0x0F        ? "only its low half was written"
+                      : h.bytes_written == 0xF0      ? "only its high half was written"
+                      : h.bytes_written == kAllBytes ? "written after the run had ended"
+                      : h.bytes_written != 0         ? "only part of it was written"
+                                                     : "the program has not written it";
     note("tohost=0x%016" PRIx64 " at the end, not acted on: %s", value, why);
   } else if (h.last_request && !h.unanswered.empty()) {
-    note("tohost=0x%016" PRIx64 " at the end; the last request, 0x%016" PRIx64
-         ", got no reply: %s", value, *h.last_request, h.unanswered.c_str());
+    note("tohost=0x%016" PRIx64 " at the end; the last request, 0x%016" PRIx64 ", got no reply: %s",
+         value, *h.last_request, h.unanswered.c_str());
   }
 }
 

@@ -10,8 +10,9 @@
 //     block's first word, then fromhost = 1;
 //   - device 1, command 1: console putchar (the payload's low byte), then fromhost =
 //     (1 << 56) | (1 << 48).
-// Every command is consumed: tohost reads 0 again afterwards. Console input (device 1, command
-// 0) is not modelled, as the UARTs receive nothing; other devices are refused with a note.
+// Every command but an exit is consumed: tohost reads 0 again afterwards. Console input (device
+// 1, command 0) is not modelled, as the UARTs receive nothing; other devices are refused with a
+// note.
 //
 // When a write counts. An rv32 program writes tohost as two 32-bit stores, usually the low half
 // first (C's 64-bit store; riscv-tests store the exit code, then a zero high half), and some

@@ -193,9 +193,9 @@ bool load_flash_file(const FlashFile& f, courier_sim::Flash& flash, std::string*
 //
 // This reaches into the model: `valid` is cache.sv's valid-bit array under the name Verilator
 // gives the flattened signal (a renamed instance or signal stops this compiling, rather than
-// silently breaking it). Marking it public_flat_rw instead costs the model about a third of its
-// speed. Between clock edges nothing else writes it; a line fill in flight cannot overlap the
-// store that made the harness write, as both use the one SoC bus.
+// silently breaking it). Marking it public_flat_rw instead made the model take about a third
+// more CPU time (isa/loop, Verilator 5.006). Between clock edges nothing else writes it; a line
+// fill in flight cannot overlap the store that made the harness write, as both use the one bus.
 void invalidate_dcache(Vcourier_soc& top) {
   auto& valid = top.rootp->courier_soc__DOT__u_mem__DOT__u_dcache__DOT__valid;
   std::memset(&valid, 0, sizeof valid);
