@@ -1,13 +1,17 @@
 // The DPI functions courier_soc imports: RAM (SRAM) reads and writes, flash reads, console
-// bytes, and the exits (virt's test finisher, betrusted's SIMEXIT). RAM and flash indices come
-// from the SoC's address decoder, which only selects a memory for in-range addresses, so they
-// are in bounds by construction. A model imports only its SoC's functions; all are defined
-// here, with C linkage whether or not the generated header declares them.
+// bytes, and the exits (virt's test finisher, betrusted's SIMEXIT, the tohost convention's
+// stores, which htif.cpp serves). RAM and flash indices come from the SoC's address decoder,
+// which only selects a memory for in-range addresses, so they are in bounds by construction. A
+// model imports only its SoC's functions; all are defined here, with C linkage whether or not
+// the generated header declares them.
+#include <cinttypes>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "Vcourier_soc__Dpi.h"
+#include "htif.h"
 #include "sim_state.h"
 
 namespace courier_sim {
@@ -25,17 +29,44 @@ bool console_at_line_start = true;
 constexpr uint32_t kFinisherFail = 0x3333;
 constexpr uint32_t kFinisherPass = 0x5555;
 constexpr uint32_t kFinisherReset = 0x7777;
-
-void finish(int code) {
-  SimState& s = state();
-  if (!s.finished) {
-    s.finished = true;
-    s.exit_code = code;
-  }
-}
+constexpr uint64_t kMaxStatus = 255;
 }  // namespace
 
+bool finish(int code) {
+  SimState& s = state();
+  if (s.finished) return false;
+  s.finished = true;
+  s.exit_code = code;
+  return true;
+}
+
+bool finish_with_status(uint64_t value, const char* source) {
+  if (value <= kMaxStatus) return finish(int(value));
+  if (state().finished) return false;
+  note("%s value 0x%08" PRIx64 " does not fit an exit status; exiting with 255", source, value);
+  return finish(int(kMaxStatus));
+}
+
 bool console_at_line_start_now() { return console_at_line_start; }
+
+void console_putc(char c) {
+  console_line.push_back(c);
+  if (c == '\n') flush_console();
+}
+
+void note(const char* fmt, ...) {
+  flush_console();
+  if (!console_at_line_start) {
+    std::fputc('\n', stderr);
+    console_at_line_start = true;  // the merged log is at a line start again
+  }
+  std::fputs("courier-sim: ", stderr);
+  va_list ap;
+  va_start(ap, fmt);
+  std::vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  std::fputc('\n', stderr);
+}
 
 void Flash::write_byte(uint32_t offset, uint8_t value) {
   auto& chunk = chunks_[offset >> (kChunkWordsLog2 + 2)];
@@ -70,16 +101,13 @@ void dpi_ram_write(unsigned int word_index, unsigned int data, unsigned char str
     if (strb & (1u << i)) mask |= 0xFFu << (8 * i);
   uint32_t& w = s.ram[word_index];
   w = (w & ~mask) | (data & mask);
-  // riscv-tests convention: tohost = (code << 1) | 1 ends the run; code 0 is a pass.
-  if (s.tohost && s.ram_base + word_index * 4 == *s.tohost && (w & 1u)) {
-    courier_sim::finish(int(w >> 1));
+  // Unsigned, so an index below tohost's wraps to a large number: one compare per store.
+  if (s.tohost_word && word_index - *s.tohost_word < 2) {
+    courier_sim::htif_tohost_written(word_index - *s.tohost_word, strb);
   }
 }
 
-void dpi_uart_putc(unsigned char c) {
-  courier_sim::console_line.push_back(char(c));
-  if (c == '\n') courier_sim::flush_console();
-}
+void dpi_uart_putc(unsigned char c) { courier_sim::console_putc(char(c)); }
 
 void dpi_finish(unsigned int value) {
   switch (value & 0xFFFF) {
@@ -99,16 +127,7 @@ unsigned int dpi_flash_read(unsigned int word_index) {
 
 void dpi_uart_drop(unsigned int uart) { ++state().dropped[uart & 1]; }
 
-// SIMEXIT: the value is the exit status; one that does not fit in a status must not read as a
-// pass, so it ends the run with 255 (and says so).
-void dpi_simexit(unsigned int value) {
-  if (value > 255) {
-    std::fprintf(stderr, "courier-sim: SIMEXIT value 0x%08x does not fit an exit status; "
-                 "exiting with 255\n", value);
-    courier_sim::finish(255);
-  } else {
-    courier_sim::finish(int(value));
-  }
-}
+// SIMEXIT: the value is the exit status (one past 255 ends the run with 255).
+void dpi_simexit(unsigned int value) { courier_sim::finish_with_status(value, "SIMEXIT"); }
 
 }  // extern "C"

@@ -116,6 +116,7 @@ bool load_elf(const std::string& path, const std::vector<Region>& map, LoadedIma
   image->entry = eh.e_entry;
   image->tohost = find_symbol(f, eh, "tohost");
   image->rvc = (eh.e_flags & 0x1u) != 0;  // EF_RISCV_RVC (RISC-V ELF psABI)
+  image->fromhost = find_symbol(f, eh, "fromhost");
   return true;
 }
 

@@ -1,6 +1,6 @@
 // Loading an rv32 ELF image into the simulated memories: PT_LOAD segments by physical address,
-// each into the region of the model's map that holds it whole, plus the `tohost` symbol for the
-// riscv-tests completion convention.
+// each into the region of the model's map that holds it whole, plus the `tohost` and `fromhost`
+// symbols of the riscv-tests / HTIF convention (htif.h).
 #pragma once
 
 #include <cstdint>
@@ -13,8 +13,9 @@ namespace courier_sim {
 
 struct LoadedImage {
   uint32_t entry = 0;
-  std::optional<uint32_t> tohost;  // address of the `tohost` symbol, when the image has one
-  bool rvc = false;                // e_flags has EF_RISCV_RVC: built for a core with C
+  std::optional<uint32_t> tohost;    // address of the `tohost` symbol, when the image has one
+  std::optional<uint32_t> fromhost;  // likewise `fromhost`
+  bool rvc = false;                  // e_flags has EF_RISCV_RVC: built for a core with C
 };
 
 // One loadable region of a memory map. `store` copies a segment's bytes to `offset` within the

@@ -1,7 +1,7 @@
 // courier-sim: runs an rv32 ELF image on the Verilator model of Courier's core and SoC.
 //
 //   courier-sim [--max-cycles N] [--trace FILE.fst] [--trace-start CYCLE] [--tohost ADDR]
-//               [--flash FILE[@OFFSET]] [--quiet-stats] [IMAGE.elf]
+//               [--fromhost ADDR] [--flash FILE[@OFFSET]] [--quiet-stats] [IMAGE.elf]
 //
 // The model is built for one SoC (COURIER_SIM_SOC): virt (QEMU virt's map; the image's entry is
 // the reset pc) or betrusted (the Precursor's map; reset at the boot ROM, which jumps to the
@@ -10,6 +10,13 @@
 // status is the test finisher's code, SIMEXIT's value or the tohost result; one statistics line
 // goes to stderr at the end. Exit 2 means a usage or load error (including an image built for
 // the other SoC), 124 that --max-cycles ran out, as `timeout` does.
+//
+// The tohost convention (htif.h), when the image has a `tohost` symbol (or --tohost): an odd
+// value (code << 1) | 1 exits with code; the HTIF syscall proxy (SYS_write to fd 1/2 prints on
+// the console, SYS_exit, others -ENOSYS) and console putchar (device 1) are served, with replies
+// in `fromhost` (symbol or --fromhost). A run that ends through tohost says so on stderr,
+// `courier-sim: tohost=0x<64-bit value> (exit N)`; one that ends otherwise names what tohost
+// holds if a command in it was not acted on or not answered.
 #include <chrono>
 #include <ctime>
 #include <cinttypes>
@@ -23,7 +30,9 @@
 #include <vector>
 
 #include "Vcourier_soc.h"
+#include "Vcourier_soc___024root.h"
 #include "elf_loader.h"
+#include "htif.h"
 #include "sim_state.h"
 #include "verilated.h"
 #if VM_TRACE
@@ -49,7 +58,7 @@ void usage(const char* msg) {
   if (msg) std::fprintf(stderr, "courier-sim: %s\n", msg);
   std::fprintf(stderr,
                "usage: courier-sim [--max-cycles N] [--trace FILE.fst] [--trace-start CYCLE]\n"
-               "                   [--tohost ADDR] [--quiet-stats]%s %s\n"
+               "                   [--tohost ADDR] [--fromhost ADDR] [--quiet-stats]%s %s\n"
                "this model: the %s SoC (%s)\n",
                kBetrusted ? " [--flash FILE[@OFFSET]]" : "",
                kBetrusted ? "[IMAGE.elf]" : "IMAGE.elf", kSocName,
@@ -80,6 +89,7 @@ struct Options {
   std::string trace_file;
   uint64_t trace_start = 0;
   std::optional<uint32_t> tohost;
+  std::optional<uint32_t> fromhost;
   bool quiet_stats = false;
   std::vector<FlashFile> flash;
   std::string image;
@@ -114,6 +124,7 @@ Options parse_args(int argc, char** argv) {
     else if (a == "--trace") o.trace_file = value();
     else if (a == "--trace-start") o.trace_start = parse_number("--trace-start", value());
     else if (a == "--tohost") o.tohost = uint32_t(parse_number("--tohost", value()));
+    else if (a == "--fromhost") o.fromhost = uint32_t(parse_number("--fromhost", value()));
     else if (a == "--quiet-stats") o.quiet_stats = true;
     else if (a == "--flash") {
       if (!kBetrusted) usage("--flash: this model is the virt SoC, which has no flash");
@@ -172,6 +183,34 @@ bool load_flash_file(const FlashFile& f, courier_sim::Flash& flash, std::string*
   return true;
 }
 
+// The harness has written RAM behind the core's data cache (the host side of the tohost
+// convention: tohost consumed, fromhost, a syscall's return value). The cache is write-through,
+// so RAM is current, but it keeps the lines a program has read: polling fromhost would read the
+// stale word forever. Invalidating every line makes the next loads fetch RAM, as a coherent
+// host's write would. Lookups already evaluated this cycle may still hit, so the words become
+// visible from the next cycle on; a program polling for the reply cannot tell that from a host
+// that answers a cycle later.
+//
+// This reaches into the model: `valid` is cache.sv's valid-bit array under the name Verilator
+// gives the flattened signal (a renamed instance or signal stops this compiling, rather than
+// silently breaking it). Marking it public_flat_rw instead made the model take about a third
+// more CPU time (isa/loop, Verilator 5.006). Between clock edges nothing else writes it; a line
+// fill in flight cannot overlap the store that made the harness write, as both use the one bus.
+void invalidate_dcache(Vcourier_soc& top) {
+  auto& valid = top.rootp->courier_soc__DOT__u_mem__DOT__u_dcache__DOT__valid;
+  std::memset(&valid, 0, sizeof valid);
+}
+
+// Between the rising and the falling edge of each cycle: the tohost convention's timer, and
+// the cache invalidation its replies need.
+inline void after_rising_edge(courier_sim::SimState& st, Vcourier_soc& top) {
+  if (st.tohost_settle_left != 0 && --st.tohost_settle_left == 0) courier_sim::htif_settle();
+  if (st.ram_written_behind_cache) {
+    invalidate_dcache(top);
+    st.ram_written_behind_cache = false;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -193,6 +232,7 @@ int main(int argc, char** argv) {
   }
   st.ram.assign(top->ram_bytes / 4, 0);
   st.ram_base = kBetrusted ? kSramBase : kVirtRamBase;
+  if (kBetrusted) st.flash_base = kFlashBase;
 
   courier_sim::LoadedImage img;
   std::string err;
@@ -238,8 +278,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "courier-sim: note: the image's entry 0x%08x is not 0x%08x, where the "
                  "boot ROM jumps\n", img.entry, kLoaderEntry);
   }
-  if (opt.tohost) st.tohost = opt.tohost;
-  else st.tohost = img.tohost;
+  courier_sim::htif_init(opt.tohost ? opt.tohost : img.tohost,
+                         opt.fromhost ? opt.fromhost : img.fromhost);
 
 #if VM_TRACE
   std::unique_ptr<VerilatedFstC> tfp;
@@ -281,6 +321,7 @@ int main(int argc, char** argv) {
 #if VM_TRACE
     if (tfp && cycles >= opt.trace_start) tfp->dump(2 * cycles);
 #endif
+    after_rising_edge(st, *top);
     top->clk = 0;
     top->eval();
 #if VM_TRACE
@@ -297,6 +338,7 @@ int main(int argc, char** argv) {
   for (uint64_t extra = 0; !timed_out && !top->io_idle && extra < kDrainCycles; ++extra) {
     top->clk = 1;
     top->eval();
+    after_rising_edge(st, *top);
     top->clk = 0;
     top->eval();
   }
@@ -321,6 +363,7 @@ int main(int argc, char** argv) {
                  ", console UART %" PRIu64 ")\n",
                  st.dropped[0] + st.dropped[1], st.dropped[0], st.dropped[1]);
   }
+  courier_sim::htif_report_end();
   if (timed_out) {
     std::fprintf(stderr, "courier-sim: max cycles %" PRIu64 " exceeded without an exit\n",
                  opt.max_cycles);

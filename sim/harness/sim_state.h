@@ -1,6 +1,7 @@
 // State shared between the harness loop and the DPI callbacks the RTL makes: the RAM (or, on
 // the betrusted SoC, SRAM) image, the flash image, the console line buffer, the bytes dropped
-// on the UART the pins do not show, and the exit request (finisher, tohost or SIMEXIT).
+// on the UART the pins do not show, the exit request (finisher, tohost or SIMEXIT), and what
+// the run loop must do for the tohost convention (htif.h) between clock edges.
 #pragma once
 
 #include <cstdint>
@@ -33,14 +34,34 @@ struct SimState {
   std::vector<uint32_t> ram;
   uint32_t ram_base = 0;
   Flash flash;
-  std::optional<uint32_t> tohost;
+  std::optional<uint32_t> flash_base;  // betrusted: where the flash window is mapped
+  // The tohost convention (htif.h): the index in `ram` of tohost's low word, while it is on.
+  std::optional<uint32_t> tohost_word;
+  // Cycles left before a tohost written in part counts as written (0: nothing waits). The run
+  // loop counts it down and calls htif_settle() when it reaches 0.
+  uint32_t tohost_settle_left = 0;
+  // The harness wrote RAM behind the core's data cache: the run loop invalidates the cache.
+  bool ram_written_behind_cache = false;
   bool finished = false;
   int exit_code = 0;
   uint64_t dropped[2] = {0, 0};  // bytes sent by the kernel / console UART while not selected
 };
 
 SimState& state();
+
+// Ends the run with `code` unless an exit was already requested; returns whether this one
+// counts.
+bool finish(int code);
+// Ends the run with `value` as the exit status. A value that does not fit in a status must not
+// read as a pass: it ends the run with 255, and `source` ("SIMEXIT", ...) names it on stderr.
+bool finish_with_status(uint64_t value, const char* source);
+
+// One byte to the console (stdout), the path the UARTs take: buffered, flushed per line.
+void console_putc(char c);
 void flush_console();
+// One line on stderr, "courier-sim: " and the message: after the console's pending output, and
+// on a line of its own in a log that merges the two streams.
+void note(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 // False when the image's last console output did not end a line (the statistics line on
 // stderr then starts on a fresh line, so a merged log keeps both intact).
 bool console_at_line_start_now();
