@@ -186,29 +186,17 @@ bool load_flash_file(const FlashFile& f, courier_sim::Flash& flash, std::string*
 // The harness has written RAM behind the core's data cache (the host side of the tohost
 // convention: tohost consumed, fromhost, a syscall's return value). The cache is write-through,
 // so RAM is current, but it keeps the lines a program has read: polling fromhost would read the
-// stale word forever. Invalidating every line makes the next loads fetch RAM, as a coherent
-// host's write would. Lookups already evaluated this cycle may still hit, so the words become
-// visible from the next cycle on; a program polling for the reply cannot tell that from a host
-// that answers a cycle later.
+// stale word forever. The SoC's dflush input empties the data cache at the next rising edge, as
+// a coherent host's write would make its lines stale; a program polling for the reply cannot
+// tell that from a host that answers a cycle later. A line fill in flight cannot overlap the
+// store that made the harness write, as both use the one bus.
 //
-// This reaches into the model: `valid` is cache.sv's valid-bit array under the name Verilator
-// gives the flattened signal (a renamed instance or signal stops this compiling, rather than
-// silently breaking it). Marking it public_flat_rw instead made the model take about a third
-// more CPU time (isa/loop, Verilator 5.006). Between clock edges nothing else writes it; a line
-// fill in flight cannot overlap the store that made the harness write, as both use the one bus.
-void invalidate_dcache(Vcourier_soc& top) {
-  auto& valid = top.rootp->courier_soc__DOT__u_mem__DOT__u_dcache__DOT__valid;
-  std::memset(&valid, 0, sizeof valid);
-}
-
 // Between the rising and the falling edge of each cycle: the tohost convention's timer, and
 // the cache invalidation its replies need.
 inline void after_rising_edge(courier_sim::SimState& st, Vcourier_soc& top) {
   if (st.tohost_settle_left != 0 && --st.tohost_settle_left == 0) courier_sim::htif_settle();
-  if (st.ram_written_behind_cache) {
-    invalidate_dcache(top);
-    st.ram_written_behind_cache = false;
-  }
+  top.dflush = st.ram_written_behind_cache;
+  st.ram_written_behind_cache = false;
 }
 
 }  // namespace
@@ -296,6 +284,7 @@ int main(int argc, char** argv) {
 #endif
 
   top->reset_pc = img.entry;  // virt only; betrusted resets at its boot ROM
+  top->dflush = 0;
   top->rst = 1;
   for (int i = 0; i < 4; ++i) {
     top->clk = 0;

@@ -30,6 +30,7 @@ module memsys
   input  logic        clk,
   input  logic        rst,
   input  logic        ifence,
+  input  logic        dflush,       // the harness wrote RAM behind the data cache (tohost replies)
   // core side
   input  logic        c_req,
   input  logic        c_ifetch,
@@ -97,7 +98,7 @@ module memsys
     .fill_en(fill_ack && fill_i), .fill_addr, .fill_data(b_rdata), .fill_last
   );
   cache #(.BYTES(DCACHE_BYTES), .WAYS(DCACHE_WAYS), .LINE(LINE)) u_dcache (
-    .clk, .rst, .flush(1'b0), .lookup(c_req && !c_ifetch), .addr(c_addr), .hit(d_hit), .rdata(d_data),
+    .clk, .rst, .flush(dflush), .lookup(c_req && !c_ifetch), .addr(c_addr), .hit(d_hit), .rdata(d_data),
     .wr_en(forward && c_we && store_cached), .wr_addr(c_addr), .wr_data(c_wdata), .wr_strb(c_wstrb),
     .fill_en(fill_ack && !fill_i), .fill_addr, .fill_data(b_rdata), .fill_last
   );

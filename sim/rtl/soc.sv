@@ -50,6 +50,9 @@ module courier_soc
   input  logic        clk,
   input  logic        rst,
   input  logic [31:0] reset_pc,   // the ELF entry point, as QEMU's reset ROM jumps to it
+  // The harness answered a tohost request by writing RAM behind the write-through data cache:
+  // forget its lines at this edge, as a coherent host's write would make them stale.
+  input  logic        dflush,
   output logic [63:0] instret,
   output logic [31:0] ram_bytes,  // so the harness sizes its RAM image from the build
   output logic [7:0]  soc_id,     // SOC, so the harness can check it was built for this model
@@ -109,7 +112,7 @@ module courier_soc
            .DCACHE_BYTES(DCACHE_BYTES), .DCACHE_WAYS(DCACHE_WAYS), .LINE(CACHE_LINE),
            .CACHES(CACHES || PIPELINE), .ICACHE_COHERENT(ICACHE_COHERENT), .SPLIT(PIPELINE),
            .SOC(SOC)) u_mem (
-    .clk, .rst, .ifence, .c_req, .c_ifetch, .c_we, .c_addr, .c_wdata, .c_wstrb, .c_ack, .c_err,
+    .clk, .rst, .ifence, .dflush, .c_req, .c_ifetch, .c_we, .c_addr, .c_wdata, .c_wstrb, .c_ack, .c_err,
     .c_rdata, .c_ready, .i_lookup, .i_addr, .i_hit, .i_data, .i_refill, .b_req(req), .b_burst(burst), .b_we(we), .b_addr(addr), .b_wdata(wdata),
     .b_wstrb(wstrb), .b_ack(ack), .b_err(err), .b_rdata(rdata)
   );
