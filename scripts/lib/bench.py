@@ -201,8 +201,9 @@ def add_sim_stats(line, stats):
         return
     stats["cycles"] = stats.get("cycles", 0) + cycles
     stats["wall_seconds"] = round(stats.get("wall_seconds", 0.0) + wall, 3)
-    if fields.get("instret", "").isdigit():
-        stats["instret"] = stats.get("instret", 0) + int(fields["instret"])
+    for key in ("instret", "icache_fills", "dcache_fills"):
+        if fields.get(key, "").isdigit():
+            stats[key] = stats.get(key, 0) + int(fields[key])
     if stats["wall_seconds"] > 0:
         stats["cycles_per_second"] = round(stats["cycles"] / stats["wall_seconds"])
 

@@ -341,9 +341,11 @@ int main(int argc, char** argv) {
     if (!courier_sim::console_at_line_start_now()) std::fputc('\n', stderr);
     std::fprintf(stderr,
                  "courier-sim: cycles=%" PRIu64 " instret=%" PRIu64
-                 " cpi=%.2f sim_speed=%.2f Mcycles/s wall=%.2fs cpu=%.2fs soc=%s\n",
+                 " cpi=%.2f sim_speed=%.2f Mcycles/s wall=%.2fs cpu=%.2fs soc=%s"
+                 " icache_fills=%" PRIu64 " dcache_fills=%" PRIu64 "\n",
                  cycles, instret, instret ? double(cycles) / double(instret) : 0.0,
-                 wall > 0 ? double(cycles) / wall / 1e6 : 0.0, wall, cpu, kSocName);
+                 wall > 0 ? double(cycles) / wall / 1e6 : 0.0, wall, cpu, kSocName,
+                 uint64_t(top->icache_fills), uint64_t(top->dcache_fills));
   }
   // Bytes the pins never showed: a wrong UARTSEL is then visible, not just a silent console.
   if (st.dropped[0] + st.dropped[1] != 0) {

@@ -31,6 +31,8 @@ module memsys
   input  logic        rst,
   input  logic        ifence,
   input  logic        dflush,       // the harness wrote RAM behind the data cache (tohost replies)
+  output logic [63:0] ifills,       // line fills so far (misses), for the statistics line
+  output logic [63:0] dfills,
   // core side
   input  logic        c_req,
   input  logic        c_ifetch,
@@ -129,7 +131,13 @@ module memsys
     if (rst) begin
       state <= M_IDLE;
       fill_start <= 1'b0;
+      ifills <= 64'd0;
+      dfills <= 64'd0;
     end else begin
+      if (fill_ack && fill_last) begin
+        if (fill_i) ifills <= ifills + 64'd1;
+        else dfills <= dfills + 64'd1;
+      end
       fill_start <= 1'b0;
       if (state == M_FILL) begin
         if (b_ack) begin

@@ -57,7 +57,9 @@ module courier_soc
   output logic [31:0] ram_bytes,  // so the harness sizes its RAM image from the build
   output logic [7:0]  soc_id,     // SOC, so the harness can check it was built for this model
   output logic        io_idle,    // no console output still queued in a device (betrusted)
-  output logic        rvc         // RVC, so the harness can refuse C images on a core without C
+  output logic        rvc,        // RVC, so the harness can refuse C images on a core without C
+  output logic [63:0] icache_fills,  // I- and D-cache line fills (misses) since reset
+  output logic [63:0] dcache_fills
 );
   assign rvc = RVC != 0;
   assign ram_bytes = 32'(RAM_BYTES);
@@ -112,7 +114,7 @@ module courier_soc
            .DCACHE_BYTES(DCACHE_BYTES), .DCACHE_WAYS(DCACHE_WAYS), .LINE(CACHE_LINE),
            .CACHES(CACHES || PIPELINE), .ICACHE_COHERENT(ICACHE_COHERENT), .SPLIT(PIPELINE),
            .SOC(SOC)) u_mem (
-    .clk, .rst, .ifence, .dflush, .c_req, .c_ifetch, .c_we, .c_addr, .c_wdata, .c_wstrb, .c_ack, .c_err,
+    .clk, .rst, .ifence, .dflush, .ifills(icache_fills), .dfills(dcache_fills), .c_req, .c_ifetch, .c_we, .c_addr, .c_wdata, .c_wstrb, .c_ack, .c_err,
     .c_rdata, .c_ready, .i_lookup, .i_addr, .i_hit, .i_data, .i_refill, .b_req(req), .b_burst(burst), .b_we(we), .b_addr(addr), .b_wdata(wdata),
     .b_wstrb(wstrb), .b_ack(ack), .b_err(err), .b_rdata(rdata)
   );
