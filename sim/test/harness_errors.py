@@ -19,11 +19,11 @@ EM_RISCV = 243
 EM_X86_64 = 62
 
 
-def elf32(machine=EM_RISCV, paddr=0x80000000, filesz=16, memsz=16, truncate=None):
+def elf32(machine=EM_RISCV, paddr=0x80000000, filesz=16, memsz=16, truncate=None, flags=0):
     """A minimal ELF32 LE executable with one PT_LOAD segment of `filesz` bytes."""
     ehsize, phsize = 52, 32
     ident = b"\x7fELF" + bytes([1, 1, 1]) + bytes(9)
-    eh = ident + struct.pack("<HHIIIIIHHHHHH", 2, machine, 1, paddr, ehsize, 0, 0, ehsize,
+    eh = ident + struct.pack("<HHIIIIIHHHHHH", 2, machine, 1, paddr, ehsize, 0, flags, ehsize,
                              phsize, 1, 40, 0, 0)
     ph = struct.pack("<IIIIIIII", 1, ehsize + phsize, paddr, paddr, filesz, memsz, 7, 4)
     data = eh + ph + bytes(filesz)
@@ -68,6 +68,8 @@ CASES = [
     ("elf64", b"\x7fELF" + bytes([2, 1, 1]) + bytes(57), [], 2, "32-bit"),
     ("wrong_machine", elf32(machine=EM_X86_64), [], 2, "not RISC-V"),
     ("outside_ram", elf32(paddr=0x40000000), [], 2, "outside RAM"),
+    # EF_RISCV_RVC on a model built without C (the preset `sim` model this test runs on).
+    ("needs_c", elf32(flags=0x1), [], 2, "uses compressed instructions"),
     ("past_ram_end", elf32(paddr=0x807FFFF8, filesz=16, memsz=16), [], 2, "outside RAM"),
     ("huge_bss", elf32(memsz=0x10000000), [], 2, "outside RAM"),
     ("truncated_phdrs", elf32(truncate=60), [], 2, "program header"),

@@ -9,13 +9,14 @@ import fixtures  # noqa: F401  first: it puts scripts/lib on the path
 import runner  # noqa: E402
 
 
-def elf32(entry):
-    """The first 28 bytes of a little-endian ELF32 header with entry point `entry`."""
+def elf32(entry, flags=0):
+    """A little-endian ELF32 header with entry point `entry` and e_flags `flags`."""
     head = bytearray(52)
     head[:4] = b"\x7fELF"
     head[4] = 1  # ELFCLASS32
     head[5] = 1  # little-endian
     head[24:28] = entry.to_bytes(4, "little")
+    head[36:40] = flags.to_bytes(4, "little")
     return bytes(head)
 
 
@@ -24,11 +25,42 @@ class PlatformCheck(unittest.TestCase):
         self.tmp = tempfile.TemporaryDirectory()
         self.addCleanup(self.tmp.cleanup)
 
-    def image(self, name, entry):
+    def image(self, name, entry, flags=0):
         path = os.path.join(self.tmp.name, name)
         with open(path, "wb") as f:
-            f.write(elf32(entry))
+            f.write(elf32(entry, flags))
         return path
+
+    def test_an_image_with_c_runs_on_qemu_with_c_and_on_the_core_built_with_c(self):
+        c_image = self.image("c.elf", runner.VIRT_ENTRY, flags=runner.EF_RISCV_RVC | 0x10)
+        plain = self.image("p.elf", runner.VIRT_ENTRY, flags=0x10)  # float ABI bits, no RVC
+        self.assertTrue(runner.elf_rvc(c_image))
+        self.assertFalse(runner.elf_rvc(plain))
+        self.assertFalse(runner.elf_rvc(os.path.join(self.tmp.name, "absent.elf")))
+        self.assertIn(runner.QEMU_CPU_RVC, runner.platform_command("qemu", c_image))
+        self.assertNotIn(runner.QEMU_CPU, runner.platform_command("qemu", c_image))
+        self.assertIn(runner.QEMU_CPU, runner.platform_command("qemu", plain))
+        self.assertIn(runner.QEMU_CPU_RVC, runner.platform_command("qemu", c_image, fast=True))
+        models = {}
+        for name in ("COURIER_SIM", "COURIER_SIM_RVC"):
+            models[name] = os.path.join(self.tmp.name, name)
+            open(models[name], "w").close()
+        old = {k: os.environ.get(k) for k in models}
+        os.environ.update(models)
+        try:
+            self.assertEqual(runner.platform_command("sim", c_image)[0], models["COURIER_SIM_RVC"])
+            self.assertEqual(runner.platform_command("sim", plain)[0], models["COURIER_SIM"])
+            os.remove(models["COURIER_SIM_RVC"])
+            with self.assertRaises(FileNotFoundError) as e:
+                runner.platform_command("sim", c_image)
+            self.assertIn("sim-rvc", str(e.exception))
+            self.assertIn("C extension", str(e.exception))
+        finally:
+            for k, v in old.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
     def test_entry_is_read(self):
         self.assertEqual(runner.elf_entry(self.image("a.elf", 0x2050_1000)), 0x2050_1000)
