@@ -17,6 +17,7 @@ module core2
   parameter bit IRQ_ARRAY = 1'b0,     // CSR set, see csr.sv
   parameter bit COUNTERS = 1'b1,
   parameter bit SATP_ASID = 1'b1,
+  parameter bit TRIGGERS = 1'b1,
   parameter bit HW_AD = 1'b1          // the page walker sets A/D (else they fault), see mmu.sv
 )(
   input  logic        clk,
@@ -229,7 +230,8 @@ module core2
     .walk_busy(walk_busy_unused), .bus_ready(1'b1), .bus_ack, .bus_err, .bus_rdata
   );
 
-  csr #(.IRQ_ARRAY(IRQ_ARRAY), .COUNTERS(COUNTERS), .SATP_ASID(SATP_ASID)) u_csr (
+  csr #(.IRQ_ARRAY(IRQ_ARRAY), .COUNTERS(COUNTERS), .SATP_ASID(SATP_ASID),
+        .TRIGGERS(TRIGGERS)) u_csr (
     .clk, .rst, .csr_valid, .csr_addr(inst[31:20]), .csr_op(f3[1:0]),
     .csr_src(f3[2] ? {27'd0, rs1} : rs1v), .csr_write, .csr_rdata, .csr_illegal,
     .trap_take, .trap_irq, .trap_code, .trap_tval, .trap_epc(pc), .trap_pc,

@@ -25,6 +25,7 @@ module core5
   parameter bit IRQ_ARRAY = 1'b0,     // CSR set, see csr.sv
   parameter bit COUNTERS = 1'b1,
   parameter bit SATP_ASID = 1'b1,
+  parameter bit TRIGGERS = 1'b1,
   parameter bit HW_AD = 1'b1,         // the page walker sets A/D (else they fault), see mmu.sv
   parameter bit RVC = 1'b0            // the C extension (16-bit instructions, IALIGN 16)
 )(
@@ -103,7 +104,8 @@ module core5
     .bus_ready(d_ready), .bus_ack(d_ack), .bus_err(d_err), .bus_rdata(d_rdata)
   );
 
-  csr #(.IRQ_ARRAY(IRQ_ARRAY), .COUNTERS(COUNTERS), .SATP_ASID(SATP_ASID), .RVC(RVC)) u_csr (
+  csr #(.IRQ_ARRAY(IRQ_ARRAY), .COUNTERS(COUNTERS), .SATP_ASID(SATP_ASID),
+        .TRIGGERS(TRIGGERS), .RVC(RVC)) u_csr (
     .clk, .rst, .csr_valid, .csr_addr(m_inst[31:20]), .csr_op(m_inst[13:12]),
     .csr_src(m_inst[14] ? {27'd0, m_inst[19:15]} : m_result), .csr_write, .csr_rdata, .csr_illegal,
     .trap_take, .trap_irq, .trap_code, .trap_tval, .trap_epc(m_pc), .trap_pc,

@@ -85,6 +85,12 @@ package courier_pkg;
   localparam logic [11:0] CSR_MARCHID    = 12'hF12;
   localparam logic [11:0] CSR_MIMPID     = 12'hF13;
   localparam logic [11:0] CSR_MHARTID    = 12'hF14;
+  // Debug spec (Sdtrig) trigger registers
+  localparam logic [11:0] CSR_TSELECT    = 12'h7A0;
+  localparam logic [11:0] CSR_TDATA1     = 12'h7A1;
+  localparam logic [11:0] CSR_TDATA2     = 12'h7A2;
+  localparam logic [11:0] CSR_TDATA3     = 12'h7A3;
+  localparam logic [11:0] CSR_TINFO      = 12'h7A4;
   // VexRiscv's external interrupt array (the Betrusted SoC only).
   localparam logic [11:0] CSR_SIM_MASK   = 12'h9C0;
   localparam logic [11:0] CSR_SIP_ARRAY  = 12'hDC0;

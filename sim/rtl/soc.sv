@@ -86,7 +86,7 @@ module courier_soc
   if (PIPELINE) begin : g_core
     assign c_ifetch = 1'b0;
     core5 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT),
-            .RAM_BYTES(RAM_BYTES), .SOC(SOC), .IRQ_ARRAY(BT), .COUNTERS(!BT),
+            .RAM_BYTES(RAM_BYTES), .SOC(SOC), .IRQ_ARRAY(BT), .COUNTERS(!BT), .TRIGGERS(!BT),
             .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT), .RVC(RVC != 0)) u_core (
       .clk, .rst, .reset_pc(core_reset_pc), .d_req(c_req), .d_we(c_we), .d_addr(c_addr),
       .d_wdata(c_wdata),
@@ -100,7 +100,7 @@ module courier_soc
     assign i_addr = 32'd0;
     assign i_refill = 1'b0;
     core2 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT),
-            .IRQ_ARRAY(BT), .COUNTERS(!BT), .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT)) u_core (
+            .IRQ_ARRAY(BT), .COUNTERS(!BT), .TRIGGERS(!BT), .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT)) u_core (
       .clk, .rst, .reset_pc(core_reset_pc), .bus_req(c_req), .bus_ifetch(c_ifetch), .ifence,
       .bus_we(c_we),
       .bus_addr(c_addr), .bus_wdata(c_wdata), .bus_wstrb(c_wstrb), .bus_ack(c_ack),

@@ -1,6 +1,7 @@
 // The betrusted model's core has no counters, misa or PMP, as Betrusted's VexRiscv: every
 // counter CSR (cycle, time, instret and their high halves, mcycle, minstret, mcounteren,
-// scounteren), misa and the PMP registers raise illegal instruction. satp's ASID field reads 0.
+// scounteren), misa, the PMP registers and the debug trigger registers (tselect, tdata1-3,
+// tinfo) raise illegal instruction. satp's ASID field reads 0.
 // Time comes from the sim-only SIMTIME page instead (cycles since reset, read-only).
 // Betrusted model only (COURIER_BETRUSTED).
 #include "test.h"
@@ -37,6 +38,14 @@ test_main:
   EXPECT_TRAP
   csrw pmpcfg0, zero
   CHECK_TRAP 2, 23
+  PRINT "counters: nor trigger registers\n"
+  NO_CSR tselect, 24
+  NO_CSR tdata1, 25
+  NO_CSR tdata2, 26
+  NO_CSR tinfo, 27
+  EXPECT_TRAP
+  csrw tselect, zero
+  CHECK_TRAP 2, 28
 
   PRINT "counters: satp has no ASID field\n"
   li t0, 0x7fc00123           // ASID all ones, mode Bare
