@@ -19,6 +19,17 @@ void syscall(Kernel& k);
 // The current thread took an exception it cannot survive: its process ends, the kernel goes on.
 void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval);
 
+// A misaligned load or store of the current thread (cause LoadMisaligned/StoreMisaligned,
+// tval the address), finished for it where it can be (misaligned.cc): on success its rd and pc
+// are updated and it resumes; otherwise `cause` and `tval` are what to kill it with (the
+// misaligned cause, or the page-fault cause and the first byte it may not touch).
+struct MisalignedResult {
+  bool done;
+  uint32_t cause;
+  uint32_t tval;
+};
+MisalignedResult emulate_misaligned(Kernel& k, uint32_t cause, uint32_t tval);
+
 // Exit code of a process killed by a fault: 128 + cause, as shells report signals.
 constexpr uint32_t killed_exit_code(uint32_t cause) { return 128 + (cause & 0x3f); }
 

@@ -612,6 +612,14 @@ void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval) {
     k.interrupt_return();
     return k.notify_log_reader();
   }
+  // Misaligned loads and stores are finished here, as QEMU performs them (misaligned.cc).
+  if (cause == static_cast<uint32_t>(Cause::LoadMisaligned) ||
+      cause == static_cast<uint32_t>(Cause::StoreMisaligned)) {
+    const MisalignedResult r = emulate_misaligned(k, cause, tval);
+    if (r.done) return;
+    cause = r.cause;
+    tval = r.tval;
+  }
   kprintf("[kernel] process %u (%s) killed: %s%s at pc %08x, tval %08x\n", pid,
           k.process(pid).name, t.handler ? "interrupt handler: " : "", cause_name(cause), pc,
           tval);
