@@ -6,6 +6,9 @@
 //   sync/call_reply          BlockingScalar round trip to a server in another address space
 //   sync/call_reply_same_as  the same to a server thread in this process
 //   sync/yield               a switch to another process and back (it yields straight back)
+//   trap/misaligned_load     one misaligned lw: one load on QEMU, which performs it; a trap
+//                            and the kernel's emulation on the simulated cores (issue 17)
+//   trap/misaligned_store    the same for a misaligned sw
 //
 // yield runs last: once the partner starts yielding it stays runnable.
 #include "bench_ids.h"
@@ -21,6 +24,16 @@ void scalar_send(void*) { (void)echo.send(bench::kIdScalar, 1, 2, 3, 4); }
 void call_reply(void*) { (void)echo.call(bench::kIdCall, 1, 2); }
 void call_reply_local(void*) { (void)local.call(bench::kIdCall, 1, 2); }
 void yield(void*) { (void)courier::sys::yield(); }
+
+// A word at an odd address (asm: the compiler would split a misaligned C access into bytes).
+alignas(8) uint8_t misaligned_buffer[16];
+void misaligned_load(void*) {
+  uint32_t v;
+  asm volatile("lw %0, 0(%1)" : "=r"(v) : "r"(misaligned_buffer + 1) : "memory");
+}
+void misaligned_store(void*) {
+  asm volatile("sw %0, 0(%1)" : : "r"(0x5a5a5a5au), "r"(misaligned_buffer + 3) : "memory");
+}
 
 courier::Server local_server;
 
@@ -54,6 +67,8 @@ int main() {
   courier::bench::run("sync/call_reply", call_reply, nullptr);
   courier::bench::run("sync/call_reply_same_as", call_reply_local, nullptr);
   courier::bench::run("sync/scalar_send", scalar_send, nullptr, Options{201, 4, 64});
+  courier::bench::run("trap/misaligned_load", misaligned_load, nullptr);
+  courier::bench::run("trap/misaligned_store", misaligned_store, nullptr);
   (void)yield_partner.send(0);
   courier::bench::run("sync/yield", yield, nullptr);
   courier::bench::suite_end("sync");
