@@ -8,6 +8,9 @@
 //   reads back an index with no trigger (tdata1 = 0, type 0), tinfo = 1. QEMU 7.2 implements
 //   two type-2 triggers instead. Only in the virt CSR set: the Precursor's VexRiscv has no
 //   trigger registers, so on the betrusted model they trap (bt_counters checks that).
+// - mepc and sepc: bit 0 always reads 0, bit 1 too without C (IALIGN = 32). QEMU 7.2 keeps a
+//   written bit 0. Built twice: rv32ima (sim/isa/conform) and rv32imac on the core with C
+//   (sim/isa/conform_rvc).
 #include "test.h"
 
   .text
@@ -99,6 +102,23 @@ mcycle_probe:
   la a1, read_tselect
   call run_mode
   CHECK_TRAP 2, 28
+  PRINT "conform: mepc and sepc bit 0 read 0 (bit 1 too without C)\n"
+#ifdef __riscv_compressed
+#define EPC_READ 0x80000002
+#else
+#define EPC_READ 0x80000000
+#endif
+  li s2, 0x80000003
+  csrw mepc, s2
+  csrr s3, mepc
+  CHECK s3, EPC_READ, 30
+  csrw sepc, s2
+  csrr s3, sepc
+  CHECK s3, EPC_READ, 31
+  li s2, 0x80000001
+  csrw mepc, s2
+  csrr s3, mepc
+  CHECK s3, 0x80000000, 32
   lw ra, 0(sp)
   addi sp, sp, 16
   li a0, 0
