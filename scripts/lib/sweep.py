@@ -217,6 +217,9 @@ def check_spec(spec, where, root=ROOT):
             problem = check_value(knob, v)
             if problem:
                 raise SweepError(f"{where}: the model rejects {problem}")
+        if knob == "PIPELINE" and 0 in values and "betrusted-sim" in platforms:
+            raise SweepError(f"{where}: PIPELINE = 0 (the two-stage core) has no C extension, "
+                             "and betrusted-sim's core is built with C (its images are rv32imac)")
     baseline = dict(spec.get("baseline") or {})
     for knob in baseline:
         if knob not in knobs:

@@ -96,6 +96,10 @@ module courier_soc
       .instret_o(instret)
     );
   end else begin : g_core
+    // The two-stage core has no C extension: a C core is the five-stage one.
+    if (RVC != 0) begin : g_no_rvc
+      $fatal(1, "RVC=1 needs PIPELINE=1: the two-stage core (core2) has no C extension");
+    end
     assign i_lookup = 1'b0;
     assign i_addr = 32'd0;
     assign i_refill = 1'b0;

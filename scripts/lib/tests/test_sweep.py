@@ -63,6 +63,9 @@ class Spec(unittest.TestCase):
                  knobs={"ICACHE_BYTES": [256], "ICACHE_WAYS": [8], "CACHE_LINE": [64]})
         self.bad("lists a value twice", knobs={"TLB_ENTRIES": [4, 4]})
         self.bad("SRAM_LAT exists only on betrusted-sim's SoC", knobs={"SRAM_LAT": [8]})
+        self.bad("PIPELINE = 0 (the two-stage core) has no C extension",
+                 knobs={"PIPELINE": [0, 1]}, platforms=["betrusted-sim"])
+        sweep.check_spec(spec(knobs={"PIPELINE": [0, 1]}, platforms=["sim"]), "s.toml")
 
     def test_platform_configuration_filter_and_baseline(self):
         self.bad("platform 'qemu' has no core model to sweep", platforms=["qemu"])
