@@ -175,8 +175,12 @@ int main() {
   const courier::CallResult stop = stormer.call(irqtest::kStop);
   test::expect_error(stop.error, Error::Ok, "the stormer's own thread answered during its storm");
   courier::print("storm: %u upcalls before it was stopped\n", stop.r[0]);
-  // Thousands of upcalls: the line used its share of several ticks, and was held in between.
-  test::check(stop.r[0] > 1000, "the storm was real (more than 1000 upcalls)");
+  // The line used its share (a quarter) of several 10 ms ticks and was held in between: a line
+  // held for good, or re-raised once per tick, would see about ten upcalls in this window. How
+  // many more depends on the cost of an upcall, so on the platform and the kernel's layout
+  // (QEMU ~44,000; sim ~3,000; betrusted-sim 747 to 1,071 across two layouts of one kernel):
+  // a throughput figure, not a check, so the bound is only "many per tick".
+  test::check(stop.r[0] > 100, "the storm was real (more than 100 upcalls)");
 
   courier::print("irq done, %d failures\n", test::failures);
   return test::failures;
