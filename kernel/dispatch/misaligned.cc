@@ -122,7 +122,8 @@ uint32_t first_refused(Kernel& k, Pid pid, uint32_t va, uint32_t size, bool writ
 
 }  // namespace
 
-MisalignedResult emulate_misaligned(Kernel& k, uint32_t cause, uint32_t tval) {
+// Cold: a rare path, compiled for size and kept out of the hot code's cache sets.
+[[gnu::cold]] MisalignedResult emulate_misaligned(Kernel& k, uint32_t cause, uint32_t tval) {
   const bool store_trap = cause == static_cast<uint32_t>(Cause::StoreMisaligned);
   if (!store_trap && cause != static_cast<uint32_t>(Cause::LoadMisaligned)) {
     return {false, cause, tval};
