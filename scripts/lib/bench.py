@@ -213,10 +213,14 @@ def run_one(image, label, platform, timeout, run, budget):
     parsed, stats = benchfmt.Parsed(), {}
 
     def on_line(line):
+        if benchfmt.parse_mark(line, parsed):
+            return
         benchfmt.parse_line(line, parsed, label)
         add_sim_stats(line, stats)
 
     kwargs = {"max_cycles": budget} if budget else {}
+    if platform in runner.SIM_PLATFORMS:
+        kwargs["marks"] = True  # each benchmark's cache fills (courier-sim --marks)
     result = run(image, platform=platform, timeout=timeout, echo=False, on_line=on_line,
                  **kwargs)
     return parsed, stats, result

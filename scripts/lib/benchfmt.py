@@ -80,6 +80,8 @@ class Parsed:
         self.core = {}      # from "@core" lines: whatever the platform says about its core
         self.problems = []  # human-readable descriptions of rejected lines (figures lost)
         self.warnings = []  # oddities that lose nothing
+        self._mark = None          # the simulator's counters at its last mark (parse_mark)
+        self._last_record = None   # the result the last benchmark record held, if any
 
     def complete(self):
         """True when every suite that began also ended."""
@@ -164,6 +166,7 @@ def parse_line(line, parsed, where="console"):
     fields = _split_fields(kind, words, body, where, parsed)
     if fields is None:
         return True
+    parsed._last_record = None
     try:
         if kind == "begin":
             parsed.begun.append(fields["suite"])
@@ -181,10 +184,35 @@ def parse_line(line, parsed, where="console"):
                 parsed.warnings.append(f"{where}: benchmark {r.name} reported twice; "
                                        "keeping the later figure")
             parsed.results[r.name] = r
+            parsed._last_record = r.name
+            return True
         else:
             parsed.problems.append(f"{where}: unknown record kind {kind!r}")
     except (KeyError, ValueError) as e:
         parsed.problems.append(f"{where}: bad value in {body!r}: {e}")
+    return True
+
+
+MARK_PREFIX = "courier-sim: mark "
+MARK_KEYS = ("cycles", "instret", "icache_fills", "dcache_fills")
+
+
+def parse_mark(line, parsed):
+    """Feeds a line of `courier-sim --marks` (the counters printed after each benchmark record);
+    returns True if it was one. The difference between the mark after a result's record and
+    the mark before it is that benchmark's share of the run: its setup, warm-up, samples and
+    the printing of its line. It goes to the Result as `counters` (name -> count)."""
+    if not line.startswith(MARK_PREFIX):
+        return False
+    fields = dict(w.partition("=")[::2] for w in line[len(MARK_PREFIX):].split() if "=" in w)
+    if not all(fields.get(k, "").isdigit() for k in MARK_KEYS):
+        parsed.warnings.append(f"simulator mark without its counters: {line[:80]!r}")
+        return True
+    mark = {k: int(fields[k]) for k in MARK_KEYS}
+    name, before = parsed._last_record, parsed._mark
+    if name is not None and before is not None and name in parsed.results:
+        parsed.results[name].counters = {k: mark[k] - before[k] for k in MARK_KEYS}
+    parsed._mark, parsed._last_record = mark, None
     return True
 
 

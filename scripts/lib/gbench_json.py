@@ -69,7 +69,24 @@ def entry(index, r):
         "cycles_mean": r.mean,
         "cycles_stddev": r.stddev,
         "overhead_cycles": r.overhead,
+        **counter_fields(r),
     }
+
+
+def counter_fields(r):
+    """The simulator's counts over the benchmark's run (courier-sim --marks: its setup,
+    warm-up, samples and the printing of its line), and per measured operation (the count over
+    samples x ops: an upper bound, since the warm-up and setup are in the count)."""
+    c = getattr(r, "counters", None)
+    if not c:
+        return {}
+    ops = max(1, r.samples * r.ops)
+    out = {}
+    for key in ("icache_fills", "dcache_fills", "instret"):
+        if key in c:
+            out[f"run_{key}"] = c[key]
+            out[f"{key}_per_op"] = round(c[key] / ops, 3)
+    return out
 
 
 def document(platform, config, results, absent, extra_context):

@@ -187,9 +187,11 @@ def kill_all():
             pass
 
 
-def platform_command(platform, image, fast=False, max_cycles=None):
+def platform_command(platform, image, fast=False, max_cycles=None, marks=False):
     """The command that runs `image`; fast=True: QEMU without -icount (no effect on sim);
-    max_cycles: the simulator's cycle budget (sim platforms; courier-sim --max-cycles)."""
+    max_cycles: the simulator's cycle budget (sim platforms; courier-sim --max-cycles);
+    marks: the simulator prints its counters after each benchmark record (courier-sim --marks;
+    no effect on QEMU)."""
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform '{platform}' (known: {', '.join(PLATFORMS)})")
     slot_image = elf_entry(image) is None and is_slot_image(image)
@@ -207,7 +209,7 @@ def platform_command(platform, image, fast=False, max_cycles=None):
             why = " (the image uses the C extension)" if rvc else ""
             raise FileNotFoundError(f"simulator not built: {sim}{why} (cmake --preset {preset} "
                                     f"&& cmake --build --preset {preset})")
-        return [sim, *budget_args(max_cycles), image]
+        return [sim, *budget_args(max_cycles), *mark_args(marks), image]
     sim = sim_betrusted_binary()
     if not os.path.isfile(sim):
         raise FileNotFoundError(f"simulator not built: {sim} (cmake --preset sim-betrusted && "
@@ -216,12 +218,17 @@ def platform_command(platform, image, fast=False, max_cycles=None):
         # The file goes into flash at the loader slot, as usb_update.py -l writes it; the
         # model's boot ROM jumps to the code after the signature page.
         boot_rom_check(image)
-        return [sim, *budget_args(max_cycles), "--flash", f"{image}@{SLOT_OFFSET:#x}"]
-    return [sim, *budget_args(max_cycles), image]
+        return [sim, *budget_args(max_cycles), *mark_args(marks), "--flash",
+                f"{image}@{SLOT_OFFSET:#x}"]
+    return [sim, *budget_args(max_cycles), *mark_args(marks), image]
 
 
 def budget_args(max_cycles):
     return ["--max-cycles", str(int(max_cycles))] if max_cycles else []
+
+
+def mark_args(marks):
+    return ["--marks"] if marks else []
 
 
 class RunResult:
@@ -235,20 +242,21 @@ class RunResult:
 
 
 def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None, fast=False,
-              idle_timeout=None, keep_output=True, max_cycles=None):
+              idle_timeout=None, keep_output=True, max_cycles=None, marks=False):
     """Runs `image`; returns a RunResult. on_line(str) sees each complete console line.
 
     fast: see platform_command. idle_timeout: kill the run (timed_out and stalled) when it has
     printed nothing for that many seconds. keep_output=False: RunResult.output stays empty
     (for long runs whose lines on_line has seen). max_cycles: the simulator's cycle budget
     (default: the one the image carries, if any); running out of it ends the run with
-    out_of_cycles set, deterministically, unlike the wall-clock `timeout`."""
+    out_of_cycles set, deterministically, unlike the wall-clock `timeout`. marks: see
+    platform_command."""
     if not os.path.isfile(image):
         raise FileNotFoundError(f"image not found: {image}")
     if platform in SIM_PLATFORMS and max_cycles is None:
         max_cycles = image_budget(image)
     cmd = platform_command(platform, image, fast, max_cycles if platform in SIM_PLATFORMS
-                           else None)
+                           else None, marks=marks and platform in SIM_PLATFORMS)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)

@@ -49,9 +49,14 @@ bool finish_with_status(uint64_t value, const char* source) {
 
 bool console_at_line_start_now() { return console_at_line_start; }
 
+bool marks_enabled = false;
+bool mark_pending = false;
+
 void console_putc(char c) {
   console_line.push_back(c);
-  if (c == '\n') flush_console();
+  if (c != '\n') return;
+  if (marks_enabled && console_line.find("@bench v1 ") != std::string::npos) mark_pending = true;
+  flush_console();
 }
 
 void note(const char* fmt, ...) {

@@ -1,7 +1,7 @@
 // courier-sim: runs an rv32 ELF image on the Verilator model of Courier's core and SoC.
 //
 //   courier-sim [--max-cycles N] [--trace FILE.fst] [--trace-start CYCLE] [--tohost ADDR]
-//               [--fromhost ADDR] [--flash FILE[@OFFSET]] [--quiet-stats] [IMAGE.elf]
+//               [--fromhost ADDR] [--flash FILE[@OFFSET]] [--quiet-stats] [--marks] [IMAGE.elf]
 //
 // The model is built for one SoC (COURIER_SIM_SOC): virt (QEMU virt's map; the image's entry is
 // the reset pc) or betrusted (the Precursor's map; reset at the boot ROM, which jumps to the
@@ -9,7 +9,10 @@
 // betrusted the UART that UARTSEL routes to the pins) goes to stdout, flushed per line; the exit
 // status is the test finisher's code, SIMEXIT's value or the tohost result; one statistics line
 // goes to stderr at the end. Exit 2 means a usage or load error (including an image built for
-// the other SoC), 124 that --max-cycles ran out, as `timeout` does.
+// the other SoC), 124 that --max-cycles ran out, as `timeout` does. --marks: after each console
+// line holding a benchmark record (`@bench v1 `), one line on stderr with the counters so far,
+// `courier-sim: mark cycles=N instret=N icache_fills=N dcache_fills=N` (scripts/bench takes
+// each benchmark's cache fills from two marks).
 //
 // The tohost convention (htif.h), when the image has a `tohost` symbol (or --tohost): an odd
 // value (code << 1) | 1 exits with code; the HTIF syscall proxy (SYS_write to fd 1/2 prints on
@@ -58,7 +61,7 @@ void usage(const char* msg) {
   if (msg) std::fprintf(stderr, "courier-sim: %s\n", msg);
   std::fprintf(stderr,
                "usage: courier-sim [--max-cycles N] [--trace FILE.fst] [--trace-start CYCLE]\n"
-               "                   [--tohost ADDR] [--fromhost ADDR] [--quiet-stats]%s %s\n"
+               "                   [--tohost ADDR] [--fromhost ADDR] [--quiet-stats] [--marks]%s %s\n"
                "this model: the %s SoC (%s)\n",
                kBetrusted ? " [--flash FILE[@OFFSET]]" : "",
                kBetrusted ? "[IMAGE.elf]" : "IMAGE.elf", kSocName,
@@ -91,6 +94,7 @@ struct Options {
   std::optional<uint32_t> tohost;
   std::optional<uint32_t> fromhost;
   bool quiet_stats = false;
+  bool marks = false;
   std::vector<FlashFile> flash;
   std::string image;
 };
@@ -126,6 +130,7 @@ Options parse_args(int argc, char** argv) {
     else if (a == "--tohost") o.tohost = uint32_t(parse_number("--tohost", value()));
     else if (a == "--fromhost") o.fromhost = uint32_t(parse_number("--fromhost", value()));
     else if (a == "--quiet-stats") o.quiet_stats = true;
+    else if (a == "--marks") o.marks = true;
     else if (a == "--flash") {
       if (!kBetrusted) usage("--flash: this model is the virt SoC, which has no flash");
       o.flash.push_back(parse_flash(value()));
@@ -204,6 +209,7 @@ inline void after_rising_edge(courier_sim::SimState& st, Vcourier_soc& top) {
 int main(int argc, char** argv) {
   Options opt = parse_args(argc, argv);
   courier_sim::SimState& st = courier_sim::state();
+  courier_sim::marks_enabled = opt.marks;
   auto ctx = std::make_unique<VerilatedContext>();
   ctx->commandArgs(1, argv);  // our flags are not Verilator's +args
   // Tracing must be allowed before the model exists; without --trace it costs nothing.
@@ -317,6 +323,14 @@ int main(int argc, char** argv) {
     if (tfp && cycles >= opt.trace_start) tfp->dump(2 * cycles + 1);
 #endif
     ++cycles;
+    if (courier_sim::mark_pending) {
+      courier_sim::mark_pending = false;
+      std::fprintf(stderr,
+                   "courier-sim: mark cycles=%" PRIu64 " instret=%" PRIu64
+                   " icache_fills=%" PRIu64 " dcache_fills=%" PRIu64 "\n",
+                   cycles, uint64_t(top->instret), uint64_t(top->icache_fills),
+                   uint64_t(top->dcache_fills));
+    }
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

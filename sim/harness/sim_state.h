@@ -65,5 +65,10 @@ void note(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 // False when the image's last console output did not end a line (the statistics line on
 // stderr then starts on a fresh line, so a merged log keeps both intact).
 bool console_at_line_start_now();
+// --marks: after a console line that holds a benchmark record ("@bench v1 "), mark_pending is
+// set; the main loop then prints the counters on stderr (`courier-sim: mark ...`), so a
+// benchmark's cache fills are the difference between two marks.
+extern bool marks_enabled;
+extern bool mark_pending;
 
 }  // namespace courier_sim

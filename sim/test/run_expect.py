@@ -3,7 +3,8 @@
 that must appear on stderr (for tests whose point is what reaches the console, such as UARTSEL
 routing on the betrusted model).
 
-usage: run_expect.py SIM IMAGE --exit N [--stdout FILE] [--stderr-regex RE]... [--max-cycles N]
+usage: run_expect.py SIM IMAGE --exit N [--stdout FILE] [--stderr-regex RE]...
+                     [--stderr-count N:RE]... [--max-cycles N] [--sim-arg ARG]...
 """
 import argparse
 import os
@@ -23,13 +24,16 @@ def main():
     ap.add_argument("--stderr-regex", action="append", default=[],
                     help="a regular expression some stderr line must match")
     ap.add_argument("--timeout", type=int, default=60)
+    ap.add_argument("--stderr-count", action="append", default=[],
+                    help="N:RE: exactly N stderr lines match the regular expression RE")
     ap.add_argument("--max-cycles", type=int, help="passed to the simulator")
+    ap.add_argument("--sim-arg", action="append", default=[], help="passed to the simulator")
     a = ap.parse_args()
     sim = os.environ.get("COURIER_SIM", a.sim)
     if not os.path.isfile(sim):
         print(f"run_expect: simulator not built: {sim} (skipped)")
         return SKIP
-    extra = ["--max-cycles", str(a.max_cycles)] if a.max_cycles else []
+    extra = (["--max-cycles", str(a.max_cycles)] if a.max_cycles else []) + a.sim_arg
     proc = subprocess.run([sim, *extra, a.image], capture_output=True, text=True,
                           timeout=a.timeout)
     sys.stdout.write(proc.stdout)
@@ -47,6 +51,12 @@ def main():
     for pattern in a.stderr_regex:
         if not any(re.fullmatch(pattern, line) for line in proc.stderr.splitlines()):
             print(f"run_expect: no stderr line matches: {pattern}")
+            ok = False
+    for spec in a.stderr_count:
+        n, _, pattern = spec.partition(":")
+        got = sum(1 for line in proc.stderr.splitlines() if re.fullmatch(pattern, line))
+        if got != int(n):
+            print(f"run_expect: {got} stderr lines match {pattern}, want {n}")
             ok = False
     print("run_expect: ok" if ok else "run_expect: FAILED")
     return 0 if ok else 1

@@ -234,7 +234,7 @@ class ParallelAndBudgets(unittest.TestCase):
         import time as time_
         calls, lend_may_finish = {}, threading.Event()
 
-        def run(image, platform, timeout, echo, on_line, max_cycles=None):
+        def run(image, platform, timeout, echo, on_line, max_cycles=None, marks=False):
             name = os.path.basename(image)
             calls[name] = (timeout, max_cycles)
             if name == "bench_lend.elf":
@@ -259,7 +259,7 @@ class ParallelAndBudgets(unittest.TestCase):
         self.assertIn("2 images on sim, 2 at a time", out)
 
     def test_running_out_of_cycles_and_the_backstop_are_told_apart(self):
-        def run(image, platform, timeout, echo, on_line, max_cycles=None):
+        def run(image, platform, timeout, echo, on_line, max_cycles=None, marks=False):
             name = os.path.basename(image)
             text = CONSOLES[name]
             for line in text[:text.rindex("@bench v1 end") - 30].splitlines():
@@ -281,7 +281,7 @@ class ParallelAndBudgets(unittest.TestCase):
         self.assertNotIn("backstop", reasons)
 
     def test_the_backstop_named_when_a_budgeted_run_hits_it(self):
-        def run(image, platform, timeout, echo, on_line, max_cycles=None):
+        def run(image, platform, timeout, echo, on_line, max_cycles=None, marks=False):
             text = CONSOLES[os.path.basename(image)]
             for line in text[:text.rindex("@bench v1 end") - 30].splitlines():
                 on_line(line)
@@ -323,7 +323,7 @@ class Layouts(unittest.TestCase):
     def test_each_layout_is_a_repetition(self):
         figures = {0: 663, 1: 650, 2: 700, 3: 690}
 
-        def run(image, platform, timeout, echo, on_line):
+        def run(image, platform, timeout, echo, on_line, marks=False):
             seed = int(image.split("tree")[1][0])
             for line in fixtures.console({"sync/call_reply": figures[seed]}).splitlines():
                 on_line(line)
@@ -372,7 +372,7 @@ class DeployedOnBetrustedSim(unittest.TestCase):
         import deploy
         ran = []
 
-        def run(image, platform, timeout, echo, on_line):
+        def run(image, platform, timeout, echo, on_line, marks=False):
             ran.append(image)
             name = os.path.basename(os.path.dirname(image))
             for line in CONSOLES[name + ".elf"].splitlines():

@@ -177,3 +177,47 @@ class Assembler(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SimulatorMarks(unittest.TestCase):
+    """courier-sim --marks: each benchmark's cache fills from the marks around its record."""
+
+    @staticmethod
+    def mark(cycles, instret, ifills, dfills):
+        return (f"courier-sim: mark cycles={cycles} instret={instret} icache_fills={ifills} "
+                f"dcache_fills={dfills}")
+
+    def feed(self, lines):
+        p = benchfmt.Parsed()
+        for ln in lines:
+            if not benchfmt.parse_mark(ln, p):
+                benchfmt.parse_line(ln, p)
+        return p
+
+    def test_each_result_gets_the_difference_from_the_mark_before_it(self):
+        begin, a, b, end = suite("sync", [result("sync/a", 100), result("sync/b", 200)])
+        p = self.feed([begin, self.mark(1000, 500, 10, 5), a, self.mark(3000, 1500, 30, 6),
+                       b, self.mark(7000, 3500, 31, 16), end, self.mark(7100, 3550, 31, 16)])
+        self.assertEqual(p.results["sync/a"].counters,
+                         {"cycles": 2000, "instret": 1000, "icache_fills": 20, "dcache_fills": 1})
+        self.assertEqual(p.results["sync/b"].counters,
+                         {"cycles": 4000, "instret": 2000, "icache_fills": 1, "dcache_fills": 10})
+        self.assertEqual(p.warnings, [])
+
+    def test_without_a_mark_before_or_after_there_are_no_counters(self):
+        begin, a, b, end = suite("sync", [result("sync/a", 100), result("sync/b", 200)])
+        p = self.feed([begin, a, self.mark(3000, 1500, 30, 6), b, end])
+        self.assertFalse(hasattr(p.results["sync/a"], "counters"))  # no mark before it
+        self.assertFalse(hasattr(p.results["sync/b"], "counters"))  # none after it
+
+    def test_a_mark_after_an_absent_record_attributes_nothing(self):
+        begin, a, end = suite("sync", [result("sync/a", 100)])
+        absent = line("absent name=sync/b reason=off")
+        p = self.feed([begin, self.mark(1000, 500, 10, 5), absent, self.mark(2000, 900, 12, 6),
+                       a, self.mark(3000, 1500, 30, 6), end])
+        self.assertEqual(p.results["sync/a"].counters["icache_fills"], 18)
+
+    def test_a_mark_missing_a_counter_is_a_warning(self):
+        p = self.feed(["courier-sim: mark cycles=5 instret=x"])
+        self.assertEqual(len(p.warnings), 1)
+        self.assertFalse(benchfmt.parse_mark("courier-sim: cycles=5", p))  # the closing line

@@ -26,6 +26,17 @@ class Writer(unittest.TestCase):
         self.assertEqual(e["real_time"], 1380.0)  # 138 cycles at 100 MHz
         self.assertEqual((e["cycles"], e["cycles_min"], e["instructions"]), (138, 138, 138))
 
+    def test_simulator_counts_per_op_where_marked(self):
+        import benchfmt
+        p = benchfmt.parse_text(fixtures.result("sync/null_syscall", 138, samples=100, ops=2))
+        r = p.results["sync/null_syscall"]
+        self.assertEqual(gbench_json.counter_fields(r), {})  # no marks: no fields
+        r.counters = {"cycles": 90000, "instret": 40000, "icache_fills": 300, "dcache_fills": 50}
+        e = gbench_json.entry(0, r)
+        self.assertEqual((e["run_icache_fills"], e["icache_fills_per_op"]), (300, 1.5))
+        self.assertEqual((e["run_dcache_fills"], e["dcache_fills_per_op"]), (50, 0.25))
+        self.assertEqual((e["run_instret"], e["instret_per_op"]), (40000, 200.0))
+
     def test_context(self):
         ctx = fixtures.document("sim", "minimal", {"a/b": 1})["context"]
         self.assertEqual((ctx["courier_platform"], ctx["courier_config"]), ("sim", "minimal"))
