@@ -4,7 +4,9 @@
 usage: report.py [--out DIR] [RESULTS.json ...]      (default: every results/*.json)
 
 Design-space sweeps are read from DIR/sweeps/*/sweep.json (scripts/sweep's output under the
-default results/), each plotted to DIR/sweeps/NAME/sweep.png.
+default results/), each plotted to DIR/sweeps/NAME/sweep.png. The C extension's runs
+(`scripts/bench --isa rv32imac`, DIR/rvc/*.json) are set beside the rv32ima file of the same
+platform and configuration.
 
 REPORT.md names the revision and date each results file came from (its context), never the
 time the report was made, so regenerating it from the same results changes nothing. Sections
@@ -215,6 +217,88 @@ def _fmt(v):
     if v is None:
         return "—"
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+
+# ---- The C extension (issue 17) ---------------------------------------------------------------
+
+def _isa(doc):
+    isa = doc["context"].get("courier_isa")
+    return isa if isinstance(isa, str) else "rv32ima"
+
+
+def _per_op(e, key):
+    v = e.get(f"{key}_per_op")
+    return _fmt(round(v, 1)) if _finite(v) else "—"
+
+
+def _layout_spread(docs, platform, config):
+    """name -> (max - min) over the seeded layouts of the rv32ima build, where a file has them."""
+    for d in docs:
+        if (gbench_json.platform(d), gbench_json.config(d)) == (platform, config):
+            sp = gbench_json.spreads(d)
+            if sp:
+                return {n: s["max"] - s["min"] for n, s in sp.items()}
+    return {}
+
+
+def rvc_section(single, rvc_docs, all_docs):
+    """Each rv32imac results file beside the rv32ima one of its platform and configuration:
+    per benchmark the counter both ways, the change, and on the simulator the I- and D-cache
+    line fills per operation (courier-sim --marks), with the change judged against the rv32ima
+    build's layout spread where a --layouts file holds it."""
+    lines = ["## The C extension: rv32ima against rv32imac (scripts/bench --isa rv32imac)", ""]
+    if not rvc_docs:
+        return lines + [f"{NO_DATA}: no results/rvc/*.json (`scripts/bench --platform sim --isa "
+                        "rv32imac`).", ""]
+    for c in rvc_docs:
+        key = (gbench_json.platform(c), gbench_json.config(c))
+        base = next((d for d in single
+                     if (gbench_json.platform(d), gbench_json.config(d)) == key
+                     and _isa(d) == "rv32ima"), None)
+        unit = gbench_json.counter_unit(c)
+        lines += [f"### {gbench_json.label(c)}: {_isa(c)} against rv32ima ({unit})", ""]
+        if base is None:
+            lines += [f"{NO_DATA}: no rv32ima file for {key[0]}-{key[1]} to compare with.", ""]
+            continue
+        ks = [base["context"].get("courier_kernel_text_rodata"),
+              c["context"].get("courier_kernel_text_rodata")]
+        if all(_finite(k) for k in ks):
+            lines += [f"Kernel `.text` + `.rodata`: {ks[0]:,} bytes rv32ima, {ks[1]:,} bytes "
+                      f"rv32imac ({100.0 * (ks[1] - ks[0]) / ks[0]:+.1f}%).", ""]
+        st = [base["context"].get("courier_sim_stats") or {},
+              c["context"].get("courier_sim_stats") or {}]
+        if all(_finite(x.get("icache_fills")) for x in st):
+            lines += [f"Whole suite on the simulator: {st[0].get('cycles', 0):,} against "
+                      f"{st[1].get('cycles', 0):,} cycles, I-cache line fills "
+                      f"{st[0]['icache_fills']:,} against {st[1]['icache_fills']:,}, D-cache "
+                      f"{st[0].get('dcache_fills', 0):,} against {st[1].get('dcache_fills', 0):,}.",
+                      ""]
+        spread = _layout_spread(all_docs, *key)
+        bf, cf = gbench_json.figures(base), gbench_json.figures(c)
+        rows = []
+        for n, e in cf.items():
+            b = bf.get(n)
+            if b is None or not _finite(b.get("cycles")) or not _finite(e.get("cycles")):
+                continue
+            delta = e["cycles"] - b["cycles"]
+            pct = f"{100.0 * delta / b['cycles']:+.1f}%" if b["cycles"] else "—"
+            sp = spread.get(n)
+            judged = "—" if sp is None else ("within" if abs(delta) <= sp else "beyond")
+            rows.append([f"`{n}`", _fmt(b["cycles"]), _fmt(e["cycles"]), pct, judged,
+                         _per_op(b, "icache_fills"), _per_op(e, "icache_fills"),
+                         _per_op(b, "dcache_fills"), _per_op(e, "dcache_fills")])
+        if not rows:
+            lines += [f"{NO_DATA}: the two files share no benchmark.", ""]
+            continue
+        lines += table(["benchmark", "rv32ima", "rv32imac", "change", "vs layout spread",
+                        "I fills/op ima", "I fills/op imac", "D fills/op ima", "D fills/op imac"],
+                       rows)
+        lines += ["", "Fills per operation: line fills over the benchmark's whole run "
+                  "(setup and warm-up included) divided by its measured operations. \"vs layout "
+                  "spread\": the change against the rv32ima build's max - min over seeded "
+                  "kernel layouts (scripts/bench --layouts), where a file holds it; a change "
+                  "within it is not a result.", ""]
+    return lines
 
 
 # ---- Design-space sweeps (scripts/sweep, issue 20) ------------------------------------------
@@ -541,17 +625,18 @@ def sweeps_section(sweep_docs, out_dir, errors=()):
     return lines
 
 
-def render(docs, errors, out_dir, sweeps=None):
+def render(docs, errors, out_dir, sweeps=None, rvc_docs=None):
     lines = ["# Courier benchmark report", "",
              "Generated by `scripts/report` from the results files below; do not edit by hand.",
              ""]
-    lines += sources_section(docs, errors, out_dir)
+    lines += sources_section(docs + (rvc_docs or []), errors, out_dir)
     # A layouts file restates its platform's figures as medians over layouts: the targets,
     # plots and tables take the single builds; the layout section takes the spreads.
     single = [d for d in docs if not gbench_json.spreads(d)]
     lines += targets_section(single)
     lines += plot_sections(single, out_dir)
     lines += layouts_section(docs, out_dir)
+    lines += rvc_section(single, rvc_docs or [], docs)
     sweep_docs, sweep_errors = load_sweeps(out_dir) if sweeps is None else sweeps
     lines += sweeps_section(sweep_docs, out_dir, sweep_errors)
     lines += measurements_section(single)
@@ -577,11 +662,15 @@ def main(argv):
             print(f"report: warning: {d['_path']} is marked incomplete: "
                   + "; ".join(gbench_json.incomplete(d)), file=sys.stderr)
     os.makedirs(args.out, exist_ok=True)
+    rvc_docs, rvc_errors = load_all(sorted(glob.glob(os.path.join(args.out, "rvc", "*.json"))))
+    for e in rvc_errors:
+        print(f"report: skipping {e}", file=sys.stderr)
+    errors = errors + rvc_errors
     sweep_docs, sweep_errors = load_sweeps(args.out)
     for path, why in sweep_errors:
         print(f"report: skipping sweep {path}: {why}", file=sys.stderr)
     try:
-        text = render(docs, errors, args.out, (sweep_docs, sweep_errors))
+        text = render(docs, errors, args.out, (sweep_docs, sweep_errors), rvc_docs)
     except ImportError as e:
         print(f"report: matplotlib is missing ({e}); sudo apt-get install python3-matplotlib",
               file=sys.stderr)

@@ -16,6 +16,7 @@ import targets  # noqa: E402
 SECTIONS = ("## Sources", "## Targets and anchors", "## Call/reply per path",
             "## Cost per call against batch size", "## Lend against copy across sizes",
             "## Kernel size per configuration", "## Layout spread",
+            "## The C extension: rv32ima against rv32imac",
             "## Design-space sweeps (scripts/sweep)", "## All measurements")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PNGS = ("call_reply.png", "batch.png", "lend_copy.png", "kernel_size.png", "layout_spread.png")
@@ -53,6 +54,10 @@ class Report(unittest.TestCase):
                                                     for k in range(4)],
                                     fixtures.full_figures(2)))]
         fixtures_sweep.write(self.dir, fixtures_sweep.tlb())
+        os.makedirs(os.path.join(self.dir, "rvc"))
+        fixtures.write(os.path.join(self.dir, "rvc", "sim-full.json"),
+                       fixtures.document("sim", "full", fixtures.full_figures(1.8),
+                                         context={"courier_isa": "rv32imac"}))
         status, text = self.make(*files)
         self.assertEqual(status, 0)
         for s in SECTIONS:
@@ -133,6 +138,41 @@ class Report(unittest.TestCase):
         _, text = self.make(single)
         self.assertIn("no results file with seeded layouts", text)
         self.assertFalse(os.path.exists(os.path.join(self.dir, "layout_spread.png")))
+
+    def test_rvc_files_beside_their_rv32ima_file(self):
+        stats = {"courier_sim_stats": {"cycles": 1000, "icache_fills": 200, "dcache_fills": 50}}
+        single = self.fixture("sim-full.json", "sim", "full",
+                              {"sync/call_reply": 663, "sync/yield": 961},
+                              context={"courier_isa": "rv32ima", **stats})
+        lay = fixtures.write(os.path.join(self.dir, "sim-full-layouts.json"),
+                             fixtures.layouts_document(
+                                 "sim", "full", [{"sync/call_reply": v, "sync/yield": 961}
+                                                 for v in (650, 700)],
+                                 {"sync/call_reply": 663, "sync/yield": 961}))
+        os.makedirs(os.path.join(self.dir, "rvc"))
+        doc = fixtures.document("sim", "full", {"sync/call_reply": 630, "sync/yield": 819},
+                                context={"courier_isa": "rv32imac",
+                                         "courier_kernel_text_rodata": 15000,
+                                         "courier_sim_stats": {"cycles": 900,
+                                                               "icache_fills": 100,
+                                                               "dcache_fills": 60}})
+        e = next(b for b in doc["benchmarks"] if b["name"] == "sync/call_reply")
+        e["icache_fills_per_op"], e["dcache_fills_per_op"] = 0.5, 1.25
+        fixtures.write(os.path.join(self.dir, "rvc", "sim-full.json"), doc)
+        status, text = self.make(single, lay)
+        self.assertEqual(status, 0)
+        section = text.split("## The C extension")[1].split("## Design-space")[0]
+        self.assertIn("Kernel `.text` + `.rodata`: 20,000 bytes rv32ima, 15,000 bytes rv32imac "
+                      "(-25.0%)", section)
+        self.assertIn("I-cache line fills 200 against 100, D-cache 50 against 60", section)
+        self.assertIn("| `sync/call_reply` | 663 | 630 | -5.0% | within | — | 0.5 | — | 1.2 |",
+                      section)
+        self.assertIn("| `sync/yield` | 961 | 819 | -14.8% | beyond |", section)
+        self.assertIn("`rvc/sim-full.json`", text.split("## Sources")[1].split("## Targets")[0])
+        # Without a file to compare with, the section says so.
+        os.remove(single)
+        _, text = self.make(lay)
+        self.assertIn("no rv32ima file for sim-full", text)
 
     def test_deployed_images_are_named(self):
         f = self.fixture("betrusted-sim-betrusted.json", "betrusted-sim", "betrusted",
