@@ -248,7 +248,7 @@ def judge(label, parsed, result, timeout, budget):
 
 
 def merge_sim_stats(into, part, label):
-    for key in ("cycles", "instret"):
+    for key in ("cycles", "instret", "icache_fills", "dcache_fills"):
         if key in part:
             into[key] = into.get(key, 0) + part[key]
     if "wall_seconds" in part:

@@ -175,6 +175,17 @@ class SimStats(unittest.TestCase):
         self.assertEqual(stats, {"cycles": 4000000, "instret": 2500000, "wall_seconds": 2.0,
                                  "cycles_per_second": 2000000})
 
+    def test_cache_fills_merged_over_images(self):
+        total = {}
+        for label, ifills in (("a.elf", 300), ("b.elf", 200)):
+            part = {}
+            bench.add_sim_stats(f"courier-sim: cycles=1000 instret=500 cpi=2.00 sim_speed=1.00 "
+                                f"Mcycles/s wall=1.00s cpu=1.00s soc=virt icache_fills={ifills} "
+                                f"dcache_fills=7", part)
+            bench.merge_sim_stats(total, part, label)
+        self.assertEqual((total["icache_fills"], total["dcache_fills"]), (500, 14))
+        self.assertEqual(total["cycles_per_image"], {"a.elf": 1000, "b.elf": 1000})
+
 
 class Presets(unittest.TestCase):
     def setUp(self):
