@@ -17,8 +17,12 @@
 // instruction while the hart is busy; on the sim, derived from the 10 MHz timer (one tick per
 // 10 cycles of the nominal 100 MHz core), so a due time is known to about 10 cycles there. A
 // coarse alarm clock (the Precursor's TICKTIMER counts milliseconds: 100,000 cycles a tick)
-// places alarms on its tick edges instead: start() times two edges with the counter, and a due
-// time is the edge's count, known to the few cycles one poll of the clock takes.
+// places alarms on its tick edges instead: start() times the clock's period over many ticks
+// (to a fraction of a cycle per tick), every sweep times a fresh edge, and a due time is that
+// edge's count plus whole periods, known to the few cycles one poll of the clock takes. (An
+// edge timed once at start and a period rounded to whole cycles drift apart by a cycle or so
+// per tick: over the thousands of ticks of a suite, later alarms then look early and their
+// latencies vanish.)
 //
 // Written from the ABI and libcourier only (plus the board's public device addresses), so a
 // test can build it against an older kernel. It defines the handler and its state: include it
@@ -48,12 +52,22 @@ struct State {
   volatile uint32_t worst = 0;    // the longest latency of the sweep
   volatile uint32_t taken = 0;    // alarms taken in all
   uint32_t seed = 0x2545f491;
-  // A coarse clock: alarms fall on its tick edges, edge_cycle + k * cycles_per_tick.
+  // A coarse clock: alarms fall on its tick edges, edge_cycle + k * period (24.8 fixed point).
   bool coarse = false;
   uint64_t edge_tick = 0;
   uint32_t edge_cycle = 0;
-  uint32_t cycles_per_tick = 0;
+  uint32_t cycles_per_tick_q8 = 0;
 };
+
+// The first tick change a poll sees: the clock's new value and the count at that poll.
+inline uint64_t next_edge(State& s, uint32_t* at) {
+  const uint64_t before = s.rtc.now();
+  uint64_t t;
+  while ((t = s.rtc.now()) == before) {
+  }
+  *at = courier::bench::counter::read32();
+  return t;
+}
 inline State g_state;
 
 inline uint32_t cycles() { return courier::bench::counter::read32(); }
@@ -61,8 +75,10 @@ inline uint32_t cycles() { return courier::bench::counter::read32(); }
 // Arms the alarm `ahead` cycles from now.
 inline void arm(State& s, uint32_t ahead) {
   if (s.coarse) {
-    const uint64_t tick = s.rtc.now() + 1 + ahead / s.cycles_per_tick;
-    s.due = s.edge_cycle + static_cast<uint32_t>((tick - s.edge_tick) * s.cycles_per_tick);
+    const uint32_t period = s.cycles_per_tick_q8 >> 8;
+    const uint64_t tick = s.rtc.now() + 1 + ahead / period;
+    s.due = s.edge_cycle +
+            static_cast<uint32_t>(((tick - s.edge_tick) * s.cycles_per_tick_q8) >> 8);
     s.rtc.alarm_at(tick);
     return;
   }
@@ -98,22 +114,19 @@ inline bool start() {
   s.ns_per_cycle_q16 = static_cast<uint32_t>(((r1 - r0) << 16) / (c1 - c0));
   if (r1 - r0 >= 1000) return s.ns_per_cycle_q16 != 0;
   // Fewer than 1000 ticks in 200,000 counts: time the clock's edges. The first count at which
-  // a poll sees the tick change is the edge (to within one poll); eight ticks later another.
+  // a poll sees the tick change is the edge (to within one poll); 64 ticks later another, so
+  // the period is known to a poll's length / 64.
   s.coarse = true;
-  constexpr uint32_t kCalibrationTicks = 8;
-  const uint64_t before = s.rtc.now();
-  uint64_t t;
-  while ((t = s.rtc.now()) == before) {
-  }
-  const uint32_t ca = cycles();
-  const uint64_t ta = t;
-  while ((t = s.rtc.now()) < ta + kCalibrationTicks) {
-  }
-  const uint32_t cb = cycles();
-  s.edge_tick = ta;
-  s.edge_cycle = ca;
-  s.cycles_per_tick = (cb - ca + static_cast<uint32_t>(t - ta) / 2) / static_cast<uint32_t>(t - ta);
-  return s.cycles_per_tick != 0;
+  constexpr uint32_t kCalibrationTicks = 64;
+  uint32_t ca = 0, cb = 0;
+  const uint64_t ta = next_edge(s, &ca);
+  uint64_t tb = ta;
+  while (tb < ta + kCalibrationTicks) tb = next_edge(s, &cb);
+  const uint64_t q8 = (static_cast<uint64_t>(cb - ca) << 8) / (tb - ta);
+  s.cycles_per_tick_q8 = static_cast<uint32_t>(q8);
+  s.edge_tick = tb;
+  s.edge_cycle = cb;
+  return q8 >= 256 && q8 < (uint64_t{1} << 32);
 }
 
 // Starts a sweep of `count` alarms, each min_gap + [0, span) cycles after the previous one was
@@ -123,6 +136,8 @@ inline void sweep(uint32_t count, uint32_t min_gap, uint32_t span) {
   s.min_gap = min_gap;
   s.span = span;
   s.worst = 0;
+  // A coarse clock: a fresh edge to count whole periods from, so no drift builds up.
+  if (s.coarse) s.edge_tick = next_edge(s, &s.edge_cycle);
   s.left = count;
   arm(s, min_gap);
 }
