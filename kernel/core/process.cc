@@ -58,9 +58,18 @@ kstd::Result<void, abi::Error> Kernel::load(const BootArchive& archive) {
 
 kstd::Result<Pid, abi::Error> Kernel::create_process(const abi::ArchiveProcess& ap,
                                                      const BootArchive& archive) {
+  // A pid still named by a queued message (a dead sender's Scalar or Move, kept at its death)
+  // is not reused until that message is received: a server must never take a dead process's
+  // message for a newer process's (receive's sender pid is how it knows who asks).
+  static_assert(kMaxProcesses <= 32);
+  uint32_t named = 0;
+  for (const Server& s : servers_) {
+    if (s.state != ServerState::Alive) continue;
+    for (uint8_t i = 0; i < s.count; ++i) named |= 1u << s.queue[(s.head + i) % kQueueDepth].sender_pid;
+  }
   Pid pid = 0;
   for (Pid p = 1; p < kMaxProcesses; ++p) {
-    if (processes_[p].state == ProcessState::Free) {
+    if (processes_[p].state == ProcessState::Free && (named & (1u << p)) == 0) {
       pid = p;
       break;
     }
@@ -188,14 +197,20 @@ void Kernel::destroy_process(Pid pid, uint32_t exit_code) {
   for (uint16_t s = 0; s < kMaxServers; ++s) {
     if (servers_[s].state == ServerState::Alive && servers_[s].owner == pid) kill_server(s);
   }
-  // Messages this process queued at other servers go with it.
+  // Of the messages this process queued at other servers, those that wait on it go with it: a
+  // BlockingScalar (nobody to reply to) and a Borrow or MutableBorrow (the lend goes back by its
+  // record). A Scalar or a Move asks nothing more of its sender (a Move's pages were the
+  // server's from the send): the sender was told it was queued, so it stays queued and is
+  // delivered as if the sender were alive (never a silent drop, DESIGN.md §8). Its sender pid
+  // is then a dead process's, which a later process may reuse.
   for (Server& s : servers_) {
     if (s.state != ServerState::Alive) continue;
     uint8_t kept = 0;
     Message tmp[kQueueDepth];
     for (uint8_t i = 0; i < s.count; ++i) {
       const Message& m = s.queue[(s.head + i) % kQueueDepth];
-      if (m.sender_pid != pid) {
+      if (m.sender_pid != pid || m.kind == abi::MessageKind::Scalar ||
+          m.kind == abi::MessageKind::Move) {
         tmp[kept++] = m;
       } else {
         drop_message(static_cast<uint16_t>(&s - servers_), m);

@@ -197,23 +197,46 @@ TEST_F(IpcTest, ServerDeathWhileItsOwnThreadReceives) {
   EXPECT_EQ(sys(cli(), Syscall::call_scalar, cid, 1).error, Error::ServerNotFound);
 }
 
-TEST_F(IpcTest, ClientDeathDropsItsMessagesAndStaleRepliesAreRefused) {
-  // One call received (server holds its handle), then scalars queued, then the client dies.
+TEST_F(IpcTest, ClientDeathDropsWhatWaitsOnItKeepsItsScalarsAndRefusesStaleReplies) {
+  // A second client thread's call is received (the server holds its handle), then the main
+  // thread queues a Scalar and a third thread's call is queued; then the client dies. Its
+  // Scalar asks nothing more of it: it was queued (the client was told so), and is delivered.
+  // Its calls have nobody to answer: the queued one goes, the held handle is stale.
+  const Ret stack = sys(cli(), Syscall::map_memory, 0, 0x2000, kRw);
+  ASSERT_EQ(stack.error, Error::Ok);
+  auto t2 = k_->create_thread(client_pid, 0x10000, stack.r[0] + 0x1000, 0, abi::kDefaultPriority);
+  auto t3 = k_->create_thread(client_pid, 0x10000, stack.r[0] + 0x2000, 0, abi::kDefaultPriority);
+  ASSERT_TRUE(t2.is_ok() && t3.is_ok());
   server_waits();
-  sys(cli(), Syscall::call_scalar, cid, 1);
+  sys(k_->thread(t2.value()), Syscall::call_scalar, cid, 1);
   const uint32_t msg = result(srv()).r[0];
+  ASSERT_NE(msg, 0u);
+  ASSERT_EQ(sys(cli(), Syscall::try_send_scalar, cid, 13, 0xcc).error, Error::Ok);
+  sys(k_->thread(t3.value()), Syscall::call_scalar, cid, 2);  // queued behind Scalar 13
   const Pid other = spawn("other");
   ASSERT_EQ(sys(main_thread(other), Syscall::connect, kSid[0], kSid[1], kSid[2], kSid[3]).error,
             Error::Ok);
   ASSERT_EQ(sys(main_thread(other), Syscall::try_send_scalar, 1, 42).error, Error::Ok);
+  ASSERT_EQ(k_->server(handle - 1).count, 3u);  // Scalar 13, call 2, the other's 42
   k_->destroy_process(client_pid, 0);
-  EXPECT_EQ(k_->server(handle - 1).count, 1u);  // only the other client's message is left
+  k_->check_invariants();
+  EXPECT_EQ(k_->server(handle - 1).count, 2u);  // the queued call went with its caller
   EXPECT_EQ(sys(srv(), Syscall::reply, msg, 1, 2).error, Error::InvalidHandle);
+  // Its pid is not given to a new process while its Scalar waits to be received.
+  const Pid newer = spawn("newer");
+  EXPECT_NE(newer, client_pid);
+  const Ret m13 = sys(srv(), Syscall::try_receive, handle);
+  EXPECT_EQ(m13.error, Error::Ok);
+  EXPECT_EQ(m13.r[0], 0u);  // a Scalar: nothing to answer
+  EXPECT_EQ(m13.r[1], 13u);
+  EXPECT_EQ(m13.r[2], static_cast<uint32_t>(MessageKind::Scalar) | (client_pid << abi::kMessageSenderShift));
+  EXPECT_EQ(m13.r[3], 0xccu);
+  EXPECT_EQ(spawn("newest"), client_pid);  // received: the pid is free to reuse
   const Ret m = sys(srv(), Syscall::try_receive, handle);
   EXPECT_EQ(m.error, Error::Ok);
   EXPECT_EQ(m.r[1], 42u);  // the other client's id
   EXPECT_EQ(m.r[2], static_cast<uint32_t>(MessageKind::Scalar) | (other << abi::kMessageSenderShift));
-  EXPECT_EQ(owned_by(client_pid), 0u);
+  EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).error, Error::WouldBlock);
 }
 
 TEST_F(IpcTest, ClientDeathWhileSendBlockedAndWhileConnecting) {
@@ -226,8 +249,11 @@ TEST_F(IpcTest, ClientDeathWhileSendBlockedAndWhileConnecting) {
   ASSERT_EQ(main_thread(waiter).state, ThreadState::Connecting);
   k_->destroy_process(client_pid, 0);
   k_->destroy_process(waiter, 0);
-  EXPECT_EQ(k_->server(handle - 1).count, 0u);
+  // The queued Scalars stay (they were sent); the blocked one was never sent and never will be.
+  EXPECT_EQ(k_->server(handle - 1).count, kQueueDepth);
   EXPECT_EQ(k_->server(handle - 1).blocked_senders, 0u);
+  for (uint32_t i = 0; i < kQueueDepth; ++i)
+    EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).r[1], 1u);
   EXPECT_EQ(sys(srv(), Syscall::try_receive, handle).error, Error::WouldBlock);
   EXPECT_EQ(sys(srv(), Syscall::create_server, 9, 9, 9, 9).error, Error::Ok);  // wakes nobody
 }

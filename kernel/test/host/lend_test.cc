@@ -483,10 +483,12 @@ TEST_F(LendTest, Issue12_OverlapIsReportedBeforeTheQuota) {
   EXPECT_EQ(k_->frames().free_count(), free_before);
 }
 
-// A Move's pages are the server's from the send but untouchable until it receives them; if
-// the message is never received (its sender or the server ends) they are freed, never
-// stranded in the lend window (xous-core #985's class: pages moved but never delivered).
-TEST_F(LendTest, Issue12_UndeliveredMovesAreFreedNotStranded) {
+// A Move's pages are the server's from the send but untouchable until it receives them. Its
+// sender asks nothing more of it, so the sender's death leaves it queued and it is delivered,
+// its bytes intact (the sender was told it was sent: never a silent drop); if the server ends
+// first, the pages are freed, never stranded in the lend window (xous-core #985's class: pages
+// moved but never delivered).
+TEST_F(LendTest, Issue12_AMoveOutlivesItsSenderAndUndeliveredMovesAreFreed) {
   const uint32_t self = sys(srv(), Syscall::connect, 7, 7, 7, 7).r[0];
   const uint32_t owned0 = owned_by(server_pid);
   for (bool by_copy : {false, true}) {
@@ -494,6 +496,9 @@ TEST_F(LendTest, Issue12_UndeliveredMovesAreFreedNotStranded) {
     Thread& mt = main_thread(mover);
     const uint32_t to = sys(mt, Syscall::connect, 7, 7, 7, 7).r[0];
     ASSERT_EQ(sys(mt, Syscall::map_memory, kBuf, 0x2000, kRw).error, Error::Ok);
+    const uint32_t marks[2] = {0x600d0000u + by_copy, 0x600d1000u + by_copy};
+    ASSERT_TRUE(k_->copy_to_user(mover, kBuf, &marks[0], 4).is_ok());
+    ASSERT_TRUE(k_->copy_to_user(mover, kBuf + 0x1000, &marks[1], 4).is_ok());
     ASSERT_EQ(lend(mt, kMove | (by_copy ? abi::kLendByCopy : 0), kBuf, 0x2000, 0, 0, to).error,
               Error::Ok);
     const uint32_t bva = kLendWindowBase;
@@ -502,9 +507,21 @@ TEST_F(LendTest, Issue12_UndeliveredMovesAreFreedNotStranded) {
     EXPECT_EQ(sys(srv(), Syscall::ring_setup, bva).error, Error::BadAddress);
     EXPECT_EQ(lend(srv(), kMove, bva, 0x1000, 0, 0, self).error, Error::AccessDenied);
     EXPECT_EQ(owned_by(server_pid), owned0 + 2);
+    const uint32_t free_before_death = k_->frames().free_count();
     k_->destroy_process(mover, 0);
-    EXPECT_EQ(k_->server(handle - 1).count, 0u);
-    EXPECT_FALSE(at(server_pid, bva).has_value());
+    k_->check_invariants();
+    EXPECT_EQ(owned_by(mover), 0u);
+    EXPECT_EQ(k_->server(handle - 1).count, 1u);  // still queued, still the server's
+    EXPECT_EQ(owned_by(server_pid), owned0 + 2);
+    EXPECT_GT(k_->frames().free_count(), free_before_death);  // the mover's own pages came back
+    const Ret m = take();
+    ASSERT_EQ(m.error, Error::Ok);
+    EXPECT_EQ(m.r[2] & abi::kLendKindMask, kMove);
+    EXPECT_EQ(m.r[3], bva);
+    EXPECT_EQ(word(server_pid, bva), marks[0]);
+    EXPECT_EQ(word(server_pid, bva + 0x1000), marks[1]);
+    EXPECT_FALSE(at(server_pid, bva)->borrowed);  // its own pages now
+    EXPECT_EQ(sys(srv(), Syscall::unmap_memory, bva, 0x2000).error, Error::Ok);
     EXPECT_EQ(owned_by(server_pid), owned0);
   }
   // Queued at a server that is destroyed: freed with it.
@@ -651,10 +668,15 @@ TEST_F(LendTest, Issue13_EveryLendSettlesWhoeverDiesWhenever) {
           const Kernel::Usage u = k_->usage(dead);
           EXPECT_EQ(u.pages + u.threads + u.servers + u.lends + u.asyncs + u.borrowed, 0u);
           if (dies == kLender) {
-            // What the server holds now: a received Move's pages, or a received, unanswered
-            // lend's pages (its own since the lender died); nothing else.
-            const bool holds = step == kReceived || (move && step == kAnswered);
+            // What the server holds now: a Move's pages (one still queued is delivered after
+            // its sender's death), or a received, unanswered lend's pages (its own since the
+            // lender died); nothing else.
+            const bool holds = step == kReceived || move;
             EXPECT_EQ(owned_by(server_pid), used_s + (holds ? 2 : 0));
+            if (move && step == kQueued) {
+              m = take();
+              ASSERT_EQ(m.error, Error::Ok);
+            }
             EXPECT_EQ(k_->usage(server_pid).borrowed, 0u);
             if (holds) {
               if (!move) {

@@ -1,6 +1,6 @@
 // hostile_mover.cc — process 2 of the hostile_xous985 test: asked to, it moves two pages by
-// remapping and two by copying to process 1's server, which is not receiving, and dies at
-// once, its Moves still queued.
+// remapping and two by copying to process 1's server, which is not receiving, sends it a
+// Scalar, and dies at once, its Moves and its Scalar still queued.
 #include "hostile.h"
 
 using namespace hostile;
@@ -22,6 +22,7 @@ int main() {
     reinterpret_cast<volatile uint32_t*>(buf)[1024] = 0x986;
     (void)target.lend(MessageKind::Move, 1, reinterpret_cast<void*>(buf), 2 * kPage, 0, 0, how);
   }
+  (void)target.try_send(0x985);
   sys::terminate_process(0);
   return 0;
 }

@@ -87,7 +87,9 @@ enum class MessageKind : uint32_t {
 // kLogKernelNotice), never 0 for a process's. The same on every path a message takes (queued
 // or handed over, the IPC fastpath, a batched send or call, a lend); a memory message's sender
 // is the lender. Ids and words are the sender's to choose; the sender pid is how a server knows
-// who is asking. A server that only wants the kind masks it (message_kind).
+// who is asking. A Scalar or Move queued by a process that then died is still delivered, with
+// the dead process's pid, which no new process is given while such a message waits. A server
+// that only wants the kind masks it (message_kind).
 inline constexpr uint32_t kMessageKindMask = 0xffff;
 inline constexpr uint32_t kMessageSenderShift = 16;
 constexpr MessageKind message_kind(uint32_t a3) {
