@@ -634,6 +634,7 @@ def layout_runs(args, rx, names, run, images, out_path, unperturbed):
 
 def run_and_write(args, rx, out_path, run):
     images, sim_stats, deployed, layouts_incomplete = [], {}, None, []
+    wall = None
     if args.serial or args.replay:
         where = args.serial or args.replay
         if args.manifest:
@@ -655,6 +656,8 @@ def run_and_write(args, rx, out_path, run):
         names = known_names(out_path)
         parsed, incomplete, seconds, images, deployed = measure_tree(
             args, rx, build, names, run, sim_stats)
+        # The single build's own wall time: the layouts' builds and runs come on top of it.
+        wall = time.monotonic() - args.started
         if args.layouts:
             layouts_incomplete = layout_runs(args, rx, names, run, images, out_path, parsed)
     for w in parsed.warnings:
@@ -676,7 +679,8 @@ def run_and_write(args, rx, out_path, run):
         "courier_kernel_text_rodata": next((s for s in map(kernel_size, images) if s), None),
         "courier_run_seconds": round(seconds, 1),
         # The §7 wall-time target covers building as well as running.
-        "courier_wall_seconds": round(time.monotonic() - args.started, 1),
+        "courier_wall_seconds": round(wall if wall is not None else
+                                      time.monotonic() - args.started, 1),
     }
     isas = sorted({"rv32imac" if runner.elf_rvc(i) else "rv32ima"
                    for i in images if runner.elf_entry(i) is not None})
