@@ -6,6 +6,7 @@
 // server in another process (regs_peer.cc) served by the fastpath and by the slow path, a
 // receive woken by a message, a yield to the peer (which fills its registers with its own
 // sentinels), timer preemptions while both spin, and a new thread's first registers.
+#include "courier/kstd/format.h"
 #include "regs_common.h"
 
 using namespace courier;
@@ -15,6 +16,7 @@ namespace {
 using abi::Syscall;
 using regs::any;
 using regs::exact;
+using regs::result;
 using regs::Want;
 
 regs::Probe g_probe;
@@ -38,6 +40,95 @@ void call_case(const char* what) {
   probe(n(Syscall::call_scalar), 6, args);
   const Want want[8] = {exact(0), exact(args[2] + args[3]), exact(args[4] ^ args[5])};
   regs::check(g_probe, want, what);
+}
+
+// Every syscall kind, each right after the peer made a syscall full of its own sentinels (so
+// the kernel has just handled another process's values): arguments that make it answer at
+// once (mostly refused: bad handles, addresses, lines), or, for wait_event, block briefly and
+// come back through the idle loop. Each is checked twice: the call to the peer (a switch to
+// another process and back) and the kind itself. On an error a1, a2 are 0 (ring_enter's a1:
+// a result) and a3..a7 the caller's; on Ok, the kind's result words are any value but a
+// secret, a1 and a2 are 0 where it has none, the rest the caller's.
+struct Kind {
+  uint32_t number;
+  uint8_t results;  // result words on Ok, from a1 (syscalls.def)
+  uint8_t count;
+  uint32_t args[6];
+};
+
+void every_kind_case(uint32_t own_handle) {
+  constexpr uint32_t kBad = 0x4242;
+  const uint32_t rw = abi::kMemRead | abi::kMemWrite;
+  const uint32_t* peer = regs::kPeerSid.w;
+  const uint32_t* root = regs::kRootSid.w;
+  const Kind kinds[] = {
+      {n(Syscall::null), 0, 0, {}},
+      {n(Syscall::debug_write), 0, 2, {0x10, 4}},
+      {n(Syscall::yield), 0, 0, {}},
+      {n(Syscall::map_memory), 1, 3, {0x1, 4096, rw}},
+      {n(Syscall::unmap_memory), 0, 2, {0x1, 4096}},
+      {n(Syscall::update_memory_flags), 0, 3, {0x1, 4096, abi::kMemRead}},
+      {n(Syscall::map_physical), 1, 4, {0x1, 0, 4096, rw}},
+      {n(Syscall::create_thread), 1, 4, {0, 0, 0, abi::kPriorities}},
+      {n(Syscall::wait_event), 0, 1, {1000}},
+      {n(Syscall::create_server), 5, 4, {root[0], root[1], root[2], root[3]}},
+      {n(Syscall::destroy_server), 0, 1, {kBad}},
+      {n(Syscall::connect), 1, 4, {peer[0], peer[1], peer[2], peer[3]}},
+      {n(Syscall::try_connect), 1, 4, {0x0bad, 0x0bad, 0x0bad, 0x0bad}},
+      {n(Syscall::disconnect), 0, 1, {kBad}},
+      {n(Syscall::send_scalar), 0, 2, {kBad, 1}},
+      {n(Syscall::try_send_scalar), 0, 2, {kBad, 1}},
+      {n(Syscall::call_scalar), 2, 2, {kBad, 1}},
+      {n(Syscall::receive), 7, 1, {kBad}},
+      {n(Syscall::try_receive), 7, 1, {own_handle}},
+      {n(Syscall::reply), 0, 1, {kBad}},
+      {n(Syscall::reply_and_receive_next), 7, 2, {kBad, 0}},
+      {n(Syscall::process_info), 3, 0, {}},
+      {n(Syscall::lend_memory), 0, 5, {kBad, 1, 2, 0x1000, 4096}},
+      {n(Syscall::return_memory), 0, 1, {kBad}},
+      {n(Syscall::ring_setup), 0, 1, {0x1}},
+      {n(Syscall::ring_enter), 1, 1, {0}},
+      {n(Syscall::claim_interrupt), 0, 3, {31, 0x1000, 0}},
+      {n(Syscall::free_interrupt), 0, 1, {31}},
+      {n(Syscall::kernel_log), 2, 3, {kBad, 0x1000, 16}},
+      {n(Syscall::spawn), 1, 2, {99, 0}},
+      {n(Syscall::usage), 7, 1, {0}},
+      {n(Syscall::time), 3, 0, {}},
+      {n(Syscall::time) + 1, 0, 0, {}},
+      {0xffff'ffff, 0, 0, {}},
+  };
+  const uint32_t secret_call[2] = {g_peer.cid(), regs::kSecret};
+  const Want answered[8] = {exact(0), exact(0), exact(0)};
+  int bad = 0;
+  uint32_t checked = 0;
+  for (const Kind& k : kinds) {
+    probe(n(Syscall::call_scalar), 2, secret_call);
+    bad += regs::bad_registers(g_probe, answered, "the peer's secret call");
+    probe(k.number, k.count, k.args);
+    Want want[8] = {any()};
+    const uint32_t e = g_probe.out[10];
+    if (e > static_cast<uint32_t>(abi::Error::Interrupted)) {
+      print("  syscall %u: a0 = %08x, not an Error\n", k.number, e);
+      ++bad;
+    }
+    if (e == 0) {
+      // a1, a2: zero where the kind has no result there (abi/syscall.h).
+      want[1] = want[2] = exact(0);
+      for (unsigned i = 1; i <= k.results; ++i) want[i] = result();
+    } else {
+      want[1] = k.number == n(Syscall::ring_enter) ? result() : exact(0);
+      want[2] = exact(0);
+    }
+    char what[32];
+    (void)kstd::sformat(what, sizeof what, "syscall %u", k.number);
+    bad += regs::bad_registers(g_probe, want, what);
+    ++checked;
+  }
+  char line[96];
+  (void)kstd::sformat(line, sizeof line,
+                      "registers after every syscall kind, each after the peer's secret (%u kinds)",
+                      checked);
+  test::check(bad == 0, line);
 }
 
 void thread_start_case() {
@@ -143,6 +234,7 @@ int main() {
   const Want spin_want[8] = {{}, any()};
   regs::check(g_probe, spin_want, "registers after spinning through timer preemption");
 
+  every_kind_case(own_handle);
   thread_start_case();
 
   print("regs done, %d failures\n", test::failures);
