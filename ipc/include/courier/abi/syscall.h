@@ -25,6 +25,17 @@
 // = 0 for a boot process, spawn's argument for a spawned one) and every other register zero.
 // An interrupt upcall's registers: abi/irq.h.
 //
+// Why ra and t0-t6 survive a syscall (issue 18): a syscall ABI may declare them clobbered, and
+// the kernel would then skip storing them at every ecall (8 stores; it must still clear them on
+// the way out, which costs what reloading them does). Measured on QEMU (instructions, -icount),
+// the stubs' clobber list grown by ra and t0-t6 with the kernel unchanged: the user side pays
+// +4 per null_syscall, +4 per call_reply (two syscalls), +18 per batch/null/1, +7 per 4 KiB
+// lend, and 1.5-20% more user .text (sync_server 864 -> 960 bytes, lend_echo 404 -> 488). Net,
+// with the kernel's 8 stores saved: call_reply 393 -> about 381 (3%), null_syscall 124 -> about
+// 120. Too little for a weaker contract than Linux's (which keeps every register but a0): every
+// register but the documented results stays the caller's. The kernel side of what it saves is
+// in kernel/arch/rv32/trap.S: s0-s11 are stored only when the trap ends in another thread.
+//
 // Long calls (kernel/core/preempt.h). The kernel runs with interrupts off, so a call whose work
 // grows with its arguments stops at preemption points when an interrupt is pending: after
 // every page map_memory zeroes, lend_memory copies (by copy) or return_memory copies back (a
