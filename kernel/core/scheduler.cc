@@ -6,6 +6,7 @@
 // cost the client its place. Simple and O(priorities) to pick: no clever structures.
 #include "courier/core/kernel.h"
 #include "courier/kstd/assert.h"
+#include "courier/kstd/bits.h"
 
 namespace courier {
 
@@ -56,7 +57,7 @@ void Kernel::make_ready(Thread& t) {
 bool Kernel::pick_next() {
   if (current_ != nullptr) return true;
   if (ready_mask_ != 0) {
-    const uint32_t p = static_cast<uint32_t>(__builtin_ctz(ready_mask_));
+    const uint32_t p = kstd::lowest_set_bit(ready_mask_);
     Thread& t = threads_[ready_head_[p]];
     remove_ready(t);
     t.state = ThreadState::Running;

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include "courier/kstd/bits.h"
+
 namespace courier::platform {
 
 class IrqArray {
@@ -35,7 +37,7 @@ class IrqArray {
       ++spurious_;
       return 0;
     }
-    const uint32_t line = static_cast<uint32_t>(__builtin_ctz(pending));
+    const uint32_t line = kstd::lowest_set_bit(pending);
     claimed_ |= 1u << line;
     return line;
   }

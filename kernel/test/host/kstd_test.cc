@@ -167,3 +167,21 @@ TEST(BitField, GetSetAndMask) {
 }
 
 }  // namespace
+
+// The scheduler's and the interrupt controller's lowest-set-bit (kstd/bits.h) against the
+// compiler's count: every single bit, and every word with bits above its lowest.
+TEST(KstdBits, LowestSetBitMatchesCountTrailingZeros) {
+  for (uint32_t b = 0; b < 32; ++b) {
+    EXPECT_EQ(kstd::lowest_set_bit(1u << b), b);
+    EXPECT_EQ(kstd::lowest_set_bit(~0u << b), b);
+    EXPECT_EQ(kstd::lowest_set_bit((0x9e37'79b9u | 1u) << b), b);
+  }
+  uint32_t x = 0x2545'f491;
+  for (int i = 0; i < 100000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    ASSERT_EQ(kstd::lowest_set_bit(x), static_cast<uint32_t>(__builtin_ctz(x))) << std::hex << x;
+  }
+  static_assert(kstd::lowest_set_bit(0x8000'0000u) == 31);
+}

@@ -26,4 +26,15 @@ struct BitField {
 template <class Word, unsigned kBit>
 using Bit = BitField<Word, kBit, 1>;
 
+// The index of the lowest set bit of a non-zero word. RV32IMA has no count instruction and
+// libgcc's __ctzsi2 is a call and a loop-free bisection of about 15 instructions; isolating the
+// bit and multiplying by a de Bruijn sequence (every 5-bit window distinct) puts a unique index
+// in the top five bits: 5 instructions and a table load.
+inline constexpr uint8_t kDeBruijnIndex[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
+                                               15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
+                                               16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
+constexpr uint32_t lowest_set_bit(uint32_t w) {
+  return kDeBruijnIndex[((w & (0u - w)) * 0x077C'B531u) >> 27];
+}
+
 }  // namespace kstd
