@@ -121,7 +121,8 @@ switch_out:
   // Another thread runs: the one the trap came from keeps its callee-saved registers in its
   // frame, which is then whole. If that thread ended in this trap, its slot is free and the
   // stores are to nobody's frame: a slot is taken again only by create_thread or spawn, which
-  // a live caller makes in a later entry, and new_thread clears the whole frame then.
+  // only a live caller makes (so never in the trap its own thread ended in), and new_thread
+  // clears the whole frame then.
   sw x8, 32(tp)
   sw x9, 36(tp)
   sw x18, 72(tp)
