@@ -23,7 +23,7 @@ inline bool fast_call(Kernel& k, Thread& caller) {
   const uint32_t slot = f.a(0) - 1;  // CID 0 wraps to a huge slot and fails the bound
   if (COURIER_UNLIKELY(slot >= kMaxConnections)) return false;
   const Pid pid = caller.pid;  // read once: it also names the sender in a3
-  const Connection& conn = k.process(pid).connections[slot];
+  const Connection& conn = caller.connections[slot];  // its process's table
   if (COURIER_UNLIKELY(conn.server == kNone)) return false;
   Server& s = k.server(conn.server);
   if (COURIER_UNLIKELY(s.state != ServerState::Alive || s.generation != conn.generation))
@@ -35,12 +35,13 @@ inline bool fast_call(Kernel& k, Thread& caller) {
   s.receivers = r.next;
   r.next = kNone;
   r.wait_server = kNone;
-  ++caller.generation;
+  const uint32_t generation = caller.generation + 1;
+  caller.generation = generation;
   caller.wait_server = conn.server;
   caller.call_received = 1;
   arch::TrapFrame& rf = r.frame;
   rf.a(0) = static_cast<uint32_t>(Error::Ok);
-  rf.a(1) = message_handle(k.tid_of(caller), caller.generation);
+  rf.a(1) = message_handle(k.tid_of(caller), generation);
   rf.a(2) = f.a(1);
   rf.a(3) = static_cast<uint32_t>(abi::MessageKind::BlockingScalar) |
             (pid << abi::kMessageSenderShift);  // deliver()'s a3: kind and sender

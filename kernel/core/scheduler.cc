@@ -113,6 +113,8 @@ Thread* Kernel::new_thread(Pid pid, uint32_t priority, ThreadState state) {
     t.satp = processes_[pid].space.satp();
     t.lend = kNoLend;
     t.priority = static_cast<uint8_t>(priority);
+    t.more_urgent = (1u << priority) - 1;
+    t.connections = processes_[pid].connections;
     t.wait_server = kNone;
     t.next = t.prev = kNone;
     t.state = state;

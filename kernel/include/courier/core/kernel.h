@@ -58,7 +58,7 @@ class Kernel {
   // True when no ready thread is more urgent than `t`: a direct switch to `t` then respects
   // priorities exactly as going through the scheduler would.
   bool may_run_directly(const Thread& t) const {
-    return (ready_mask_ & ((1u << t.priority) - 1)) == 0;
+    return (ready_mask_ & t.more_urgent) == 0;
   }
 
   kstd::Result<Tid, abi::Error> create_thread(Pid pid, uint32_t pc, uint32_t sp, uint32_t arg,

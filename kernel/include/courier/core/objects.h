@@ -45,6 +45,8 @@ enum class ThreadState : uint8_t {
   Preempted,    // was running when an upcall began; resumes when the handler returns
 };
 
+struct Connection;
+
 struct Thread {
   arch::TrapFrame frame;  // first, so trap.S's frame pointer is the thread's address too
   ThreadState state;
@@ -66,6 +68,11 @@ struct Thread {
   uint32_t wait_sid[4];
   uint64_t wake_at;    // Waiting: deadline in timer ticks (0: none)
   Continuation cont;   // a long call stopped at a preemption point (core/preempt.h)
+  // Fixed at creation, for the IPC fastpath's guards (one load each instead of index
+  // arithmetic): the run queues more urgent than this thread, (1 << priority) - 1, and its
+  // process's connection table.
+  uint32_t more_urgent;
+  const Connection* connections;
 };
 
 // Dying: ended, its pages not all given back yet (the kernel reaps them in bounded steps
