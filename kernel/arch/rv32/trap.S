@@ -52,41 +52,21 @@ trap_entry:
   sw t0, 8(sp)
   csrr t0, sepc
   csrr t1, scause
-  bltz t1, 5f               // an interrupt
   li t2, 8                  // ecall from U-mode
-  bne t1, t2, full_entry    // an exception: the whole frame
+  bne t1, t2, 4f
   addi t0, t0, 4            // resume after the ecall
   sw t0, FRAME_PC(sp)
   mv a0, sp
   mv tp, sp
   la sp, kernel_stack_top
   // The two IPC calls with a fastpath go straight to it (syscall numbers: abi/syscalls.def,
-  // checked against the enum in trap.cc). a7 still holds the caller's.
-  li t1, SYS_CALL_SCALAR
-  beq a7, t1, 1f
+  // checked against the enum in trap.cc); the call's falls through to the exit. a7 still
+  // holds the caller's.
   li t1, SYS_REPLY_AND_RECEIVE_NEXT
   beq a7, t1, 2f
-  call syscall_entry
-  j lazy_return
-1:
+  li t1, SYS_CALL_SCALAR
+  bne a7, t1, 3f
   call fast_call_entry
-  j lazy_return
-2:
-  call fast_reply_entry
-  j lazy_return
-5:
-  // An interrupt: an external one (scause = interrupt | 9) has its own entry; the timer goes
-  // to trap_handler.
-  sw t0, FRAME_PC(sp)
-  mv a0, sp
-  mv tp, sp
-  la sp, kernel_stack_top
-  li t2, 0x80000009
-  bne t1, t2, 6f
-  call irq_entry
-  j lazy_return
-6:
-  call trap_handler
   // fall through with the frame to resume in a0
 
 // After an ecall or an interrupt: a0 is the frame to resume, tp the frame the trap came from.
@@ -117,25 +97,27 @@ lazy_return:
   lw x10, 40(a0)
   sret
 
-switch_out:
-  // Another thread runs: the one the trap came from keeps its callee-saved registers in its
-  // frame, which is then whole. If that thread ended in this trap, its slot is free and the
-  // stores are to nobody's frame: a slot is taken again only by create_thread or spawn, which
-  // only a live caller makes (so never in the trap its own thread ended in), and new_thread
-  // clears the whole frame then.
-  sw x8, 32(tp)
-  sw x9, 36(tp)
-  sw x18, 72(tp)
-  sw x19, 76(tp)
-  sw x20, 80(tp)
-  sw x21, 84(tp)
-  sw x22, 88(tp)
-  sw x23, 92(tp)
-  sw x24, 96(tp)
-  sw x25, 100(tp)
-  sw x26, 104(tp)
-  sw x27, 108(tp)
-  j trap_return
+2:
+  call fast_reply_entry
+  j lazy_return
+3:
+  call syscall_entry
+  j lazy_return
+4:
+  bgez t1, full_entry       // an exception: the whole frame
+  // An interrupt: an external one (scause = interrupt | 9) has its own entry; the timer goes
+  // to trap_handler.
+  sw t0, FRAME_PC(sp)
+  mv a0, sp
+  mv tp, sp
+  la sp, kernel_stack_top
+  li t2, 0x80000009
+  bne t1, t2, 6f
+  call irq_entry
+  j lazy_return
+6:
+  call trap_handler
+  j lazy_return
 
 full_entry:
   sw t0, FRAME_PC(sp)
@@ -154,7 +136,27 @@ full_entry:
   mv a0, sp
   la sp, kernel_stack_top
   call trap_handler
-  // fall through with the frame to resume in a0
+  j trap_return
+
+switch_out:
+  // Another thread runs: the one the trap came from keeps its callee-saved registers in its
+  // frame, which is then whole. If that thread ended in this trap, its slot is free and the
+  // stores are to nobody's frame: a slot is taken again only by create_thread or spawn, which
+  // only a live caller makes (so never in the trap its own thread ended in), and new_thread
+  // clears the whole frame then.
+  sw x8, 32(tp)
+  sw x9, 36(tp)
+  sw x18, 72(tp)
+  sw x19, 76(tp)
+  sw x20, 80(tp)
+  sw x21, 84(tp)
+  sw x22, 88(tp)
+  sw x23, 92(tp)
+  sw x24, 96(tp)
+  sw x25, 100(tp)
+  sw x26, 104(tp)
+  sw x27, 108(tp)
+  // fall through to the whole frame of the thread to resume
 
 // trap_return(TrapFrame* frame): resume a user thread from its whole frame. Also the first
 // entry into U-mode.
