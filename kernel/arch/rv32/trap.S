@@ -70,10 +70,49 @@ trap_entry:
   // fall through with the frame to resume in a0
 
 // After an ecall or an interrupt: a0 is the frame to resume, tp the frame the trap came from.
+// A return to the same thread skips the callee-saved registers: s0-s11 are its own still (the
+// C code kept them), and gp is too (the kernel never writes it).
 lazy_return:
-  bne a0, tp, switch_out
-  // The same thread: s0-s11 are its own still; reload what the kernel may have changed or
-  // answered (gp is the thread's too: the kernel never writes it).
+  beq a0, tp, caller_saved
+switch_out:
+  // Another thread runs: the one the trap came from keeps its callee-saved registers in its
+  // frame, which is then whole. If that thread ended in this trap, its slot is free and the
+  // stores are to nobody's frame: a slot is taken again only by create_thread or spawn, which
+  // only a live caller makes (so never in the trap its own thread ended in), and new_thread
+  // clears the whole frame then.
+  sw x8, 32(tp)
+  sw x9, 36(tp)
+  sw x18, 72(tp)
+  sw x19, 76(tp)
+  sw x20, 80(tp)
+  sw x21, 84(tp)
+  sw x22, 88(tp)
+  sw x23, 92(tp)
+  sw x24, 96(tp)
+  sw x25, 100(tp)
+  sw x26, 104(tp)
+  sw x27, 108(tp)
+  // fall through to the whole frame of the thread to resume
+
+// trap_return(TrapFrame* frame): resume a user thread from its whole frame (the callee-saved
+// registers and gp here, the rest below). Also the first entry into U-mode.
+  .globl trap_return
+trap_return:
+  lw x3, 12(a0)
+  lw x8, 32(a0)
+  lw x9, 36(a0)
+  lw x18, 72(a0)
+  lw x19, 76(a0)
+  lw x20, 80(a0)
+  lw x21, 84(a0)
+  lw x22, 88(a0)
+  lw x23, 92(a0)
+  lw x24, 96(a0)
+  lw x25, 100(a0)
+  lw x26, 104(a0)
+  lw x27, 108(a0)
+caller_saved:
+  // What the kernel may have changed or answered: pc, ra, sp, tp, t0-t6, a0-a7.
   lw t0, FRAME_PC(a0)
   csrw sepc, t0
   csrw sscratch, a0
@@ -137,66 +176,6 @@ full_entry:
   la sp, kernel_stack_top
   call trap_handler
   j trap_return
-
-switch_out:
-  // Another thread runs: the one the trap came from keeps its callee-saved registers in its
-  // frame, which is then whole. If that thread ended in this trap, its slot is free and the
-  // stores are to nobody's frame: a slot is taken again only by create_thread or spawn, which
-  // only a live caller makes (so never in the trap its own thread ended in), and new_thread
-  // clears the whole frame then.
-  sw x8, 32(tp)
-  sw x9, 36(tp)
-  sw x18, 72(tp)
-  sw x19, 76(tp)
-  sw x20, 80(tp)
-  sw x21, 84(tp)
-  sw x22, 88(tp)
-  sw x23, 92(tp)
-  sw x24, 96(tp)
-  sw x25, 100(tp)
-  sw x26, 104(tp)
-  sw x27, 108(tp)
-  // fall through to the whole frame of the thread to resume
-
-// trap_return(TrapFrame* frame): resume a user thread from its whole frame. Also the first
-// entry into U-mode.
-  .globl trap_return
-trap_return:
-  lw t0, FRAME_PC(a0)
-  csrw sepc, t0
-  csrw sscratch, a0
-  lw x1, 4(a0)
-  lw x2, 8(a0)
-  lw x3, 12(a0)
-  lw x4, 16(a0)
-  lw x5, 20(a0)
-  lw x6, 24(a0)
-  lw x7, 28(a0)
-  lw x8, 32(a0)
-  lw x9, 36(a0)
-  lw x11, 44(a0)
-  lw x12, 48(a0)
-  lw x13, 52(a0)
-  lw x14, 56(a0)
-  lw x15, 60(a0)
-  lw x16, 64(a0)
-  lw x17, 68(a0)
-  lw x18, 72(a0)
-  lw x19, 76(a0)
-  lw x20, 80(a0)
-  lw x21, 84(a0)
-  lw x22, 88(a0)
-  lw x23, 92(a0)
-  lw x24, 96(a0)
-  lw x25, 100(a0)
-  lw x26, 104(a0)
-  lw x27, 108(a0)
-  lw x28, 112(a0)
-  lw x29, 116(a0)
-  lw x30, 120(a0)
-  lw x31, 124(a0)
-  lw x10, 40(a0)
-  sret
 
 from_kernel:
   // Restore the kernel sp (and sscratch = 0) and report; kernel_fault does not return.
