@@ -10,13 +10,7 @@ constinit KernelEntries g_kernel_entries = {};
 
 namespace {
 
-sv32::Pte perms_for(uint32_t flags) {
-  sv32::Pte p = sv32::kU;
-  if (flags & kMemR) p |= sv32::kR;
-  if (flags & kMemW) p |= sv32::kW | sv32::kR;  // W without R is reserved in Sv32
-  if (flags & kMemX) p |= sv32::kX;
-  return p;
-}
+constexpr sv32::Pte perms_for(uint32_t flags) { return user_perms(flags); }
 
 }  // namespace
 
@@ -194,6 +188,23 @@ bool AddressSpace::any_mapped(kstd::VirtAddr at, uint32_t pages) const {
     va = stop;
   }
   return false;
+}
+
+sv32::Pte* AddressSpace::first_free_entry(kstd::VirtAddr va, uint32_t top, uint32_t limit,
+                                          kstd::VirtAddr* at) const {
+  sv32::Pte* slot = leaf_slot(va);
+  if (slot == nullptr) return nullptr;
+  const uint32_t table_end = (va.raw() | (sv32::kMegapage - 1)) + 1;  // 0 past the last slot
+  const uint32_t end = table_end != 0 && table_end < top ? table_end : top;
+  uint32_t n = (end - va.raw()) / kstd::kPageSize;
+  if (n > limit) n = limit;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (slot[i] == 0) {
+      *at = kstd::VirtAddr(va.raw() + i * kstd::kPageSize);
+      return slot + i;
+    }
+  }
+  return nullptr;
 }
 
 kstd::Optional<kstd::VirtAddr> AddressSpace::find_free(uint32_t pages, uint32_t hint) const {

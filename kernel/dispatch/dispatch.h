@@ -16,6 +16,15 @@ namespace courier::dispatch {
 // moved past the ecall.
 void syscall(Kernel& k);
 
+// The one-page lend and its return have a fastpath (ipc/lend/lend_fastpath.h), which the
+// table's lend_memory and return_memory entries try first. Host tests turn it off to run the
+// slow path alone and compare the two (kernel_fixture.h, Path::SlowOnly); on rv32 it is on.
+#if defined(__riscv)
+inline constexpr bool g_memory_fastpath = true;
+#else
+extern bool g_memory_fastpath;
+#endif
+
 // The current thread took an exception it cannot survive: its process ends, the kernel goes on.
 void user_fault(Kernel& k, uint32_t cause, uint32_t pc, uint32_t tval);
 

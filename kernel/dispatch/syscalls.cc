@@ -14,11 +14,15 @@
 #include "courier/core/platform.h"
 #include "dispatch.h"
 #include "lend.h"
+#include "lend_fastpath.h"
 #include "sync.h"
 
 namespace courier::dispatch {
 
 constinit uint32_t g_ticks_per_ms = 10'000;
+#if !defined(__riscv)
+bool g_memory_fastpath = true;
+#endif
 
 // The IPC paths this configuration compiles in (kernel/CMakeLists.txt sets them from
 // COURIER_CONFIG). A path left out answers NotSupported, and the linker drops its code.
@@ -277,6 +281,10 @@ void sys_reply_and_receive_next(Kernel& k, Thread& t, const SysArgs& a) {
 }
 
 void sys_lend_memory(Kernel& k, Thread& t, const SysArgs& a) {
+  if constexpr (kLendPath) {
+    if (g_memory_fastpath && lend::fast_lend(k, t)) [[likely]]
+      return;
+  }
   if (refused_in_handler(t)) return;
   const lend::Args args{a.a[0], a.a[1], a.a[2] & abi::kLendKindMask, a.a[3], a.a[4],
                         a.a[5], a.a[6]};
@@ -298,6 +306,10 @@ void sys_lend_memory(Kernel& k, Thread& t, const SysArgs& a) {
 }
 
 void sys_return_memory(Kernel& k, Thread& t, const SysArgs& a) {
+  if constexpr (kLendPath) {
+    if (g_memory_fastpath && lend::fast_return(k, t)) [[likely]]
+      return;
+  }
   k.split_begin(t, Origin::Trap, t.frame.pc, number_of(abi::Syscall::return_memory), a.a, 7);
   Budget budget(true);
   const Error e = return_lend(k, t, a.a[0], a.a[1], a.a[2], budget);

@@ -112,6 +112,13 @@ class KernelTest : public ::testing::Test {
   }
 
   enum class Path { Normal, SlowOnly };
+  // Runs f with every fastpath off: the slow path alone (the reference the fastpaths match).
+  template <class F>
+  static void slow_only(F&& f) {
+    dispatch::g_memory_fastpath = false;
+    f();
+    dispatch::g_memory_fastpath = true;
+  }
 
   // Issues a syscall as thread `t` (made current first), through the fastpath when it applies,
   // like the rv32 trap handler. Returns what t's registers say afterwards (meaningful when t
@@ -123,7 +130,11 @@ class KernelTest : public ::testing::Test {
     for (int i = 0; i < 6; ++i) t.frame.a(i) = args[i];
     t.frame.a(7) = static_cast<uint32_t>(n);
     t.frame.pc += 4;
-    if (path == Path::SlowOnly || !sync::fastpath(*k_)) dispatch::syscall(*k_);
+    if (path == Path::SlowOnly) {
+      slow_only([&] { dispatch::syscall(*k_); });
+    } else if (!sync::fastpath(*k_)) {
+      dispatch::syscall(*k_);  // with the lend fastpath inside (dispatch.h)
+    }
     // The page tables against every record, after every step (core/invariants.cc).
     k_->check_invariants();
     return result(t);

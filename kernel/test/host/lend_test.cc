@@ -2,9 +2,17 @@
 // and by copying, every bad input the lending issue names, and death on either side. After
 // every test the fixture checks the ownership table against every page table.
 #include "courier/abi/lend.h"
+#include "courier/abi/ring.h"
 
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "courier/core/phys.h"
 #include "courier/core/sv32.h"
 #include "kernel_fixture.h"
+#include "lend_fastpath.h"
 
 namespace courier::test {
 namespace {
@@ -983,6 +991,314 @@ TEST_F(LendPreemptTest, AQueueThatFilledMeanwhileIsWaitedForWithThePagesKept) {
   ASSERT_EQ(m.error, Error::Ok);
   EXPECT_EQ(words(m), (std::vector<uint32_t>{0, 1, 2, 3}));
   ASSERT_EQ(sys(srv(), Syscall::return_memory, m.r[0], 0, 0).error, Error::Ok);
+}
+
+}  // namespace
+}  // namespace courier::test
+
+namespace courier::test {
+namespace {
+
+// --- the lend fastpath is the slow path, faster (ipc/lend/lend_fastpath.h) -----------------
+//
+// Each scenario runs twice on a fresh kernel: once with the fastpath, where every lend_memory
+// and return_memory must be taken by it (Fast) or declined by it with nothing changed
+// (Declines) and then done by the slow path; once by the slow path alone. After every call
+// the whole kernel state is recorded: every user page-table entry of every process, its page
+// and table counts, every frame's owner, every lend record, every thread's registers and
+// waiting state, every server's receivers and queue, the current thread and the TLB flushes
+// asked so far. The two runs must agree at every step.
+
+using Snapshot = std::vector<std::pair<std::string, uint32_t>>;
+
+class LendFastpathTest : public LendTest {
+ protected:
+  enum class Route { Fast, Declines };
+
+  Snapshot snap() {
+    Snapshot s;
+    auto put = [&](const std::string& what, uint32_t v) { s.emplace_back(what, v); };
+    for (Pid pid = 1; pid < kMaxProcesses; ++pid) {
+      const Process& p = k_->process(pid);
+      if (p.state != ProcessState::Alive) continue;
+      const std::string at = "pid " + std::to_string(pid);
+      put(at + " pages", p.page_count);
+      put(at + " tables", p.space.tables());
+      const auto* root = reinterpret_cast<const sv32::Pte*>(frame_ptr(p.space.root()));
+      for (uint32_t i = kUserBase >> 22; i < (kUserTop >> 22); ++i) {
+        if (!sv32::is_table(root[i])) continue;
+        const auto* t = reinterpret_cast<const sv32::Pte*>(frame_ptr(sv32::pfn_of(root[i])));
+        for (uint32_t j = 0; j < sv32::kEntries; ++j) {
+          std::ostringstream va;
+          va << at << " pte " << std::hex << ((i << 22) | (j << 12));
+          if (t[j] != 0) put(va.str(), t[j]);
+        }
+      }
+    }
+    for (uint32_t f = 0; f < kRamPages; ++f) {
+      const Owner o = k_->frames().owner(kstd::Pfn((kRamBase >> 12) + f));
+      put("frame " + std::to_string(f), static_cast<uint32_t>(o.kind) << 16 | o.pid);
+    }
+    for (uint32_t i = 0; i < kMaxLends; ++i) {
+      const Lend& l = k_->lend(static_cast<uint8_t>(i));
+      const std::string at = "lend " + std::to_string(i);
+      put(at + " active", l.active);
+      if (!l.active) continue;
+      put(at + " copy", l.copy);
+      put(at + " received", l.received);
+      put(at + " hidden", l.hidden);
+      put(at + " kind", static_cast<uint32_t>(l.kind));
+      put(at + " lender", l.lender);
+      put(at + " borrower", l.borrower);
+      put(at + " lender_tid", l.lender_tid);
+      put(at + " server", l.server);
+      put(at + " handle", l.handle);
+      put(at + " lender_va", l.lender_va);
+      put(at + " borrower_va", l.borrower_va);
+      put(at + " pages", l.pages);
+      put(at + " lender_flags", l.lender_flags);
+    }
+    for (Tid i = 0; i < kMaxThreads; ++i) {
+      const Thread& t = k_->thread(i);
+      const std::string at = "thread " + std::to_string(i);
+      put(at + " state", static_cast<uint32_t>(t.state));
+      if (t.state == ThreadState::Free) continue;
+      for (int r = 1; r < 32; ++r) put(at + " x" + std::to_string(r), t.frame.x[r]);
+      put(at + " pc", t.frame.pc);
+      put(at + " wait_server", t.wait_server);
+      put(at + " lend", t.lend);
+      put(at + " call_received", t.call_received);
+      put(at + " generation", t.generation);
+      put(at + " next", t.next);
+      put(at + " cont.op", static_cast<uint32_t>(t.cont.op));
+    }
+    for (uint16_t i = 0; i < kMaxServers; ++i) {
+      const Server& sv = k_->server(i);
+      if (sv.state != ServerState::Alive) continue;
+      const std::string at = "server " + std::to_string(i);
+      put(at + " receivers", sv.receivers);
+      put(at + " count", sv.count);
+      put(at + " head", sv.head);
+    }
+    put("current", k_->current() ? k_->current()->tid : 0xffff);
+    put("ready", k_->any_ready());
+    for (const auto& f : fake::g_mmu_log.page_flushes) {
+      std::ostringstream w;
+      w << "flush " << f.asid << " " << std::hex << f.va;
+      put(w.str(), 1);
+    }
+    return s;
+  }
+
+  static void expect_same(const Snapshot& a, const Snapshot& b, const std::string& step) {
+    const size_t n = std::min(a.size(), b.size());
+    for (size_t i = 0; i < n; ++i) {
+      if (a[i] != b[i]) {
+        ADD_FAILURE() << step << ": " << a[i].first << " = " << std::hex << a[i].second
+                      << " against " << b[i].first << " = " << b[i].second;
+        return;
+      }
+    }
+    EXPECT_EQ(a.size(), b.size()) << step << ": the states differ in what they hold";
+  }
+
+  // Issues lend_memory (a0..a6 = regs) or return_memory as `t`, by the route the run asks.
+  Ret issue(Thread& t, Syscall n, std::vector<uint32_t> regs, Route route) {
+    KernelTestAccess::run(*k_, t);
+    regs.resize(7, 0);
+    for (int i = 0; i < 7; ++i) t.frame.a(i) = regs[i];
+    t.frame.a(7) = static_cast<uint32_t>(n);
+    t.frame.pc += 4;
+    if (slow_run_) {
+      slow_only([&] { dispatch::syscall(*k_); });
+    } else {
+      const Snapshot before = snap();
+      const bool taken =
+          n == Syscall::lend_memory ? lend::fast_lend(*k_, t) : lend::fast_return(*k_, t);
+      EXPECT_EQ(taken, route == Route::Fast) << "step " << steps_.size();
+      if (!taken) {
+        expect_same(snap(), before, "a declining fastpath changed the state");
+        slow_only([&] { dispatch::syscall(*k_); });
+      }
+    }
+    k_->check_invariants();
+    steps_.push_back(snap());
+    return result(t);
+  }
+  Ret lend1(Thread& t, uint32_t kind, uint32_t va, Route route, uint32_t size = 0x1000,
+            uint32_t offset = 0, uint32_t valid = 0, uint32_t to = 0) {
+    return issue(t, Syscall::lend_memory, {to ? to : cid, 42, kind, va, size, offset, valid},
+                 route);
+  }
+  Ret give_back(uint32_t msg, Route route, uint32_t offset = 0, uint32_t valid = 0) {
+    return issue(srv(), Syscall::return_memory, {msg, offset, valid}, route);
+  }
+  // The server's main thread waits in receive (its message then sits in its registers).
+  void server_waits() { ASSERT_EQ(srv().state == ThreadState::Receiving || (sys(srv(), Syscall::receive, handle), true), true); }
+  Ret received() { return result(srv()); }
+  // A first lend and return, so the server's lend window has its table (the fastpath never
+  // makes one: the first lend declines).
+  void warm_up() {
+    server_waits();
+    lend1(cli(), kBorrow, kBuf, Route::Declines);
+    give_back(received().r[0], Route::Fast);
+  }
+
+  // Runs `scenario` with the fastpath and then, on a fresh kernel, without; every step must
+  // leave the same state.
+  void compare(const std::function<void()>& scenario) {
+    slow_run_ = false;
+    scenario();
+    const std::vector<Snapshot> fast = steps_;
+    ASSERT_FALSE(HasFailure());
+    TearDown();
+    SetUp();
+    slow_run_ = true;
+    steps_.clear();
+    scenario();
+    ASSERT_EQ(fast.size(), steps_.size());
+    for (size_t i = 0; i < fast.size(); ++i) expect_same(fast[i], steps_[i], "step " + std::to_string(i));
+  }
+
+  bool slow_run_ = false;
+  std::vector<Snapshot> steps_;
+};
+
+TEST_F(LendFastpathTest, BorrowAndReturnLeaveWhatTheSlowPathLeaves) {
+  compare([&] {
+    warm_up();
+    server_waits();
+    lend1(cli(), kBorrow, kBuf + 0x1000, Route::Fast, 0x1000, 0x10, 0x100);
+    EXPECT_EQ(cli().state, ThreadState::Lending);  // answered at the return
+    EXPECT_EQ(k_->current(), &srv());
+    const Ret m = received();
+    EXPECT_EQ(m.r[1], 42u);
+    EXPECT_EQ(m.r[2], kBorrow | (client_pid << abi::kMessageSenderShift));
+    EXPECT_EQ(m.r[4], 0x1000u);
+    EXPECT_EQ(word(server_pid, m.r[3]), 1u);
+    EXPECT_EQ(at(client_pid, kBuf + 0x1000)->flags, kMemR);
+    const size_t flushes = fake::g_mmu_log.page_flushes.size();
+    EXPECT_EQ(give_back(m.r[0], Route::Fast, 0x20, 0x40).error, Error::Ok);
+    EXPECT_EQ(fake::g_mmu_log.page_flushes.size(), flushes + 2);  // one unmapped, one restored
+    EXPECT_EQ(result(cli()).r[0], 0x20u);
+    EXPECT_EQ(result(cli()).r[1], 0x40u);
+    EXPECT_EQ(at(client_pid, kBuf + 0x1000)->flags, kMemR | kMemW);
+  });
+}
+
+TEST_F(LendFastpathTest, MutableBorrowAndReturnLeaveWhatTheSlowPathLeaves) {
+  compare([&] {
+    warm_up();
+    server_waits();
+    lend1(cli(), kMutable, kBuf + 0x2000, Route::Fast, 0x1000, 0, 0x1000);
+    const Ret m = received();
+    EXPECT_EQ(at(client_pid, kBuf + 0x2000)->flags, 0u);
+    EXPECT_EQ(at(server_pid, m.r[3])->flags, kMemR | kMemW);
+    const uint32_t v = 0xfeed;
+    ASSERT_TRUE(k_->copy_to_user(server_pid, m.r[3], &v, 4).is_ok());
+    give_back(m.r[0], Route::Fast, 0, 4);
+    EXPECT_EQ(word(client_pid, kBuf + 0x2000), 0xfeedu);
+  });
+}
+
+TEST_F(LendFastpathTest, OutstandingLendsTakeTheNextWindowEntryAndFreedOnesAreReused) {
+  compare([&] {
+    warm_up();
+    auto second = k_->create_thread(client_pid, 0x10000, 0x7fff0000, 0, abi::kDefaultPriority);
+    ASSERT_TRUE(second.is_ok());
+    Thread& two = k_->thread(second.value());
+    server_waits();
+    lend1(cli(), kBorrow, kBuf, Route::Fast);
+    const Ret first = received();
+    server_waits();
+    lend1(two, kMutable, kBuf + 0x1000, Route::Fast);
+    const Ret next = received();
+    EXPECT_EQ(next.r[3], first.r[3] + 0x1000);  // the first entry is taken
+    give_back(first.r[0], Route::Fast);
+    server_waits();
+    lend1(cli(), kBorrow, kBuf + 0x2000, Route::Fast);
+    EXPECT_EQ(received().r[3], first.r[3]);  // freed, and found again first
+    give_back(received().r[0], Route::Fast);
+    give_back(next.r[0], Route::Fast);
+  });
+}
+
+TEST_F(LendFastpathTest, EveryGuardDeclinesAndTheSlowPathDecides) {
+  compare([&] {
+    warm_up();
+    // No server thread waiting: queued by the slow path; returned by the fastpath.
+    lend1(cli(), kBorrow, kBuf, Route::Declines);
+    const Ret queued = take();
+    ASSERT_EQ(queued.error, Error::Ok);
+    give_back(queued.r[0], Route::Fast);
+    server_waits();
+    // Bad arguments: each is the slow path's to report.
+    EXPECT_EQ(lend1(cli(), kBorrow, kBuf + 4, Route::Declines).error, Error::InvalidArgument);
+    EXPECT_EQ(lend1(cli(), kBorrow, kBuf, Route::Declines, 0x1000, 0x1001).error,
+              Error::InvalidArgument);
+    EXPECT_EQ(lend1(cli(), kBorrow, kBuf, Route::Declines, 0x1000, 0x800, 0x801).error,
+              Error::InvalidArgument);
+    EXPECT_EQ(lend1(cli(), kBorrow, kBuf, Route::Declines, 0, 0, 0, 99).error,
+              Error::InvalidHandle);
+    EXPECT_EQ(lend1(cli(), kBorrow, 0x80000000u, Route::Declines).error,
+              Error::BadAddress);
+    EXPECT_EQ(lend1(cli(), kMove, kBuf, Route::Declines, 0x1000).error, Error::Ok);  // a Move
+    EXPECT_EQ(sys(srv(), Syscall::unmap_memory, received().r[3], 0x1000).error, Error::Ok);
+    server_waits();
+    lend1(cli(), kBorrow | abi::kLendByCopy, kBuf + 0x1000, Route::Declines);  // by copy
+    EXPECT_EQ(cli().state, ThreadState::Lending);
+    give_back(received().r[0], Route::Declines);  // a copy's return is the copy path's
+    server_waits();
+    // Pages that may not be lent: unmapped, MMIO, read-only for a MutableBorrow.
+    EXPECT_EQ(lend1(cli(), kBorrow, 0x20000000, Route::Declines).error, Error::BadAddress);
+    ASSERT_EQ(sys(cli(), Syscall::map_physical, 0x10001000, 0x50000000, 0x1000, kRw).error,
+              Error::Ok);
+    EXPECT_EQ(lend1(cli(), kBorrow, 0x50000000, Route::Declines).error, Error::BadAddress);
+    ASSERT_EQ(sys(cli(), Syscall::update_memory_flags, kBuf + 0x3000, 0x1000, kMemR).error,
+              Error::Ok);
+    EXPECT_EQ(lend1(cli(), kMutable, kBuf + 0x3000, Route::Declines).error, Error::AccessDenied);
+    // Two pages: the slow path's, and so is their return.
+    lend1(cli(), kBorrow, kBuf + 0x1000, Route::Declines, 0x2000);
+    give_back(received().r[0], Route::Declines);
+    server_waits();
+    // A page lent already (by another thread) and a page the server only borrows.
+    auto second = k_->create_thread(client_pid, 0x10000, 0x7fff0000, 0, abi::kDefaultPriority);
+    ASSERT_TRUE(second.is_ok());
+    Thread& two = k_->thread(second.value());
+    lend1(cli(), kBorrow, kBuf + 0x2000, Route::Fast);
+    const Ret held = received();
+    server_waits();
+    EXPECT_EQ(lend1(two, kBorrow, kBuf + 0x2000, Route::Declines).error, Error::AccessDenied);
+    const Pid third = spawn("third");
+    ASSERT_EQ(sys(main_thread(third), Syscall::create_server, 8, 8, 8, 8).error, Error::Ok);
+    const uint32_t onward = sys(srv(), Syscall::connect, 8, 8, 8, 8).r[0];
+    (void)sys(main_thread(third), Syscall::receive, 1);
+    EXPECT_EQ(lend1(srv(), kBorrow, held.r[3], Route::Declines, 0x1000, 0, 0, onward).error,
+              Error::AccessDenied);
+    // Returns the fastpath leaves to the slow path: bad hints, a handle not owed.
+    EXPECT_EQ(give_back(held.r[0], Route::Declines, 0x1001).error, Error::InvalidArgument);
+    EXPECT_EQ(give_back(held.r[0] + 0x10000, Route::Declines).error, Error::InvalidHandle);
+    give_back(held.r[0], Route::Fast);
+    // A more urgent thread is ready: the lend must not jump over it.
+    server_waits();
+    const Pid urgent = spawn("urgent", Grant{abi::kDefaultPriority - 1, abi::kDefaultPriority - 1});
+    (void)urgent;
+    lend1(cli(), kBorrow, kBuf + 0x2000, Route::Declines);
+    EXPECT_EQ(srv().state, ThreadState::Ready);
+  });
+}
+
+TEST_F(LendFastpathTest, ALendFromARingPageDeclines) {
+  compare([&] {
+    warm_up();
+    ASSERT_EQ(sys(cli(), Syscall::map_memory, 0x31000000, abi::kRingBytes, kRw).error, Error::Ok);
+    ASSERT_EQ(sys(cli(), Syscall::ring_setup, 0x31000000).error, Error::Ok);
+    server_waits();
+    EXPECT_EQ(lend1(cli(), kBorrow, 0x31000000, Route::Declines).error, Error::AccessDenied);
+    // The client's other pages still go fast.
+    lend1(cli(), kBorrow, kBuf, Route::Fast);
+    give_back(received().r[0], Route::Fast);
+  });
 }
 
 }  // namespace

@@ -27,6 +27,12 @@ inline constexpr uint32_t kUserTop = 0x8000'0000;
 enum MemFlags : uint32_t { kMemR = 1, kMemW = 2, kMemX = 4 };
 inline constexpr uint32_t kMemValid = kMemR | kMemW | kMemX;
 
+// The PTE permission bits of user MemFlags (W always with R: W without R is reserved in Sv32).
+constexpr sv32::Pte user_perms(uint32_t flags) {
+  return sv32::kU | ((flags & kMemR) ? sv32::kR : 0) |
+         ((flags & kMemW) ? sv32::kW | sv32::kR : 0) | ((flags & kMemX) ? sv32::kX : 0);
+}
+
 struct Mapping {
   kstd::Pfn pfn;
   uint32_t flags;         // MemFlags the process has now (0 while a page is lent with no access)
@@ -136,6 +142,18 @@ class AddressSpace {
   // saying where it goes on (the entries before it are gone, the ones after untouched).
   template <class Visit>
   bool destroy_step(FrameTable& frames, uint32_t* cursor, Budget& budget, Visit&& visit);
+
+  // --- one page, for the lend fastpath (ipc/lend/lend_fastpath.h) -------------------------------
+  // The entry of user page `va` (page-aligned, in user space: the caller checked), nullptr if
+  // its second-level table does not exist. The fastpath edits it as the range operations do
+  // (lend_page, map, unlend_range, unmap) and flushes exactly what they flush.
+  sv32::Pte* entry(kstd::VirtAddr va) const { return leaf_slot(va); }
+  // The first zero entry at or after `va` (page-aligned, user space) within va's own
+  // second-level table, below `top`, looking at `limit` entries at most: where
+  // search_free(1, top, ...) started at `va` would put a page, if it is there. nullptr when
+  // the table does not exist or none of those entries is free.
+  sv32::Pte* first_free_entry(kstd::VirtAddr va, uint32_t top, uint32_t limit,
+                              kstd::VirtAddr* at) const;
 
   void activate() const { mmu::activate(root_, asid_); }
   // The satp value that selects this space (ASID field 0 when the hardware is untagged).
