@@ -1,5 +1,6 @@
 // ipc/sync/fastpath.h — the IPC fastpath: a call to a waiting server, and a reply-and-receive
-// that finds nothing queued, switch straight to the other thread with the scalars in registers.
+// that finds nothing queued, switch straight to the other thread with the scalars in registers;
+// a reply-and-receive with nothing to reply to and nothing queued waits at once (fast_receive).
 //
 // Written seL4-style: a straight chain of guards, each of which sends the syscall to the slow
 // path (sync.cc, the reference) by returning false before anything has changed; then the
@@ -84,5 +85,11 @@ inline bool fast_reply_recv(Kernel& k, Thread& caller) {
   k.switch_blocked(*client, ThreadState::Receiving);
   return true;
 }
+
+// reply_and_receive_next with nothing to reply to (a1 = 0: a server loop after return_memory
+// or a send) and nothing queued: the caller waits at once and the scheduler's next thread
+// runs. With nothing ready it declines (the slow path idles the hart). Out of line: the trap
+// entry tries it only after fast_reply_recv declined, so the reply's fastpath pays nothing.
+bool fast_receive(Kernel& k, Thread& caller);
 
 }  // namespace courier::sync

@@ -162,12 +162,19 @@ extern "C" COURIER_HOT courier::arch::TrapFrame* fast_call_entry(courier::arch::
   return slow_syscall_entry();
 }
 
+// reply_and_receive_next that is no fast reply: a plain receive may still wait at once.
+__attribute__((noinline)) courier::arch::TrapFrame* slow_reply_entry(courier::Thread& t) {
+  if (courier::sync::fast_receive(courier::g_kernel, t)) return resume_current();
+  return slow_syscall_entry();
+}
+
 extern "C" COURIER_HOT courier::arch::TrapFrame* fast_reply_entry(courier::arch::TrapFrame* frame) {
   using namespace courier;
-  if (sync::fast_reply_recv(g_kernel, *reinterpret_cast<Thread*>(frame))) [[likely]] {
+  Thread& t = *reinterpret_cast<Thread*>(frame);
+  if (sync::fast_reply_recv(g_kernel, t)) [[likely]] {
     return resume_current();
   }
-  return slow_syscall_entry();
+  return slow_reply_entry(t);
 }
 
 // An external interrupt from U-mode (trap.S sends it here): the fast route starts the upcall

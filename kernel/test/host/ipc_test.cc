@@ -340,6 +340,67 @@ TEST_F(FastpathTest, FastAndSlowPathsLeaveIdenticalState) {
   EXPECT_EQ(fast.client_regs[2], 88u);
 }
 
+// A reply-and-receive with nothing to reply to (a server loop after return_memory or a send)
+// and nothing queued: the fastpath waits at once and the scheduler's next thread runs, as the
+// slow path does; with nothing else to run, or with work queued, it declines.
+TEST_F(FastpathTest, APlainReceiveWaitsAsTheSlowPathDoes) {
+  auto run_plain = [&](Path path) {
+    KernelTestAccess::run(*k_, cli());  // the client runs, then the server: the client is ready
+    KernelTestAccess::run(*k_, srv());
+    EXPECT_EQ(cli().state, ThreadState::Ready);
+    sys(srv(), Syscall::reply_and_receive_next, handle, 0, 5, 6, 0, 0, path);
+    Outcome o{};
+    for (int i = 0; i < 8; ++i) o.server_regs[i] = srv().frame.a(i);
+    for (int i = 0; i < 8; ++i) o.client_regs[i] = cli().frame.a(i);
+    o.server_state = srv().state;
+    o.client_state = cli().state;
+    o.server_current = k_->current() == &srv();
+    o.client_current = k_->current() == &cli();
+    o.receivers = k_->server(handle - 1).receivers;
+    return o;
+  };
+  const Outcome fast = run_plain(Path::Normal);
+  EXPECT_EQ(fast.server_state, ThreadState::Receiving);
+  EXPECT_TRUE(fast.client_current);
+  // The server then gets the client's call as from any receive.
+  sys(cli(), Syscall::call_scalar, cid, 9, 1, 2, 3, 4);
+  EXPECT_EQ(k_->current(), &srv());
+  EXPECT_EQ(result(srv()).r[1], 9u);
+  TearDown();
+  SetUp();
+  const Outcome slow = run_plain(Path::SlowOnly);
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(fast.server_regs[i], slow.server_regs[i]) << "server a" << i;
+    EXPECT_EQ(fast.client_regs[i], slow.client_regs[i]) << "client a" << i;
+  }
+  EXPECT_EQ(fast.server_state, slow.server_state);
+  EXPECT_EQ(fast.client_state, slow.client_state);
+  EXPECT_EQ(fast.server_current, slow.server_current);
+  EXPECT_EQ(fast.client_current, slow.client_current);
+  EXPECT_EQ(fast.receivers, slow.receivers);
+  // Declines: a message queued (it is received instead), and nothing else ready.
+  TearDown();
+  SetUp();
+  KernelTestAccess::run(*k_, srv());
+  ASSERT_EQ(sys(cli(), Syscall::send_scalar, cid, 3).error, Error::Ok);
+  KernelTestAccess::run(*k_, srv());
+  srv().frame.a(0) = handle;
+  srv().frame.a(1) = 0;
+  srv().frame.a(7) = static_cast<uint32_t>(Syscall::reply_and_receive_next);
+  EXPECT_FALSE(sync::fastpath(*k_));
+  EXPECT_EQ(srv().state, ThreadState::Running);
+  dispatch::syscall(*k_);
+  EXPECT_EQ(result(srv()).r[1], 3u);  // the queued message, received
+  sys(cli(), Syscall::exit_thread);   // the client ends: nothing else can run
+  KernelTestAccess::run(*k_, srv());
+  srv().frame.a(0) = handle;
+  srv().frame.a(1) = 0;
+  srv().frame.a(7) = static_cast<uint32_t>(Syscall::reply_and_receive_next);
+  ASSERT_FALSE(k_->any_ready());
+  EXPECT_FALSE(sync::fastpath(*k_));
+  EXPECT_EQ(srv().state, ThreadState::Running);
+}
+
 TEST_F(FastpathTest, FastpathDeclinesWhenAGuardFails) {
   // No server waiting: the fastpath must decline and change nothing.
   KernelTestAccess::run(*k_, cli());
