@@ -69,6 +69,7 @@ FORMAT = "courier-sweep/1"
 POW2 = "a power of two"
 KNOBS = {
     "PIPELINE": (0, 1, None), "CACHES": (0, 1, None), "TLB_ASID": (0, 1, None),
+    "SFENCE_VA": (0, 1, None),
     "ICACHE_COHERENT": (0, 1, None),
     "MEM_LAT": (1, 255, None), "SRAM_LAT": (1, 255, None), "SRAM_BURST_LAT": (1, 255, None),
     "SRAM_WR_LAT": (1, 255, None), "FLASH_LAT": (1, 255, None),

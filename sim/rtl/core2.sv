@@ -18,7 +18,8 @@ module core2
   parameter bit COUNTERS = 1'b1,
   parameter bit SATP_ASID = 1'b1,
   parameter bit TRIGGERS = 1'b1,
-  parameter bit HW_AD = 1'b1          // the page walker sets A/D (else they fault), see mmu.sv
+  parameter bit HW_AD = 1'b1,         // the page walker sets A/D (else they fault), see mmu.sv
+  parameter bit SFENCE_VA = 1'b0      // sfence.vma drops only what its operands name (mmu.sv)
 )(
   input  logic        clk,
   input  logic        rst,
@@ -221,8 +222,10 @@ module core2
   logic [31:0] mmu_addr, mmu_wdata;
   logic        tlb_flush, walk_busy_unused;
 
-  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .HW_AD(HW_AD)) u_mmu (
+  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .HW_AD(HW_AD), .SFENCE_VA(SFENCE_VA)) u_mmu (
     .clk, .rst, .satp, .sum(mstatus[MS_SUM]), .mxr(mstatus[MS_MXR]), .flush(tlb_flush),
+    .flush_sfence(ex_sfence), .flush_va_en(rs1 != 5'd0), .flush_va(rs1v),
+    .flush_asid_en(rs2 != 5'd0), .flush_asid(rs2v[8:0]),
     .i_va(fetch_va), .i_priv(priv), .i_hit, .i_pa,
     .d_va(ea), .d_priv(eff_priv), .d_store(mem_writes), .d_hit, .d_pa,
     .walk_start, .walk_va, .walk_acc, .walk_priv, .walk_done, .walk_pfault, .walk_afault,
@@ -241,7 +244,7 @@ module core2
   );
 
   // A fresh TLB is needed when translation context changes: satp (unless entries carry ASIDs)
-  // and sfence.vma, which this core implements as a full flush.
+  // and sfence.vma (a full flush unless SFENCE_VA, mmu.sv).
   assign tlb_flush = ex_sfence
       || (csr_valid && csr_write && !csr_illegal && inst[31:20] == CSR_SATP && !TLB_ASID);
 

@@ -27,7 +27,8 @@ module core5
   parameter bit SATP_ASID = 1'b1,
   parameter bit TRIGGERS = 1'b1,
   parameter bit HW_AD = 1'b1,         // the page walker sets A/D (else they fault), see mmu.sv
-  parameter bit RVC = 1'b0            // the C extension (16-bit instructions, IALIGN 16)
+  parameter bit RVC = 1'b0,           // the C extension (16-bit instructions, IALIGN 16)
+  parameter bit SFENCE_VA = 1'b0      // sfence.vma drops only what its operands name (mmu.sv)
 )(
   input  logic        clk,
   input  logic        rst,
@@ -95,8 +96,11 @@ module core5
   logic [1:0]  walk_acc, walk_priv;
   logic        w_req, w_we, tlb_flush;
   logic [31:0] w_addr, w_wdata;
-  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .HW_AD(HW_AD)) u_mmu (
+  mmu #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .HW_AD(HW_AD), .SFENCE_VA(SFENCE_VA)) u_mmu (
     .clk, .rst, .satp, .sum(mstatus[MS_SUM]), .mxr(mstatus[MS_MXR]), .flush(tlb_flush),
+    // sfence.vma's rs1 value reaches MEM as m_ea (EX adds no offset for it), rs2's as m_sdata.
+    .flush_sfence(m_ctl.sfence), .flush_va_en(m_inst[19:15] != 5'd0), .flush_va(m_ea),
+    .flush_asid_en(m_inst[24:20] != 5'd0), .flush_asid(m_sdata[8:0]),
     .i_va(f_lva), .i_priv(priv), .i_hit(itlb_hit), .i_pa(itlb_pa),
     .d_va(m_ea), .d_priv(eff_priv), .d_store(m_writes), .d_hit(dtlb_hit), .d_pa(dtlb_pa),
     .walk_start, .walk_va, .walk_acc, .walk_priv, .walk_done, .walk_pfault, .walk_afault,
@@ -260,7 +264,7 @@ module core5
   always_comb begin
     e_result = 32'd0;
     e_next = e_pc + e_len;
-    e_ea = a + (e_ctl.store ? e_imm_s : e_ctl.amo ? 32'd0 : e_imm_i);
+    e_ea = a + (e_ctl.store ? e_imm_s : (e_ctl.amo || e_ctl.sfence) ? 32'd0 : e_imm_i);
     e_exc2 = e_exc; e_cause2 = e_cause; e_tval2 = e_tval;
     if (e_ctl.lui) e_result = {e_inst[31:12], 12'd0};
     else if (e_ctl.auipc) e_result = e_pc + {e_inst[31:12], 12'd0};

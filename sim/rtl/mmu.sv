@@ -4,6 +4,12 @@
 // SoC: VexRiscv's MmuPlugin) the walker never writes: a leaf with A clear, or a store to a leaf
 // with D clear, is a page fault, and software must set A and D itself.
 //
+// sfence.vma: with SFENCE_VA=0 (the default: the model as it was) every sfence.vma empties
+// both TLBs, whatever its operands. With SFENCE_VA=1 it drops only what the privileged spec
+// (4.2.1) requires: rs1 != x0 only the entries translating that address, rs2 != x0 only
+// non-global entries of that ASID (any ASID when entries are untagged), both x0 everything. A
+// satp write that flushes (TLB_ASID=0) always empties both.
+//
 // A TLB "hit" means "this access may proceed with this physical address": an entry whose
 // permissions would refuse the access, or a store to a page not yet dirty, is reported as a
 // miss, and the walker then decides between a fault and a refill. So faults always reflect the
@@ -13,7 +19,8 @@ module mmu
 #(
   parameter int  TLB_ENTRIES = 4,
   parameter bit  TLB_ASID = 1'b1,
-  parameter bit  HW_AD = 1'b1
+  parameter bit  HW_AD = 1'b1,
+  parameter bit  SFENCE_VA = 1'b0
 )(
   input  logic        clk,
   input  logic        rst,
@@ -21,6 +28,12 @@ module mmu
   input  logic        sum,
   input  logic        mxr,
   input  logic        flush,
+  // The flush is an sfence.vma (else a satp write): its operands, as the spec names them.
+  input  logic        flush_sfence,
+  input  logic        flush_va_en,    // rs1 != x0: only this address
+  input  logic [31:0] flush_va,
+  input  logic        flush_asid_en,  // rs2 != x0: only this ASID's non-global entries
+  input  logic [8:0]  flush_asid,
   // Instruction side lookup
   input  logic [31:0] i_va,
   input  logic [1:0]  i_priv,
@@ -132,6 +145,21 @@ module mmu
     end
   end
 
+  // The entries of one TLB an sfence.vma with SFENCE_VA=1 drops.
+  function automatic logic [TLB_ENTRIES-1:0] fenced(input logic fetch_side);
+    logic [TLB_ENTRIES-1:0] m;
+    for (int k = 0; k < TLB_ENTRIES; k++) begin
+      tlb_entry_t e;
+      e = fetch_side ? itlb[k] : dtlb[k];
+      m[k] = (!flush_va_en || (e.mega ? e.vpn[19:10] == flush_va[31:22] : e.vpn == flush_va[31:12]))
+          && (!flush_asid_en || (!e.g && (!TLB_ASID || e.asid == flush_asid)));
+    end
+    return m;
+  endfunction
+  wire selective = SFENCE_VA && flush_sfence;
+  wire [TLB_ENTRIES-1:0] ikeep = selective ? ~fenced(1'b1) : '0;
+  wire [TLB_ENTRIES-1:0] dkeep = selective ? ~fenced(1'b0) : '0;
+
   // ---- the walker ----
   typedef enum logic [2:0] {W_IDLE, W_L1, W_L0, W_UPD, W_FILL} wstate_t;
   wstate_t ws;
@@ -186,8 +214,8 @@ module mmu
       stale <= 1'b0;
     end else begin
       if (flush) begin
-        ivalid <= '0;
-        dvalid <= '0;
+        ivalid <= ivalid & ikeep;
+        dvalid <= dvalid & dkeep;
         // A walk that read the tables before the flush must not refill from them.
         if (ws != W_IDLE) stale <= 1'b1;
       end

@@ -31,6 +31,7 @@ module courier_soc
   parameter int TIME_DIV = 10,
   parameter int TLB_ENTRIES = 4,
   parameter bit TLB_ASID = 1'b1,
+  parameter bit SFENCE_VA = 1'b0,     // 1: sfence.vma drops only what its operands name (mmu.sv)
   parameter int MUL_LAT = 2,
   parameter int DIV_LAT = 34,
   parameter int SOC = 0,              // 0: virt; 1: betrusted (parameters below)
@@ -87,7 +88,7 @@ module courier_soc
     assign c_ifetch = 1'b0;
     core5 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT),
             .RAM_BYTES(RAM_BYTES), .SOC(SOC), .IRQ_ARRAY(BT), .COUNTERS(!BT), .TRIGGERS(!BT),
-            .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT), .RVC(RVC != 0)) u_core (
+            .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT), .RVC(RVC != 0), .SFENCE_VA(SFENCE_VA)) u_core (
       .clk, .rst, .reset_pc(core_reset_pc), .d_req(c_req), .d_we(c_we), .d_addr(c_addr),
       .d_wdata(c_wdata),
       .d_wstrb(c_wstrb), .d_ready(c_ready), .d_ack(c_ack), .d_err(c_err), .d_rdata(c_rdata),
@@ -104,7 +105,8 @@ module courier_soc
     assign i_addr = 32'd0;
     assign i_refill = 1'b0;
     core2 #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_ASID(TLB_ASID), .MUL_LAT(MUL_LAT), .DIV_LAT(DIV_LAT),
-            .IRQ_ARRAY(BT), .COUNTERS(!BT), .TRIGGERS(!BT), .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT)) u_core (
+            .IRQ_ARRAY(BT), .COUNTERS(!BT), .TRIGGERS(!BT), .SATP_ASID(!BT || TLB_ASID), .HW_AD(!BT),
+            .SFENCE_VA(SFENCE_VA)) u_core (
       .clk, .rst, .reset_pc(core_reset_pc), .bus_req(c_req), .bus_ifetch(c_ifetch), .ifence,
       .bus_we(c_we),
       .bus_addr(c_addr), .bus_wdata(c_wdata), .bus_wstrb(c_wstrb), .bus_ack(c_ack),
