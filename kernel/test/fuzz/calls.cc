@@ -39,9 +39,15 @@ constexpr uint32_t kUart = board::kUart0;  // the log server's
 
 uint32_t addr_of(const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
 
-Region& add_region(uint32_t va, uint32_t bytes, uint32_t kind, uint32_t flags) {
-  Region& r = g.regions[g.region_n++ % 24];
-  r = Region{va, bytes, 0, static_cast<uint16_t>(kind), static_cast<uint8_t>(flags), 1};
+// Threads of the child add regions concurrently: each takes its own slot, and region_seq is odd
+// while one is being written, so a verdict can tell that what it read may have been torn.
+Region& add_region(uint32_t va, uint32_t bytes, uint32_t kind, uint32_t flags,
+                   bool certain = false) {
+  __atomic_add_fetch(&g.region_seq, 1, __ATOMIC_ACQ_REL);
+  Region& r = g.regions[__atomic_fetch_add(&g.region_n, 1, __ATOMIC_RELAXED) % 24];
+  r = Region{va, bytes, 0, static_cast<uint16_t>(kind), static_cast<uint8_t>(flags), 1,
+             static_cast<uint8_t>(certain)};
+  __atomic_add_fetch(&g.region_seq, 1, __ATOMIC_ACQ_REL);
   return r;
 }
 
@@ -366,14 +372,22 @@ void do_protect(Ctx& c) {
   pick_range(c, &va, &bytes);
   const uint32_t flags = pick_flags(c);
   // A device mapping never becomes executable (map_physical refuses that too, issue 12 #8). The
-  // verdict stands only if no other call of this child changed its mappings meanwhile.
+  // verdict stands only on a device mapping known for certain (Region::certain), if no other
+  // call of this child changed its mappings meanwhile, no region was being written while they
+  // were read, and the child never had a batch ring nor a wild thread (both change mappings
+  // unseen: the kernel drains ring entries at any trap, a wild thread runs arbitrary code).
   const uint32_t epoch = __atomic_load_n(&g.epoch, __ATOMIC_ACQUIRE);
+  const uint32_t seq = __atomic_load_n(&g.region_seq, __ATOMIC_ACQUIRE);
   bool device = false;
   for (const Region& r : g.regions)
-    device = device || (r.live && r.kind == kMmio && overlaps(r, va, bytes));
+    device = device || (r.live && r.certain && r.kind == kMmio && overlaps(r, va, bytes));
   reflag(va, bytes, flags);  // even if refused: part of the range may have changed
   const abi::SysRet r = checked(c, Syscall::update_memory_flags, va, bytes, flags);
-  const bool alone = __atomic_load_n(&g.epoch, __ATOMIC_ACQUIRE) == epoch + 1;
+  const bool alone = __atomic_load_n(&g.epoch, __ATOMIC_ACQUIRE) == epoch + 1 && !(seq & 1) &&
+                     __atomic_load_n(&g.region_seq, __ATOMIC_ACQUIRE) == seq &&
+                     !__atomic_load_n(&g.rings, __ATOMIC_ACQUIRE) &&
+                     !__atomic_load_n(&g.wild_tried, __ATOMIC_ACQUIRE) &&
+                     !__atomic_load_n(&g.wild, __ATOMIC_ACQUIRE);
   if (r.error == Error::Ok && device && alone && (flags & abi::kMemExec)) {
     violation(c, "update_memory_flags made a device mapping executable at", va);
   }
@@ -404,13 +418,19 @@ void do_map_physical(Ctx& c) {
   const uint32_t va = c.rng.below(10) < 6 ? 0 : pick_addr(c);
   const uint32_t bytes = c.rng.below(10) < 7 ? kPage : pick_size(c, va);
   const uint32_t flags = c.rng.below(10) < 7 ? kRw : pick_flags(c);
+  const uint32_t epoch = __atomic_load_n(&g.epoch, __ATOMIC_ACQUIRE);
   const abi::SysRet r = checked(c, Syscall::map_physical, pa, va, bytes, flags);
   if (r.error != Error::Ok) return;
+  // Certain only if no other call of this child could have unmapped it before it is recorded.
+  const bool certain = __atomic_load_n(&g.epoch, __ATOMIC_ACQUIRE) == epoch + 1 &&
+                       !__atomic_load_n(&g.rings, __ATOMIC_ACQUIRE) &&
+                       !__atomic_load_n(&g.wild_tried, __ATOMIC_ACQUIRE) &&
+                       !__atomic_load_n(&g.wild, __ATOMIC_ACQUIRE);
   if (forbidden) violation(c, "map_physical granted", pa);
   if (flags & abi::kMemExec) violation(c, "map_physical granted an executable mapping of", pa);
   if (pa == kUart) violation(c, "map_physical granted the log server's UART", pa);
   if (pa == kRtc) g.rtc = r.r[0];
-  add_region(r.r[0], bytes < kPage ? kPage : bytes, kMmio, flags);
+  add_region(r.r[0], bytes < kPage ? kPage : bytes, kMmio, flags, certain);
 }
 
 void do_create_thread(Ctx& c) {
@@ -434,6 +454,7 @@ void do_create_thread(Ctx& c) {
     const uint32_t sp = text ? kWildStack + kPage : pick_addr(c);
     const uint32_t prio =
         c.rng.one_in(4) ? abi::kPriorities + c.rng.below(4) : abi::kPriorities - 1;
+    __atomic_store_n(&g.wild_tried, 1, __ATOMIC_RELEASE);  // verdicts end here (Region::certain)
     if (checked(c, Syscall::create_thread, entry, sp, c.rng.next(), prio).error == Error::Ok) {
       g.wild = 1;
     }

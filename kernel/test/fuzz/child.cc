@@ -281,6 +281,10 @@ abi::SysRet call(Ctx& c, Syscall n, uint32_t a0, uint32_t a1, uint32_t a2, uint3
     *e = TraceEntry{c.calls, static_cast<uint16_t>(n), 0, 0, {a0, a1, a2, a3, a4, a5}};
     ++c.trace->next;
   }
+  // A registered ring's entries are drained at any later trap of its thread (or when the hart
+  // idles): from the first attempt to register one, the child's record of its mappings is
+  // never certain again (Region::certain).
+  if (n == Syscall::ring_setup) __atomic_store_n(&g.rings, 1, __ATOMIC_RELEASE);
   const abi::SysRet r = sys::raw7(n, a0, a1, a2, a3, a4, a5, a6);
   if (e != nullptr) {
     e->error = static_cast<uint8_t>(r.error);

@@ -33,6 +33,10 @@ struct Region {
   uint16_t kind;    // received memory: abi::MessageKind, else kNotReceived (or kMmio)
   uint8_t flags;    // MemFlags as last asked for
   uint8_t live;     // as far as this child knows, still mapped
+  // A device mapping known for certain: mapped with no other call that may change mappings
+  // around it, no batch ring in the child (whose entries the kernel drains at any of the
+  // thread's traps, unseen) and no wild thread. Only such a region supports a verdict.
+  uint8_t certain;
 };
 inline constexpr uint32_t kNotReceived = 0xff;
 
@@ -63,6 +67,9 @@ struct State {
   uint32_t violations;
   Region regions[24];  // mapped or received; newest replace oldest
   uint32_t region_n;
+  uint32_t region_seq;  // odd while a thread writes a region (add_region): readers check it
+  uint32_t rings;       // 1 once any thread tried to register a batch ring
+  uint32_t wild_tried;  // 1 once a thread was asked for at an arbitrary address
   uint32_t forgets;   // forget() calls so far (a lend restores what it hid only if none came)
   uint32_t epoch;     // calls so far that may change this child's mappings (call() counts)
   Recent<16> msgs;    // message handles received
