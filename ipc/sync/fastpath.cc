@@ -1,5 +1,6 @@
 // fastpath.cc — the fastpath's entry for callers that have not decoded the syscall number
-// (the host tests); the rv32 trap entry calls the two halves in fastpath.h directly.
+// (the host tests), and the out-of-line plain receive; the rv32 trap entry calls the two
+// inline halves in fastpath.h directly, and fast_receive when the reply half declines.
 #include "fastpath.h"
 
 namespace courier::sync {

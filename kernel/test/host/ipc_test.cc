@@ -311,13 +311,28 @@ class FastpathTest : public IpcTest {
     for (int i = 0; i < 8; ++i) o.server_regs[i] = srv().frame.a(i);
     const uint32_t msg = srv().frame.a(1);
     sys(srv(), Syscall::reply_and_receive_next, handle, msg, 77, 88, 0, 0, path);
-    for (int i = 0; i < 8; ++i) o.client_regs[i] = cli().frame.a(i);
-    o.server_state = srv().state;
-    o.client_state = cli().state;
-    o.server_current = k_->current() == &srv();
-    o.client_current = k_->current() == &cli();
-    o.receivers = k_->server(handle - 1).receivers;
+    record_rest(&o);
     return o;
+  }
+  // Everything but the server's registers (a caller records those when it wants them).
+  void record_rest(Outcome* o) {
+    for (int i = 0; i < 8; ++i) o->client_regs[i] = cli().frame.a(i);
+    o->server_state = srv().state;
+    o->client_state = cli().state;
+    o->server_current = k_->current() == &srv();
+    o->client_current = k_->current() == &cli();
+    o->receivers = k_->server(handle - 1).receivers;
+  }
+  static void expect_same(const Outcome& fast, const Outcome& slow) {
+    for (int i = 0; i < 8; ++i) {
+      EXPECT_EQ(fast.server_regs[i], slow.server_regs[i]) << "server a" << i;
+      EXPECT_EQ(fast.client_regs[i], slow.client_regs[i]) << "client a" << i;
+    }
+    EXPECT_EQ(fast.server_state, slow.server_state);
+    EXPECT_EQ(fast.client_state, slow.client_state);
+    EXPECT_EQ(fast.server_current, slow.server_current);
+    EXPECT_EQ(fast.client_current, slow.client_current);
+    EXPECT_EQ(fast.receivers, slow.receivers);
   }
 };
 
@@ -327,15 +342,7 @@ TEST_F(FastpathTest, FastAndSlowPathsLeaveIdenticalState) {
   TearDown();
   SetUp();
   const Outcome slow = run(Path::SlowOnly);
-  for (int i = 0; i < 8; ++i) {
-    EXPECT_EQ(fast.server_regs[i], slow.server_regs[i]) << "server a" << i;
-    EXPECT_EQ(fast.client_regs[i], slow.client_regs[i]) << "client a" << i;
-  }
-  EXPECT_EQ(fast.server_state, slow.server_state);
-  EXPECT_EQ(fast.client_state, slow.client_state);
-  EXPECT_EQ(fast.server_current, slow.server_current);
-  EXPECT_EQ(fast.client_current, slow.client_current);
-  EXPECT_EQ(fast.receivers, slow.receivers);
+  expect_same(fast, slow);
   EXPECT_EQ(fast.client_regs[1], 77u);
   EXPECT_EQ(fast.client_regs[2], 88u);
 }
@@ -351,12 +358,7 @@ TEST_F(FastpathTest, APlainReceiveWaitsAsTheSlowPathDoes) {
     sys(srv(), Syscall::reply_and_receive_next, handle, 0, 5, 6, 0, 0, path);
     Outcome o{};
     for (int i = 0; i < 8; ++i) o.server_regs[i] = srv().frame.a(i);
-    for (int i = 0; i < 8; ++i) o.client_regs[i] = cli().frame.a(i);
-    o.server_state = srv().state;
-    o.client_state = cli().state;
-    o.server_current = k_->current() == &srv();
-    o.client_current = k_->current() == &cli();
-    o.receivers = k_->server(handle - 1).receivers;
+    record_rest(&o);
     return o;
   };
   const Outcome fast = run_plain(Path::Normal);
@@ -369,15 +371,7 @@ TEST_F(FastpathTest, APlainReceiveWaitsAsTheSlowPathDoes) {
   TearDown();
   SetUp();
   const Outcome slow = run_plain(Path::SlowOnly);
-  for (int i = 0; i < 8; ++i) {
-    EXPECT_EQ(fast.server_regs[i], slow.server_regs[i]) << "server a" << i;
-    EXPECT_EQ(fast.client_regs[i], slow.client_regs[i]) << "client a" << i;
-  }
-  EXPECT_EQ(fast.server_state, slow.server_state);
-  EXPECT_EQ(fast.client_state, slow.client_state);
-  EXPECT_EQ(fast.server_current, slow.server_current);
-  EXPECT_EQ(fast.client_current, slow.client_current);
-  EXPECT_EQ(fast.receivers, slow.receivers);
+  expect_same(fast, slow);
   // Declines: a message queued (it is received instead), and nothing else ready.
   TearDown();
   SetUp();
