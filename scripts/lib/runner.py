@@ -187,11 +187,32 @@ def kill_all():
             pass
 
 
-def platform_command(platform, image, fast=False, max_cycles=None, marks=False):
+class Rx:
+    """Input for the platform's receive side (the keyboard device of the workloads): `data`, the
+    bytes; `pace`, a console text: byte k is typed only once the console has shown k+1 lines
+    containing it (None: as fast as the device takes them, a burst); `gap_cycles`, on the
+    simulators the cycles between that line and the byte (courier-sim --rx-gap). On QEMU the
+    bytes go to the UART through the serial chardev's stdin, written as the lines appear; on
+    the simulators the model types them itself (courier-sim --rx, deterministic)."""
+
+    def __init__(self, data, pace=None, gap_cycles=0):
+        self.data = bytes(data)
+        self.pace = pace
+        self.gap_cycles = int(gap_cycles)
+        self.path = None  # the simulators' copy of `data` (a temporary file)
+
+    def sim_args(self):
+        args = ["--rx", self.path, "--rx-gap", str(self.gap_cycles)]
+        if self.pace is not None:
+            args += ["--rx-pace", self.pace]
+        return args
+
+
+def platform_command(platform, image, fast=False, max_cycles=None, marks=False, rx=None):
     """The command that runs `image`; fast=True: QEMU without -icount (no effect on sim);
     max_cycles: the simulator's cycle budget (sim platforms; courier-sim --max-cycles);
     marks: the simulator prints its counters after each benchmark record (courier-sim --marks;
-    no effect on QEMU)."""
+    no effect on QEMU); rx: an Rx whose `path` holds its bytes (sim platforms)."""
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform '{platform}' (known: {', '.join(PLATFORMS)})")
     slot_image = elf_entry(image) is None and is_slot_image(image)
@@ -209,7 +230,7 @@ def platform_command(platform, image, fast=False, max_cycles=None, marks=False):
             why = " (the image uses the C extension)" if rvc else ""
             raise FileNotFoundError(f"simulator not built: {sim}{why} (cmake --preset {preset} "
                                     f"&& cmake --build --preset {preset})")
-        return [sim, *budget_args(max_cycles), *mark_args(marks), image]
+        return [sim, *budget_args(max_cycles), *mark_args(marks), *rx_args(rx), image]
     sim = sim_betrusted_binary()
     if not os.path.isfile(sim):
         raise FileNotFoundError(f"simulator not built: {sim} (cmake --preset sim-betrusted && "
@@ -218,9 +239,13 @@ def platform_command(platform, image, fast=False, max_cycles=None, marks=False):
         # The file goes into flash at the loader slot, as usb_update.py -l writes it; the
         # model's boot ROM jumps to the code after the signature page.
         boot_rom_check(image)
-        return [sim, *budget_args(max_cycles), *mark_args(marks), "--flash",
+        return [sim, *budget_args(max_cycles), *mark_args(marks), *rx_args(rx), "--flash",
                 f"{image}@{SLOT_OFFSET:#x}"]
-    return [sim, *budget_args(max_cycles), *mark_args(marks), image]
+    return [sim, *budget_args(max_cycles), *mark_args(marks), *rx_args(rx), image]
+
+
+def rx_args(rx):
+    return rx.sim_args() if rx is not None else []
 
 
 def budget_args(max_cycles):
@@ -242,7 +267,7 @@ class RunResult:
 
 
 def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None, fast=False,
-              idle_timeout=None, keep_output=True, max_cycles=None, marks=False):
+              idle_timeout=None, keep_output=True, max_cycles=None, marks=False, rx=None):
     """Runs `image`; returns a RunResult. on_line(str) sees each complete console line.
 
     fast: see platform_command. idle_timeout: kill the run (timed_out and stalled) when it has
@@ -250,27 +275,69 @@ def run_image(image, platform="qemu", timeout=30.0, echo=True, on_line=None, fas
     (for long runs whose lines on_line has seen). max_cycles: the simulator's cycle budget
     (default: the one the image carries, if any); running out of it ends the run with
     out_of_cycles set, deterministically, unlike the wall-clock `timeout`. marks: see
-    platform_command."""
+    platform_command. rx: an Rx, input for the platform's receive side."""
     if not os.path.isfile(image):
         raise FileNotFoundError(f"image not found: {image}")
     if platform in SIM_PLATFORMS and max_cycles is None:
         max_cycles = image_budget(image)
-    cmd = platform_command(platform, image, fast, max_cycles if platform in SIM_PLATFORMS
-                           else None, marks=marks and platform in SIM_PLATFORMS)
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    _live.add(proc)
+    tmp = None
+    feed = None
+    if rx is not None and platform in SIM_PLATFORMS:
+        import tempfile
+        fd, tmp = tempfile.mkstemp(prefix="courier-rx-", suffix=".bin")
+        with os.fdopen(fd, "wb") as f:
+            f.write(rx.data)
+        rx.path = tmp
     try:
-        return _follow(proc, start, timeout, echo, on_line, idle_timeout, keep_output)
+        cmd = platform_command(platform, image, fast, max_cycles if platform in SIM_PLATFORMS
+                               else None, marks=marks and platform in SIM_PLATFORMS, rx=rx)
+        start = time.monotonic()
+        qemu_rx = rx is not None and platform == "qemu"
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if qemu_rx else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        _live.add(proc)
+        if qemu_rx:
+            feed = _QemuFeed(proc, rx)
+        try:
+            return _follow(proc, start, timeout, echo, on_line, idle_timeout, keep_output, feed)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            _live.discard(proc)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        _live.discard(proc)
+        if tmp is not None:
+            os.unlink(tmp)
 
 
-def _follow(proc, start, timeout, echo, on_line, idle_timeout, keep_output):
+class _QemuFeed:
+    """Types an Rx into QEMU's serial chardev (its stdin): each byte when its pace line has been
+    seen, or everything at once (the pipe holds what the UART has no room for yet)."""
+
+    def __init__(self, proc, rx):
+        self.proc, self.rx, self.next, self.seen = proc, rx, 0, 0
+        if rx.pace is None:
+            self._write(rx.data)
+            self.next = len(rx.data)
+
+    def _write(self, data):
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def line(self, text):
+        if self.rx.pace is None or self.rx.pace not in text:
+            return
+        self.seen += 1
+        if self.next < len(self.rx.data) and self.seen > self.next:
+            self._write(self.rx.data[self.next:self.next + 1])
+            self.next += 1
+
+
+def _follow(proc, start, timeout, echo, on_line, idle_timeout, keep_output, feed=None):
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     chunks, pending, timed_out, stalled, out_of_cycles = [], b"", False, False, False
@@ -299,11 +366,15 @@ def _follow(proc, start, timeout, echo, on_line, idle_timeout, keep_output):
         if echo:
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
-        if on_line:
+        if on_line or feed:
             pending += data
             *lines, pending = pending.split(b"\n")
             for line in lines:
-                on_line(line.decode("utf-8", "replace").rstrip("\r"))
+                text = line.decode("utf-8", "replace").rstrip("\r")
+                if feed:
+                    feed.line(text)
+                if on_line:
+                    on_line(text)
     if timed_out:
         os.killpg(proc.pid, signal.SIGKILL)
     status = proc.wait()

@@ -151,6 +151,69 @@ void take_piece(const Message& m) {
   if (line != nullptr) write_line(*line);
 }
 
+// Console input (abi/log.h: kLogListenInput), on boards whose UART receives. The interrupt
+// handler only masks the receive interrupt, notes the time and wakes the pump thread; the pump
+// hands every byte in the FIFO to the listener, waiting (and counting) when its queue is full,
+// and unmasks the interrupt again once the FIFO is empty. So bytes are never dropped here: a
+// listener that falls behind holds the line back.
+struct Input {
+  Connection listener;  // the process that asked for console input
+  Connection wake;      // the pump thread's own server
+  uint32_t pump_handle = 0;
+  volatile uint32_t t_irq = 0;
+  volatile bool fresh = false;  // t_irq belongs to the next byte taken
+  uint32_t forwarded = 0, queue_full = 0;
+  bool on = false;
+};
+Input g_input;
+
+void on_rx(uint32_t, uint32_t) {
+  g_input.t_irq = board::ConsoleUart::stamp();  // first: the keystroke's start
+  g_input.fresh = true;
+  g_uart.rx_interrupt(false);
+  (void)g_input.wake.try_send(1);  // one wake per interrupt; the pump's queue has room
+}
+
+[[noreturn]] void pump(uint32_t) {
+  for (;;) {
+    Message m{};
+    (void)sys::receive(g_input.pump_handle);  // a wake from on_rx
+    while (g_uart.rx_ready()) {
+      const uint8_t byte = g_uart.get();
+      uint32_t t = board::ConsoleUart::stamp();
+      if (g_input.fresh) {
+        t = g_input.t_irq;
+        g_input.fresh = false;
+      }
+      const uint32_t n = ++g_input.forwarded;
+      abi::Error e = g_input.listener.try_send(abi::kLogInputByte, byte, t, n);
+      if (e == abi::Error::QueueFull) {
+        ++g_input.queue_full;
+        e = g_input.listener.send(abi::kLogInputByte, byte, t, n);
+      }
+      (void)m;
+    }
+    g_uart.rx_interrupt(true);  // a byte that came meanwhile raises the line at once
+  }
+}
+
+uint32_t listen_input(const Message& m) {
+  if constexpr (!board::ConsoleUart::kConsoleInput) return static_cast<uint32_t>(abi::Error::NotSupported);
+  if (g_input.on) return static_cast<uint32_t>(abi::Error::AlreadyExists);
+  const Sid sid{{m.w[0], m.w[1], m.w[2], m.w[3]}};
+  abi::Error e = Connection::try_connect(sid, &g_input.listener);
+  Server pump_server;
+  if (e == abi::Error::Ok) e = Server::create(Sid{}, &pump_server);
+  if (e == abi::Error::Ok) e = Connection::try_connect(pump_server.sid(), &g_input.wake);
+  g_input.pump_handle = pump_server.handle();
+  if (e == abi::Error::Ok) e = spawn_thread(pump, 0, 4096, abi::kServicePriority, nullptr);
+  if (e == abi::Error::Ok) e = claim_interrupt(board::kUartIrq, on_rx);
+  if (e != abi::Error::Ok) return static_cast<uint32_t>(e);
+  g_input.on = true;
+  g_uart.rx_interrupt(true);
+  return 0;
+}
+
 }  // namespace
 
 int main() {
@@ -172,7 +235,7 @@ int main() {
   g_server_handle = server.handle();
   drain_kernel_log();  // also makes this server the kernel log's reader
 
-  serve(server, [](Message& m, Reply&) {
+  serve(server, [](Message& m, Reply& reply) {
     // Memory is not part of the protocol: a Move is freed at once, and serve() returns a
     // Borrow unanswered, so nothing sent here is kept (abi/log.h).
     if (m.kind() == abi::MessageKind::Move) {
@@ -183,6 +246,10 @@ int main() {
       if (m.id == abi::kLogKernelNotice) drain_kernel_log();
     } else if ((m.id & 0xff & ~abi::kLogEnd) == abi::kLogWrite) {
       take_piece(m);
+    } else if (m.id == abi::kLogListenInput && m.handle != 0) {
+      reply(listen_input(m));
+    } else if (m.id == abi::kLogInputStats) {
+      reply(g_input.forwarded, g_input.queue_full);
     }
     return true;
   });

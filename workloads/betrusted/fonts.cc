@@ -1,23 +1,19 @@
-// fonts.cc — the font server: looks glyphs up in a font table it is lent read-only (mapping
-// a font database), without copying it. kGlyphSum: offset hint = the character; returns the
-// sum of its glyph's rows in the valid hint.
-#include "common.h"
+// fonts.cc — the font server: owns the glyph table and lends it to graphics (Borrow) for the
+// whole session, as Xous maps a font database read-only into the server that draws; graphics
+// answers the lend at the end.
+#include "font.h"
+#include "wl.h"
+
+using namespace wl;
 
 int main() {
-  courier::Server s;
-  if (courier::Server::create(demo::kFontsSid, &s) != courier::abi::Error::Ok) return 1;
-  courier::Message m{};
-  (void)s.receive(&m);
-  for (;;) {
-    if (m.kind() == courier::abi::MessageKind::Borrow && m.id == demo::kGlyphSum) {
-      const auto* table = reinterpret_cast<const uint8_t*>(m.w[0]);
-      const uint32_t c = m.w[2] & 0x7f;
-      uint32_t sum = 0;
-      for (uint32_t row = 0; row < demo::kGlyphBytes; ++row)
-        sum += table[c * demo::kGlyphBytes + row];
-      (void)s.return_memory(m, c, sum);
-      m.handle = 0;
-    }
-    (void)s.reply_and_receive(&m, 0);
-  }
+  courier::Connection gfx;
+  if (!connect(kGfxSid, &gfx, "fonts")) return 1;
+  auto* table = static_cast<uint8_t*>(pages(4096));
+  if (table == nullptr) return 1;
+  copy(table, kFont, sizeof kFont);
+  const auto r = lend(gfx, MessageKind::Borrow, kFontTable, table, 4096, kSetupTag);
+  courier::print("@wl fonts table_returned=%u\n", r.error == Error::Ok ? 1u : 0u);
+  g_counts.report("fonts");
+  return 0;
 }

@@ -33,6 +33,18 @@
 //   "[log] text"     the log server's own (it owns the console).
 //   anything else    the kernel's own lines ("Courier kernel ...", "[kernel] ...", a panic),
 //                    which never start with '<' nor with "[pid " nor with "[log]".
+// Console input (boards whose console UART has a receive side: QEMU virt and the sim SoC, where
+// it stands in for the keyboard device): a process sends kLogListenInput, a BlockingScalar with
+// its server's SID in w0..w3; the log server connects to it, claims the UART's interrupt and
+// from then on sends it every received byte as a Scalar, id kLogInputByte, w0 = the byte,
+// w1 = the cycle counter when the interrupt was taken (for the first byte taken at that
+// interrupt; later ones: when read), w2 = the byte's number (1, 2, ...). Nothing is dropped:
+// when the listener's queue is full the log server waits (the UART's FIFO then fills and the
+// sender is held back by the line), and counts it. kLogInputStats, a BlockingScalar, answers
+// (bytes forwarded, times the listener's queue was full). Reply r0 of kLogListenInput: 0, or
+// the Error (NotSupported on a board without console input, AlreadyExists for a second
+// listener).
+//
 // In a process's text (both ways), every byte log_shows() refuses — a carriage return, an
 // escape, a backspace, DEL, any other control character but the tab, and every byte above
 // 0x7e — is shown as \xNN (two lowercase hex digits), so no process can move the terminal's
@@ -48,6 +60,9 @@ inline constexpr uint32_t kLogSid[4] = {0x72756f63, 0x2e726569, 0x00676f6c, 0};
 inline constexpr uint32_t kLogWrite = 0x01;
 inline constexpr uint32_t kLogEnd = 0x02;
 inline constexpr uint32_t kLogKernelNotice = 0xffff'0001;
+inline constexpr uint32_t kLogListenInput = 0x10;
+inline constexpr uint32_t kLogInputStats = 0x11;
+inline constexpr uint32_t kLogInputByte = 0x4c49'0001;
 // The longest line of a process's text the log server writes (shown bytes, mark not counted).
 inline constexpr uint32_t kLogLineWidth = 240;
 

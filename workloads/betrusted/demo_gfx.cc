@@ -1,6 +1,6 @@
-// gfx.cc — the graphics server: draws into framebuffers it is lent mutably (draw()).
+// demo_gfx.cc — the graphics server: draws into framebuffers it is lent mutably (draw()).
 // kDrawRect: offset hint = top row, valid hint = height in rows; fills those rows.
-#include "common.h"
+#include "demo.h"
 
 int main() {
   courier::Server s;

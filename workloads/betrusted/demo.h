@@ -1,4 +1,4 @@
-// common.h — the servers of the Betrusted-shaped demo and what they agree on.
+// demo.h — the servers of the Betrusted-shaped demo and what they agree on.
 //
 // The talk's three uses of Xous's memory model (seed: "Xous: Memory Model"):
 //   1. Mutable borrow: draw() — the app lends its framebuffer to the graphics server.

@@ -1,5 +1,5 @@
-// app.cc — process 1 of the demo: uses the three servers the way a Betrusted app would.
-#include "common.h"
+// demo_app.cc — process 1 of the demo: uses the three servers the way a Betrusted app would.
+#include "demo.h"
 #include "courier/services/ticktimer.h"
 
 using courier::abi::Error;
