@@ -396,7 +396,7 @@ def run(image, platform, keys, burst=False, timeout=None, marks=False, echo=Fals
 
 
 def image_strategy(image):
-    m = re.search(r"workload_betrusted_(\w+)\.elf$", image)
+    m = re.search(r"workload_betrusted_([a-z]+)(?:_checked)?\.elf$", image)
     return m[1] if m else None
 
 
