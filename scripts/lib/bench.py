@@ -409,11 +409,17 @@ def parse_args(argv):
                          "checked and recorded in the results")
     ap.add_argument("--settle", type=float, default=2.0,
                     help="serial: quiet seconds after the last suite ends before stopping")
+    ap.add_argument("--workload", choices=("betrusted",), default=None,
+                    help="run a workload's recorded session under every IPC strategy instead "
+                         "of the microbenchmarks (default platforms: qemu and sim); writes "
+                         "results/workloads/")
     ap.add_argument("--isa", choices=ISAS, default=None,
                     help="qemu and sim: images built for this ISA (default rv32ima; rv32imac "
                          "runs them on QEMU with c=true or on the core built with C, and "
                          "writes OUT/rvc/...)")
     args = ap.parse_args(argv)
+    args.platform_given = args.platform
+    args.out_given = args.out != os.path.join(ROOT, "results")
     board = args.serial or args.replay
     if args.serial and args.replay:
         ap.error("--serial and --replay are alternatives")
@@ -449,6 +455,21 @@ def parse_args(argv):
 def main(argv, run=None):
     args = parse_args(argv)
     args.started = time.monotonic()
+    if args.workload:
+        import workload
+        platforms = [args.platform_given] if args.platform_given else ["qemu", "sim"]
+        if any(p not in ("qemu", "sim") for p in platforms):
+            print(f"bench: the {args.workload} workload runs on qemu and sim (its keyboard "
+                  "device on the Precursor's model is not driven yet)", file=sys.stderr)
+            return 2
+        out = args.out if args.out_given else workload.WORKLOAD_RESULTS
+        try:
+            jobs = args.jobs if any(a in ("-j", "--jobs") or a.startswith("--jobs=")
+                                    for a in argv) else (os.cpu_count() or 1)
+            return workload.bench(platforms, out, args.build, jobs)
+        except (BenchError, workload.RecordingError) as e:
+            print(f"bench: {e}", file=sys.stderr)
+            return 1
     try:
         rx = re.compile(args.filter) if args.filter else None
     except re.error as e:

@@ -23,6 +23,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gbench_json  # noqa: E402
+import report_workload  # noqa: E402
 import stable_names  # noqa: E402
 import targets  # noqa: E402
 
@@ -644,6 +645,7 @@ def render(docs, errors, out_dir, sweeps=None, rvc_docs=None):
     lines += rvc_section(single, rvc_docs or [], docs)
     sweep_docs, sweep_errors = load_sweeps(out_dir) if sweeps is None else sweeps
     lines += sweeps_section(sweep_docs, out_dir, sweep_errors)
+    lines += report_workload.sections(out_dir)
     lines += measurements_section(single)
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -522,6 +522,131 @@ def measure(image, platform, keys, strategy, marks=True):
     }, parsed
 
 
+class _Figure:
+    """A figure in the shape gbench_json.entry() takes (benchfmt.Result's fields)."""
+
+    def __init__(self, name, values):
+        self.name = name
+        self.samples, self.ops = len(values), 1
+        self.median = statistics.median(values)
+        self.min = min(values)
+        self.mean = statistics.fmean(values)
+        self.stddev = statistics.pstdev(values) if len(values) > 1 else 0.0
+        self.overhead = 0
+        self.values = values
+        self.counters = None
+
+
+WORKLOAD_RESULTS = os.path.join(ROOT, "results", "workloads")
+
+
+def results_document(platform, figures, runs, keys, images, revision):
+    """Google Benchmark JSON (DESIGN.md §6) with the stable names
+    workload/betrusted/<strategy>/keystroke and .../message (median per operation, plus
+    cycles_p90/p99/max) and per key class .../keystroke/<class>; the rest of each run
+    (messages per key by kind, the kernel's share, the screen) in courier_workload."""
+    import gbench_json
+    import hashlib
+    with open(RECORDING, "rb") as f:
+        rec_sha = hashlib.sha256(f.read()).hexdigest()
+    context = {
+        "courier_git_revision": revision,
+        "courier_workload": {
+            "recording": os.path.relpath(RECORDING, ROOT),
+            "recording_sha256": rec_sha,
+            "keys": len(keys) - 1,
+            "pacing": ("each key typed once the previous one's work is done ('@wl idle'); "
+                       + (f"then {SIM_GAP_CYCLES} cycles" if platform != "qemu" else
+                          "at once") + "; not the recorded milliseconds"),
+            "runs": runs,
+        },
+        "courier_images_sha256": {os.path.basename(i): bench_sha(i) for i in images},
+    }
+    doc = gbench_json.document(platform, "full", figures, {}, context)
+    for e, fig in zip(doc["benchmarks"], figures):
+        e["cycles_p90"] = percentile(fig.values, 90)
+        e["cycles_p99"] = percentile(fig.values, 99)
+        e["cycles_max"] = max(fig.values)
+    return doc
+
+
+def bench_sha(image):
+    import bench
+    return bench.loaded_sha256(image)
+
+
+def bench(platforms, out_dir=WORKLOAD_RESULTS, build=None, jobs=2):
+    """scripts/bench --workload betrusted: every strategy's session on each platform; writes
+    OUT/betrusted-<platform>.json and the end screen OUT/betrusted-<platform>.png. Returns 0,
+    or 1 when a run failed its checks (the file is written, marked incomplete)."""
+    import concurrent.futures
+    import bench as benchmod
+    import gbench_json
+    keys = read_recording(RECORDING)
+    if build is None:
+        build = benchmod.build_with_preset(ROOT, "qemu", "the workload images")
+        if any(p == "sim" for p in platforms):
+            benchmod.build_with_preset(ROOT, "sim", "the simulator")
+    images = {s: os.path.join(build, "workloads", "betrusted", f"workload_betrusted_{s}.elf")
+              for s in STRATEGIES}
+    missing = [i for i in images.values() if not os.path.isfile(i)]
+    if missing:
+        raise benchmod.BenchError(f"workload images not built: {', '.join(missing)}")
+    status = 0
+    os.makedirs(out_dir, exist_ok=True)
+    revision = benchmod.git_revision(ROOT)
+    for platform in platforms:
+        print(f"bench: workload betrusted on {platform}: {', '.join(STRATEGIES)}", flush=True)
+        workers = jobs if platform != "qemu" else 1
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            done = dict(zip(STRATEGIES, pool.map(
+                lambda s: measure(images[s], platform, keys, s), STRATEGIES)))
+        figures, runs, incomplete, screens = [], {}, [], {}
+        for s in STRATEGIES:
+            fig, parsed = done[s]
+            runs[s] = fig
+            for p in fig["problems"]:
+                incomplete.append(f"{s}: {p}")
+            keyv = [k["cycles"] for k in parsed["keys"]]
+            msgv = [m["cycles"] for m in parsed["messages"]]
+            if keyv:
+                figures.append(_Figure(f"workload/betrusted/{s}/keystroke", keyv))
+            if msgv:
+                figures.append(_Figure(f"workload/betrusted/{s}/message", msgv))
+            by = {}
+            for k in parsed["keys"]:
+                by.setdefault(k["class"], []).append(k["cycles"])
+            for cls in sorted(by):
+                figures.append(_Figure(f"workload/betrusted/{s}/keystroke/{cls}", by[cls]))
+            screens[s] = panel_from_rows(parsed["fbrows"]) if parsed["fbrows"] else None
+        shown = {s: fnv(v) for s, v in screens.items() if v is not None}
+        if len(set(shown.values())) > 1:
+            incomplete.append(f"the strategies ended on different screens: {shown}")
+        doc = results_document(platform, figures, runs, keys, list(images.values()), revision)
+        if incomplete:
+            doc["context"]["courier_incomplete"] = incomplete
+            status = 1
+        path = os.path.join(out_dir, f"betrusted-{platform}.json")
+        gbench_json.write(path, doc)
+        screen = next((v for v in screens.values() if v is not None), None)
+        if screen is not None:
+            with open(os.path.join(out_dir, f"betrusted-{platform}.png"), "wb") as f:
+                f.write(png(screen))
+        unit = gbench_json.PLATFORMS[platform]["counter_unit"]
+        for s in STRATEGIES:
+            k, m = runs[s]["keystroke"], runs[s]["message"]
+            share = runs[s]["modes"]
+            print(f"bench: {platform} {s:5}: keystroke median {k['median']:,.0f} p90 {k['p90']:,} "
+                  f"p99 {k['p99']:,} max {k['max']:,} {unit}; message median "
+                  f"{m['median']:,.0f} {unit}"
+                  + (f"; kernel {100 * share['kernel_share']:.0f}% of busy cycles" if share else "")
+                  if k and m else f"bench: {platform} {s}: no figures")
+        for reason in incomplete:
+            print(f"bench: {platform}: incomplete: {reason}", file=sys.stderr)
+        print(f"bench: wrote {os.path.relpath(path, ROOT)}")
+    return status
+
+
 def main(argv):
     ap = argparse.ArgumentParser(prog="workload.py", description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
