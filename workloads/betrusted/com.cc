@@ -10,6 +10,7 @@ uint32_t g_messages = 0;
 }
 
 int main() {
+  if (!clock_start("com")) return 1;
   return serve(kComSid, "com", [](const courier::Server&, courier::Message& m, uint32_t*,
                                   uint32_t*) {
     if (m.id == kEnd) {

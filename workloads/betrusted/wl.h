@@ -62,6 +62,7 @@ enum : uint32_t {
   kEnd = 11,        // -> every server, BlockingScalar: report and answer
   kDump = 12,       // -> graphics, BlockingScalar: print the panel (checksum, rows)
   kFinished = 13,   // keyboard -> chat, Scalar: everyone has reported; the image ends
+  kWake = 14,       // keyboard's interrupt handler -> keyboard, Scalar: characters wait
 };
 
 // Key codes as the keyboard device delivers them (the recording's, scripts/lib/workload.py).
@@ -79,6 +80,13 @@ inline uint32_t seq_of(uint32_t tag) { return tag >> 4; }
 inline constexpr uint32_t kSetupTag = kSetup;  // seq 0: before the first key
 
 inline uint32_t now() { return courier::bench::counter::read32(); }
+// Makes now() readable in this process (on the Precursor's model it maps a timestamp page);
+// false, with a report, if it cannot.
+inline bool clock_start(const char* who) {
+  if (courier::bench::counter::start() && !courier::bench::counter::coarse()) return true;
+  courier::print("@wl error %s: no cycle counter here\n", who);
+  return false;
+}
 
 // The display: the Precursor's memory LCD, 336 x 536 pixels, 1 bit each, rows of 44 bytes (42
 // of pixels, 2 of the LCD's line address and padding, as Xous's framebuffer lays them out).

@@ -25,8 +25,12 @@ inline constexpr uint32_t kKernelDevice = 0xf000'1000;
 // virtual 0x8000_0000, as on every platform.
 inline constexpr uint32_t kRamBase = 0x4000'0000;
 
-// For the fuzzer: a page map_physical may give out that no server owns (the KEYBOARD) and its
-// line, which an image may grant and no driver claims here, and ranges it must never give out.
+// The keyboard (KEYBOARD, sim/README.md has its registers, after Xous's utralib) and its line:
+// the workloads' keyboard server drives it (workloads/betrusted/keyboard.cc).
+inline constexpr uint32_t kKeyboard = 0xf001'7000;
+inline constexpr uint32_t kKeyboardIrq = 13;
+// For the fuzzer: a page map_physical may give out that no server owns in its image (the
+// KEYBOARD) and its line, which an image may grant and no driver claims here, and ranges it must never give out.
 inline constexpr uint32_t kSpareDevice = 0xf001'7000;
 inline constexpr uint32_t kSpareDevicePages = 1;
 inline constexpr uint32_t kSpareIrqFirst = 13;

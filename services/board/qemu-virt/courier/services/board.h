@@ -17,6 +17,10 @@ inline constexpr uint32_t kDevicePage = 0x1000;
 // claims no line), and its line.
 inline constexpr uint32_t kUart0 = 0x1000'0000;
 inline constexpr uint32_t kUartIrq = 10;
+// No keyboard device of its own: the workloads' keyboard takes the console UART's receive side
+// through the log server (abi/log.h kLogListenInput). 0: none.
+inline constexpr uint32_t kKeyboard = 0;
+inline constexpr uint32_t kKeyboardIrq = 0;
 // The clock with an alarm (the Goldfish RTC, alarm_clock.h), owned by the ticktimer server;
 // tests and benchmarks use it as their interrupt source. Its line:
 inline constexpr uint32_t kRtc = 0x0010'1000;
