@@ -22,7 +22,8 @@ SimState& state() {
 }
 
 namespace {
-std::string console_line;
+std::string console_line;  // console output not yet written to stdout
+std::string whole_line;    // the console's current line, from its start
 bool console_at_line_start = true;
 
 // SiFive test finisher encoding (QEMU hw/misc/sifive_test.c).
@@ -51,11 +52,24 @@ bool console_at_line_start_now() { return console_at_line_start; }
 
 bool marks_enabled = false;
 bool mark_pending = false;
+std::string rx_pace_text;
+uint32_t rx_pace_lines = 0;
+bool line_event = false;
 
 void console_putc(char c) {
   console_line.push_back(c);
+  // The whole line for the matches below (console_line is emptied by a note mid-line).
+  whole_line.push_back(c);
   if (c != '\n') return;
-  if (marks_enabled && console_line.find("@bench v1 ") != std::string::npos) mark_pending = true;
+  if (marks_enabled && (whole_line.find("@bench v1 ") != std::string::npos ||
+                        whole_line.find("@wl ") != std::string::npos)) {
+    mark_pending = line_event = true;
+  }
+  if (!rx_pace_text.empty() && whole_line.find(rx_pace_text) != std::string::npos) {
+    ++rx_pace_lines;
+    line_event = true;
+  }
+  whole_line.clear();
   flush_console();
 }
 

@@ -1,7 +1,8 @@
 // courier-sim: runs an rv32 ELF image on the Verilator model of Courier's core and SoC.
 //
 //   courier-sim [--max-cycles N] [--trace FILE.fst] [--trace-start CYCLE] [--tohost ADDR]
-//               [--fromhost ADDR] [--flash FILE[@OFFSET]] [--quiet-stats] [--marks] [IMAGE.elf]
+//               [--fromhost ADDR] [--flash FILE[@OFFSET]] [--quiet-stats] [--marks]
+//               [--rx FILE [--rx-pace TEXT] [--rx-gap N]] [IMAGE.elf]
 //
 // The model is built for one SoC (COURIER_SIM_SOC): virt (QEMU virt's map; the image's entry is
 // the reset pc) or betrusted (the Precursor's map; reset at the boot ROM, which jumps to the
@@ -9,10 +10,20 @@
 // betrusted the UART that UARTSEL routes to the pins) goes to stdout, flushed per line; the exit
 // status is the test finisher's code, SIMEXIT's value or the tohost result; one statistics line
 // goes to stderr at the end. Exit 2 means a usage or load error (including an image built for
-// the other SoC), 124 that --max-cycles ran out, as `timeout` does. --marks: after each console
-// line holding a benchmark record (`@bench v1 `), one line on stderr with the counters so far,
-// `courier-sim: mark cycles=N instret=N icache_fills=N dcache_fills=N` (scripts/bench takes
-// each benchmark's cache fills from two marks).
+// the other SoC), 124 that --max-cycles ran out, as `timeout` does. The statistics line ends with
+// the cycles spent in each privilege mode, cycles_u=N cycles_s=N cycles_m=N (they add up to
+// cycles=). --marks: after each console line holding a benchmark record (`@bench v1 `) or a
+// workload's line (`@wl `), one line on stderr with the counters so far, `courier-sim: mark
+// cycles=N instret=N icache_fills=N dcache_fills=N cycles_u=N cycles_s=N cycles_m=N`
+// (scripts/bench takes each benchmark's cache fills from two marks).
+//
+// --rx FILE: the file's bytes go to the receive side, one at a time (virt: the 16550's receive
+// FIFO; betrusted: the KEYBOARD's injected character), each offered only when the device has
+// room and never dropped (rx.h). --rx-pace TEXT: byte k (0-based) is offered only after the
+// console has completed k+1 lines containing TEXT. --rx-gap N: the byte is offered N cycles after
+// that line (default 0); without --rx-pace, byte 0 N cycles after reset and byte k+1 N cycles
+// after byte k was taken (0: a burst, as fast as the device accepts). At the end stderr says
+// `courier-sim: rx delivered=N of=M`.
 //
 // The tohost convention (htif.h), when the image has a `tohost` symbol (or --tohost): an odd
 // value (code << 1) | 1 exits with code; the HTIF syscall proxy (SYS_write to fd 1/2 prints on
@@ -20,6 +31,7 @@
 // in `fromhost` (symbol or --fromhost). A run that ends through tohost says so on stderr,
 // `courier-sim: tohost=0x<64-bit value> (exit N)`; one that ends otherwise names what tohost
 // holds if a command in it was not acted on or not answered.
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cinttypes>
@@ -36,6 +48,7 @@
 #include "Vcourier_soc___024root.h"
 #include "elf_loader.h"
 #include "htif.h"
+#include "rx.h"
 #include "sim_state.h"
 #include "verilated.h"
 #if VM_TRACE
@@ -61,13 +74,22 @@ void usage(const char* msg) {
   if (msg) std::fprintf(stderr, "courier-sim: %s\n", msg);
   std::fprintf(stderr,
                "usage: courier-sim [--max-cycles N] [--trace FILE.fst] [--trace-start CYCLE]\n"
-               "                   [--tohost ADDR] [--fromhost ADDR] [--quiet-stats] [--marks]%s %s\n"
-               "this model: the %s SoC (%s)\n",
+               "                   [--tohost ADDR] [--fromhost ADDR] [--quiet-stats] [--marks]%s\n"
+               "                   [--rx FILE [--rx-pace TEXT] [--rx-gap N]] %s\n"
+               "this model: the %s SoC (%s)\n"
+               "--marks: counters on stderr after each console line with '@bench v1 ' or '@wl '\n"
+               "--rx FILE: its bytes to %s,\n"
+               "           one at a time, each when the device has room (none is dropped)\n"
+               "--rx-pace TEXT: byte k only after the console's (k+1)-th line containing TEXT\n"
+               "--rx-gap N: offer it N cycles after that line (default 0); without --rx-pace,\n"
+               "            byte 0 N cycles after reset, byte k+1 N cycles after byte k was taken\n",
                kBetrusted ? " [--flash FILE[@OFFSET]]" : "",
                kBetrusted ? "[IMAGE.elf]" : "IMAGE.elf", kSocName,
                kBetrusted ? "Precursor map: boot ROM 0x80000000 -> 0x20501000, flash 0x20000000, "
                             "SRAM 0x40000000; --flash offset default 0x500000"
-                          : "QEMU virt map: RAM 0x80000000");
+                          : "QEMU virt map: RAM 0x80000000",
+               kBetrusted ? "the KEYBOARD's injected character (UART_CHAR, inject event, line 13)"
+                          : "the 16550's receive FIFO (RBR, LSR.DR, PLIC source 10)");
   std::exit(kUsageExit);
 }
 
@@ -95,6 +117,9 @@ struct Options {
   std::optional<uint32_t> fromhost;
   bool quiet_stats = false;
   bool marks = false;
+  std::optional<std::string> rx_file;
+  std::optional<std::string> rx_pace;
+  std::optional<uint64_t> rx_gap;
   std::vector<FlashFile> flash;
   std::string image;
 };
@@ -131,6 +156,9 @@ Options parse_args(int argc, char** argv) {
     else if (a == "--fromhost") o.fromhost = uint32_t(parse_number("--fromhost", value()));
     else if (a == "--quiet-stats") o.quiet_stats = true;
     else if (a == "--marks") o.marks = true;
+    else if (a == "--rx") o.rx_file = value();
+    else if (a == "--rx-pace") o.rx_pace = value();
+    else if (a == "--rx-gap") o.rx_gap = parse_number("--rx-gap", value());
     else if (a == "--flash") {
       if (!kBetrusted) usage("--flash: this model is the virt SoC, which has no flash");
       o.flash.push_back(parse_flash(value()));
@@ -141,6 +169,9 @@ Options parse_args(int argc, char** argv) {
     else usage("only one image may be given");
   }
   if (o.image.empty() && o.flash.empty()) usage("no image given");
+  if (!o.rx_file && (o.rx_pace || o.rx_gap)) usage("--rx-pace and --rx-gap need --rx FILE");
+  if (o.rx_pace && o.rx_pace->empty()) usage("--rx-pace needs a non-empty TEXT");
+  if (o.rx_file && o.rx_file->empty()) usage("--rx needs a FILE");
   return o;
 }
 
@@ -274,6 +305,16 @@ int main(int argc, char** argv) {
   }
   courier_sim::htif_init(opt.tohost ? opt.tohost : img.tohost,
                          opt.fromhost ? opt.fromhost : img.fromhost);
+  courier_sim::RxFeeder rx;
+  if (opt.rx_file) {
+    std::vector<uint8_t> bytes;
+    if (!courier_sim::read_rx_file(*opt.rx_file, &bytes, &err)) {
+      std::fprintf(stderr, "courier-sim: %s\n", err.c_str());
+      return kUsageExit;
+    }
+    rx.init(std::move(bytes), opt.rx_pace.has_value(), opt.rx_gap.value_or(0));
+    if (opt.rx_pace) courier_sim::rx_pace_text = *opt.rx_pace;
+  }
 
 #if VM_TRACE
   std::unique_ptr<VerilatedFstC> tfp;
@@ -291,6 +332,8 @@ int main(int argc, char** argv) {
 
   top->reset_pc = img.entry;  // virt only; betrusted resets at its boot ROM
   top->dflush = 0;
+  top->rx_valid = 0;
+  top->rx_data = 0;
   top->rst = 1;
   for (int i = 0; i < 4; ++i) {
     top->clk = 0;
@@ -305,31 +348,55 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::clock_t cpu0 = std::clock();
   uint64_t cycles = 0;
+  // Cycles by the privilege mode the core is in during them (index: priv, 0 U, 1 S, 3 M).
+  uint64_t mode_cycles[4] = {0, 0, 0, 0};
+  auto print_mark = [&](uint64_t at_cycle, uint64_t at_instret) {
+    std::fprintf(stderr,
+                 "courier-sim: mark cycles=%" PRIu64 " instret=%" PRIu64 " icache_fills=%" PRIu64
+                 " dcache_fills=%" PRIu64 " cycles_u=%" PRIu64 " cycles_s=%" PRIu64
+                 " cycles_m=%" PRIu64 "\n",
+                 at_cycle, at_instret, uint64_t(top->icache_fills), uint64_t(top->dcache_fills),
+                 mode_cycles[0], mode_cycles[1], mode_cycles[3]);
+  };
   bool timed_out = false;
+  // One compare per cycle for the cycle limit and the rx feeder's next step together.
+  const uint64_t stop = opt.max_cycles ? opt.max_cycles : courier_sim::RxFeeder::kNever;
+  uint64_t next_event = std::min(stop, rx.next);
   while (!st.finished) {
-    if (opt.max_cycles && cycles >= opt.max_cycles) {
-      timed_out = true;
-      break;
+    bool rx_take = false;
+    if (cycles >= next_event) {
+      if (cycles >= stop) {
+        timed_out = true;
+        break;
+      }
+      if (cycles >= rx.next) rx_take = rx.before_edge(*top);
+      next_event = std::min(stop, rx.next);
     }
+    ++mode_cycles[top->priv & 3];
     top->clk = 1;
     top->eval();
 #if VM_TRACE
     if (tfp && cycles >= opt.trace_start) tfp->dump(2 * cycles);
 #endif
     after_rising_edge(st, *top);
+    if (rx_take) {
+      rx.taken(*top, cycles);
+      next_event = std::min(stop, rx.next);
+    }
     top->clk = 0;
     top->eval();
 #if VM_TRACE
     if (tfp && cycles >= opt.trace_start) tfp->dump(2 * cycles + 1);
 #endif
     ++cycles;
-    if (courier_sim::mark_pending) {
-      courier_sim::mark_pending = false;
-      std::fprintf(stderr,
-                   "courier-sim: mark cycles=%" PRIu64 " instret=%" PRIu64
-                   " icache_fills=%" PRIu64 " dcache_fills=%" PRIu64 "\n",
-                   cycles, uint64_t(top->instret), uint64_t(top->icache_fills),
-                   uint64_t(top->dcache_fills));
+    if (courier_sim::line_event) {
+      courier_sim::line_event = false;
+      for (; courier_sim::rx_pace_lines != 0; --courier_sim::rx_pace_lines) rx.pace_line(cycles);
+      next_event = std::min(stop, rx.next);
+      if (courier_sim::mark_pending) {
+        courier_sim::mark_pending = false;
+        print_mark(cycles, top->instret);
+      }
     }
   }
   const double wall =
@@ -337,13 +404,23 @@ int main(int argc, char** argv) {
   // CPU time too: on a shared machine it shows the model's own speed, wall time the user's wait.
   const double cpu = double(std::clock() - cpu0) / CLOCKS_PER_SEC;
   const uint64_t instret = top->instret;
-  // Let the UARTs send what they still hold (betrusted; virt's UART holds nothing).
+  top->rx_valid = 0;  // nothing more is delivered while the UARTs drain
+  // Let the UARTs send what they still hold (betrusted; virt's UART holds nothing). A line that
+  // reaches the console now still gets its mark, with the counters as the run ended.
   for (uint64_t extra = 0; !timed_out && !top->io_idle && extra < kDrainCycles; ++extra) {
     top->clk = 1;
     top->eval();
     after_rising_edge(st, *top);
     top->clk = 0;
     top->eval();
+    if (courier_sim::line_event) {
+      courier_sim::line_event = false;
+      courier_sim::rx_pace_lines = 0;
+      if (courier_sim::mark_pending) {
+        courier_sim::mark_pending = false;
+        print_mark(cycles, instret);
+      }
+    }
   }
   courier_sim::flush_console();
 #if VM_TRACE
@@ -356,10 +433,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "courier-sim: cycles=%" PRIu64 " instret=%" PRIu64
                  " cpi=%.2f sim_speed=%.2f Mcycles/s wall=%.2fs cpu=%.2fs soc=%s"
-                 " icache_fills=%" PRIu64 " dcache_fills=%" PRIu64 "\n",
+                 " icache_fills=%" PRIu64 " dcache_fills=%" PRIu64 " cycles_u=%" PRIu64
+                 " cycles_s=%" PRIu64 " cycles_m=%" PRIu64 "\n",
                  cycles, instret, instret ? double(cycles) / double(instret) : 0.0,
                  wall > 0 ? double(cycles) / wall / 1e6 : 0.0, wall, cpu, kSocName,
-                 uint64_t(top->icache_fills), uint64_t(top->dcache_fills));
+                 uint64_t(top->icache_fills), uint64_t(top->dcache_fills), mode_cycles[0],
+                 mode_cycles[1], mode_cycles[3]);
+  }
+  if (rx.enabled()) {
+    std::fprintf(stderr, "courier-sim: rx delivered=%zu of=%zu\n", rx.delivered(), rx.total());
   }
   // Bytes the pins never showed: a wrong UARTSEL is then visible, not just a silent console.
   if (st.dropped[0] + st.dropped[1] != 0) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace courier_sim {
@@ -65,10 +66,16 @@ void note(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 // False when the image's last console output did not end a line (the statistics line on
 // stderr then starts on a fresh line, so a merged log keeps both intact).
 bool console_at_line_start_now();
-// --marks: after a console line that holds a benchmark record ("@bench v1 "), mark_pending is
-// set; the main loop then prints the counters on stderr (`courier-sim: mark ...`), so a
-// benchmark's cache fills are the difference between two marks.
+// --marks: after a console line that holds a benchmark record ("@bench v1 ") or a workload's
+// line ("@wl "), mark_pending is set; the main loop then prints the counters on stderr
+// (`courier-sim: mark ...`), so a benchmark's cache fills are the difference between two marks.
 extern bool marks_enabled;
 extern bool mark_pending;
+// --rx-pace TEXT: console lines holding rx_pace_text (when not empty) are counted in
+// rx_pace_lines for the run loop, which hands them to the RxFeeder (rx.h) after the cycle.
+extern std::string rx_pace_text;
+extern uint32_t rx_pace_lines;
+// Set with either of the two above: the run loop looks at them only then (one test per cycle).
+extern bool line_event;
 
 }  // namespace courier_sim

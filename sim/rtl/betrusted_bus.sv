@@ -5,7 +5,7 @@
 //   0x4000_0000  SRAM, RAM_BYTES (16 MiB), in the harness
 //   0xF000_1000  TIMER0 (line 0)        0xF000_3000  GPIO (UARTSEL)
 //   0xF000_5000  kernel UART (line 2)   0xF000_7000  console UART (line 3)
-//   0xF001_2000  TICKTIMER (line 8)
+//   0xF001_2000  TICKTIMER (line 8)     0xF001_7000  KEYBOARD (line 13; injected chars: --rx)
 //   0xF003_E000  SIMTIME (sim only)     0xF003_F000  SIMEXIT (sim only)
 // Anything else answers with a bus error, which the core turns into an access fault.
 //
@@ -41,7 +41,10 @@ module betrusted_bus #(
   output logic        err,
   output logic [31:0] rdata,
   output logic [31:0] irq_lines,
-  output logic        io_idle      // both UARTs have sent everything they hold
+  output logic        io_idle,     // both UARTs have sent everything they hold
+  input  logic        rx_valid,    // the harness's next injected character (KEYBOARD)
+  input  logic [7:0]  rx_data,
+  output logic        rx_ready
 );
   import "DPI-C" function int unsigned dpi_ram_read(input int unsigned word_index);
   import "DPI-C" function void dpi_ram_write(input int unsigned word_index, input int unsigned data,
@@ -56,10 +59,11 @@ module betrusted_bus #(
   wire sel_kuart = addr[31:12] == 20'hF0005;
   wire sel_cuart = addr[31:12] == 20'hF0007;
   wire sel_tick  = addr[31:12] == 20'hF0012;
+  wire sel_kbd   = addr[31:12] == 20'hF0017;
   wire sel_stime = addr[31:12] == 20'hF003E;
   wire sel_sexit = addr[31:12] == 20'hF003F;
-  wire sel_dev = sel_timer || sel_gpio || sel_kuart || sel_cuart || sel_tick || sel_stime
-              || sel_sexit;
+  wire sel_dev = sel_timer || sel_gpio || sel_kuart || sel_cuart || sel_tick || sel_kbd
+              || sel_stime || sel_sexit;
   // ROM, flash and SIMTIME are read-only: a store there is a bus error.
   wire ok = we ? (sel_sram || (sel_dev && !sel_stime))
                : (sel_rom || sel_flash || sel_sram || sel_dev);
@@ -75,8 +79,9 @@ module betrusted_bus #(
     endcase
   endfunction
 
-  logic [31:0] timer_rdata, gpio_rdata, kuart_rdata, cuart_rdata, tick_rdata, sexit_rdata;
-  logic        timer_irq, kuart_irq, cuart_irq, tick_irq, kuart_idle, cuart_idle;
+  logic [31:0] timer_rdata, gpio_rdata, kuart_rdata, cuart_rdata, tick_rdata, kbd_rdata;
+  logic [31:0] sexit_rdata;
+  logic        timer_irq, kuart_irq, cuart_irq, tick_irq, kbd_irq, kuart_idle, cuart_idle;
   logic [1:0]  uartsel;
   logic [63:0] cycle;                // SIMTIME: core cycles since reset
 
@@ -100,10 +105,15 @@ module betrusted_bus #(
     .clk, .rst, .sel(req && sel_tick), .we, .addr(addr[11:0]), .wdata, .rdata(tick_rdata),
     .irq(tick_irq)
   );
+  bt_keyboard u_kbd (
+    .clk, .rst, .sel(req && sel_kbd), .we, .addr(addr[11:0]), .wdata, .rdata(kbd_rdata),
+    .irq(kbd_irq), .rx_valid, .rx_data, .rx_ready
+  );
   simexit u_sexit (
     .clk, .rst, .sel(req && sel_sexit), .we, .addr(addr[11:0]), .wdata, .rdata(sexit_rdata)
   );
-  assign irq_lines = {23'd0, tick_irq, 4'd0, cuart_irq, kuart_irq, 1'b0, timer_irq};
+  assign irq_lines = {18'd0, kbd_irq, 4'd0, tick_irq, 4'd0, cuart_irq, kuart_irq, 1'b0,
+                       timer_irq};
   assign io_idle = kuart_idle && cuart_idle;
 
   function automatic logic [31:0] simtime_word(input logic [11:0] a, input logic [63:0] c);
@@ -146,6 +156,7 @@ module betrusted_bus #(
           else if (sel_kuart) pend_data <= kuart_rdata;
           else if (sel_cuart) pend_data <= cuart_rdata;
           else if (sel_tick) pend_data <= tick_rdata;
+          else if (sel_kbd) pend_data <= kbd_rdata;
           else if (sel_stime) pend_data <= simtime_word(addr[11:0], cycle);
           else if (sel_sexit) pend_data <= sexit_rdata;
           else pend_data <= 32'd0;

@@ -1,6 +1,7 @@
 // The Betrusted (Precursor) SoC's devices as the simulator models them: LiteX's timer (TIMER0),
-// Xous's TICKTIMER, LiteX's UART (kernel and console), the GPIO page's UARTSEL, and the two
-// sim-only pages SIMTIME and SIMEXIT. Register offsets are those of xous-core's
+// Xous's TICKTIMER, LiteX's UART (kernel and console), the GPIO page's UARTSEL, the KEYBOARD
+// (no key ever pressed; characters injected by the harness), and the two sim-only pages
+// SIMTIME and SIMEXIT. Register offsets are those of xous-core's
 // utralib/precursor/soc-pvt.svd; every register is a 32-bit word and each device answers its
 // whole 4 KiB page (offsets without a register read 0 and ignore writes, as LiteX's CSR bus
 // does). Reads are combinational on the request; betrusted_bus registers them. A device's
@@ -192,6 +193,75 @@ module litex_uart #(
   end
   assign irq = pending && enable[0];
   assign idle = count == 5'd0 && phy == 16'd0;
+endmodule
+
+// KEYBOARD (0xF001_7000, interrupt line 13), the register layout of xous-core's
+// utralib/src/generated/precursor_pvt.rs `mod keyboard` (commit 73c0946, 2026-02; the same as
+// utralib/precursor/soc-pvt.svd's peripheral KEYBOARD; KEYBOARD_IRQ = 13), used as the driver
+// services/keyboard/src/main.rs does:
+//   +0x00 UART_CHAR   bits 7:0 char (the injected character), bit 8 stb ("FIFO has readable
+//                     characters"); read-only
+//   +0x04 .. +0x24    ROW0DAT .. ROW8DAT, bits 9:0 each: the columns pressed in that row
+//   +0x28 EV_STATUS   bit 0 keypressed, bit 1 inject
+//   +0x2C EV_PENDING  the same bits; write 1 to clear
+//   +0x30 EV_ENABLE   the same bits
+// The line is |(EV_PENDING & EV_ENABLE), a level. No key is ever pressed: the rows read 0 and the
+// keypressed event never fires. The harness's --rx bytes are the injected characters, one at a
+// time: a byte is taken (rx_valid && rx_ready at a rising edge) only while no character is held
+// and the inject event is not pending, i.e. after the guest has read the previous one and
+// cleared the event, as the Xous driver's handler does (it reads UART_CHAR until stb reads 0,
+// then writes back the EV_PENDING it read). Taking a byte holds it (stb = 1) and sets the inject
+// event pending; a read of UART_CHAR returns it and pops it (stb = 0 from then on; the char
+// field keeps the last character). That a read pops is inferred from the driver's loop, which
+// only ends if reading consumes, and the field's description (the gateware's source is not in
+// xous-core). EV_STATUS.inject reads stb (a character is held); EV_STATUS.keypressed reads 0.
+// Offsets past +0x30 read 0 and ignore writes, as the other CSR pages; the KEYINJECT page
+// (0xF001_8000), through which the EC injects characters on a device, is not modelled.
+module bt_keyboard (
+  input  logic        clk,
+  input  logic        rst,
+  input  logic        sel,
+  input  logic        we,
+  input  logic [11:0] addr,
+  input  logic [31:0] wdata,
+  output logic [31:0] rdata,
+  output logic        irq,
+  input  logic        rx_valid,      // the harness offers rx_data as the next injected character
+  input  logic [7:0]  rx_data,
+  output logic        rx_ready       // it would be taken at this rising edge
+);
+  logic [7:0] char_q;
+  logic       held;
+  logic [1:0] pending, enable;       // bit 0 keypressed (never set), bit 1 inject
+  assign rx_ready = !held && !pending[1];
+  always_comb begin
+    unique case (addr)
+      12'h000: rdata = {23'd0, held, char_q};
+      12'h028: rdata = {30'd0, held, 1'b0};
+      12'h02C: rdata = {30'd0, pending};
+      12'h030: rdata = {30'd0, enable};
+      default: rdata = 32'd0;        // ROW0DAT .. ROW8DAT: no key pressed
+    endcase
+  end
+  // All under an access or an offered character: an idle keyboard costs one test per cycle, and
+  // rx_valid is only sampled at the edge (no logic of the model's inputs between edges).
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      char_q <= 8'd0; held <= 1'b0; pending <= 2'd0; enable <= 2'd0;
+    end else if (sel || rx_valid) begin
+      if (sel && !we && addr == 12'h000) held <= 1'b0;
+      if (sel && we && addr == 12'h02C) pending <= pending & ~wdata[1:0];
+      if (sel && we && addr == 12'h030) enable <= wdata[1:0];
+      // Taking a character needs none held and the inject event clear: no conflict with the
+      // lines above.
+      if (rx_valid && rx_ready) begin
+        char_q <= rx_data;
+        held <= 1'b1;
+        pending[1] <= 1'b1;
+      end
+    end
+  end
+  assign irq = (pending & enable) != 2'd0;
 endmodule
 
 // GPIO page: only UARTSEL (+0x14, 2 bits, reset 0 = kernel UART; 1 console, 2 app UART, which

@@ -40,7 +40,8 @@ module core2
   input  logic        irq_seip,
   input  logic [31:0] irq_lines,
   input  logic [63:0] mtime,
-  output logic [63:0] instret_o
+  output logic [63:0] instret_o,
+  output logic [1:0]  priv_o      // the current privilege mode (the harness's cycles per mode)
 );
 
   typedef enum logic [2:0] {S_FETCH, S_EXEC, S_REEXEC, S_MEM, S_AMOW, S_WALK, S_STALL, S_WFI} state_t;
@@ -58,6 +59,7 @@ module core2
 
   // ---- CSR file ----
   logic [1:0]  priv;
+  assign priv_o = priv;
   logic [31:0] mstatus, satp, csr_rdata, trap_pc, mepc, sepc;
   logic        csr_illegal, irq_pending, wfi_wake;
   logic [4:0]  irq_code;
@@ -346,7 +348,8 @@ module core2
     end else if (mem_issue) begin
       bus_req = 1'b1; bus_addr = {data_pa[31:2], 2'b00};
       bus_we = is_store || is_sc;
-      bus_wstrb = bus_we ? store_strobe(msize, ea[1:0]) : 4'b0000;
+      // A load's byte lanes too: a device may act on which bytes are read (the 16550's RBR).
+      bus_wstrb = store_strobe(msize, ea[1:0]);
     end else if (state == S_MEM && bus_ack && !bus_err && !mem_done) begin
       // AMO read returned: write back the combined value in the same cycle.
       bus_req = 1'b1; bus_we = 1'b1; bus_addr = mem_pa;

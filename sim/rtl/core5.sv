@@ -54,12 +54,14 @@ module core5
   input  logic        irq_seip,
   input  logic [31:0] irq_lines,
   input  logic [63:0] mtime,
-  output logic [63:0] instret_o
+  output logic [63:0] instret_o,
+  output logic [1:0]  priv_o      // the current privilege mode (the harness's cycles per mode)
 );
   logic [31:0] rf[32];
 
   // ---- CSR file (driven by MEM) ----
   logic [1:0]  priv;
+  assign priv_o = priv;
   logic [31:0] mstatus, satp, csr_rdata, trap_pc, mepc, sepc;
   logic        csr_illegal, irq_pending, wfi_wake, csr_valid, csr_write;
   logic        trap_take, trap_irq, do_mret, do_sret, retire;
@@ -149,6 +151,8 @@ module core5
     m_issue = 1'b0; m_walk_req = 1'b0;
     d_req = 1'b0; d_we = 1'b0; d_addr = {m_pa[31:2], 2'b00};
     d_wdata = m_sdata << {m_ea[1:0], 3'b000};
+    // Loads carry their byte lanes too: a device may act on which bytes are read (the 16550's
+    // RBR read pops its receive FIFO only for a read of byte 0).
     d_wstrb = store_strobe(m_ctl.amo ? 2'd2 : m_inst[13:12], m_ea[1:0]);
     if (!m_blocked) begin
       if (ms == MS_IDLE && !m_sc_fails) begin

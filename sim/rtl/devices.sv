@@ -1,8 +1,9 @@
 // The SoC's small devices, register-compatible with what QEMU virt offers at the same
 // addresses: CLINT (msip, mtimecmp, mtime), a PLIC subset (priorities, pending, per-context
-// enables, thresholds, claim/complete for context 0 = M and 1 = S), a 16550 UART that is always
-// ready to transmit, the Goldfish RTC, and SiFive's test finisher. Reads are combinational on
-// the request; the SoC registers them. Harness callbacks (console bytes, exit) go through DPI.
+// enables, thresholds, claim/complete for context 0 = M and 1 = S), a 16550 UART (always ready
+// to transmit; a receive FIFO the harness fills), the Goldfish RTC, and SiFive's test finisher.
+// Reads are combinational on the request; the SoC registers them. Harness callbacks (console
+// bytes, exit) go through DPI.
 
 module clint #(parameter int TIME_DIV = 10) (
   input  logic        clk,
@@ -139,46 +140,90 @@ module plic (
   end
 endmodule
 
-module uart (
+// 16550 UART (QEMU virt's ns16550a, hw/char/serial.c): the transmitter is always ready (LSR
+// THRE|TEMT), a byte written to THR goes straight to the harness's console. The receiver is a
+// RX_DEPTH-byte FIFO (always on, as IIR's FIFO bits say) that the harness fills through
+// rx_valid/rx_data while rx_ready (the FIFO has room): a byte is taken at the rising edge where
+// rx_valid && rx_ready, so the harness knows from the values before the edge whether it went in.
+//
+// Byte lanes of the word at offset 0 and 4: RBR/THR IER IIR/FCR LCR | MCR LSR MSR SCR. The bus
+// carries a load's byte lanes in wstrb (the core sets them for loads as for stores), so a read
+// that covers lane 0 of word 0 with DLAB=0 is a read of RBR and pops the FIFO's head (lbu base+0,
+// or lw base+0), while reads of IIR (+2), LSR (+5) etc. do not pop. RBR with nothing held reads
+// 0 (QEMU in FIFO mode). LSR = 0x60 | DR (bit 0: the FIFO holds a byte). IER bit 0 (ERBFI)
+// enables the received-data interrupt, bit 1 the THR-empty one; IIR reads 0xC4 while a
+// received-data interrupt is pending (IER[0] && DR), else 0xC2 while THR-empty interrupts are
+// enabled, else 0xC1 (FIFOs on, no interrupt). irq = (IER[0] && DR) || IER[1]. An FCR write
+// (offset 2) with bit 1 (RFR) empties the receive FIFO. Not modelled: FCR's trigger level (the
+// interrupt is raised from one byte on), the character-timeout interrupt (IIR 0xCC), the
+// non-FIFO mode QEMU starts in (one byte of room until FCR bit 0 is set; here RX_DEPTH always),
+// overrun (the harness never offers a byte without room), loopback (MCR bit 4).
+module uart #(parameter int RX_DEPTH = 16) (
   input  logic        clk,
   input  logic        rst,
   input  logic        sel,
   input  logic        we,
   input  logic [7:0]  addr,
   input  logic [31:0] wdata,
-  input  logic [3:0]  wstrb,
+  input  logic [3:0]  wstrb,      // byte lanes, for loads as for stores
   output logic [31:0] rdata,
-  output logic        irq
+  output logic        irq,
+  input  logic        rx_valid,   // the harness offers rx_data
+  input  logic [7:0]  rx_data,
+  output logic        rx_ready    // the receive FIFO has room
 );
   import "DPI-C" function void dpi_uart_putc(input byte unsigned c);
+  localparam int RXB = $clog2(RX_DEPTH);
   logic [7:0] ier, lcr, mcr, scr, dll, dlm;
+  logic [RX_DEPTH-1:0][7:0] rxf;
+  logic [RXB-1:0] rhead;
+  logic [RXB:0]   rcount;
   wire dlab = lcr[7];
-  // Byte lanes of the word at offset 0 and 4: RBR/THR IER IIR/FCR LCR | MCR LSR MSR SCR.
-  // LSR = 0x60: transmitter empty, nothing received. IIR = 0xC1 (FIFOs on, no interrupt), or
-  // 0xC2 while THR-empty interrupts are enabled.
-  wire [7:0] iir = ier[1] ? 8'hC2 : 8'hC1;
-  assign irq = ier[1];
+  wire dr = rcount != '0;
+  wire rdi = ier[0] && dr;
+  wire [7:0] iir = rdi ? 8'hC4 : ier[1] ? 8'hC2 : 8'hC1;
+  assign irq = rdi || ier[1];
+  assign rx_ready = rcount != (RXB+1)'(RX_DEPTH);
   always_comb begin
-    if (addr[2] == 1'b0) rdata = {lcr, iir, dlab ? dlm : ier, dlab ? dll : 8'd0};
-    else rdata = {scr, 8'h00, 8'h60, mcr};
+    if (addr[2] == 1'b0)
+      rdata = {lcr, iir, dlab ? dlm : ier, dlab ? dll : (dr ? rxf[rhead] : 8'd0)};
+    else rdata = {scr, 8'h00, 7'b0110000, dr, mcr};
   end
+  // Everything happens under an access or an offered byte, so an idle UART costs one test per
+  // cycle (and rx_valid is only sampled here, at the edge: no logic of the model's inputs has to
+  // be evaluated between edges).
   always_ff @(posedge clk) begin
+    logic push, pop;
     if (rst) begin
       ier <= 8'd0; lcr <= 8'd0; mcr <= 8'd0; scr <= 8'd0; dll <= 8'd0; dlm <= 8'd0;
-    end else if (sel && we) begin
-      if (addr[2] == 1'b0) begin
-        if (wstrb[0]) begin
-          if (dlab) dll <= wdata[7:0];
-          else dpi_uart_putc(wdata[7:0]);
-        end
-        if (wstrb[1]) begin
-          if (dlab) dlm <= wdata[15:8];
-          else ier <= wdata[15:8] & 8'h0F;
-        end
-        if (wstrb[3]) lcr <= wdata[31:24];
+      rhead <= '0; rcount <= '0;
+    end else if (sel || rx_valid) begin
+      push = rx_valid && rx_ready;
+      pop = sel && !we && addr[2] == 1'b0 && wstrb[0] && !dlab && dr;
+      if (sel && we && addr[2] == 1'b0 && wstrb[2] && wdata[17]) begin  // FCR.RFR
+        rhead <= '0;
+        rcount <= (RXB+1)'(push);
+        if (push) rxf[0] <= rx_data;
       end else begin
-        if (wstrb[0]) mcr <= wdata[7:0];
-        if (wstrb[3]) scr <= wdata[31:24];
+        if (push) rxf[rhead + RXB'(rcount)] <= rx_data;
+        if (pop) rhead <= rhead + 1'b1;
+        rcount <= rcount + (RXB+1)'(push) - (RXB+1)'(pop);
+      end
+      if (sel && we) begin
+        if (addr[2] == 1'b0) begin
+          if (wstrb[0]) begin
+            if (dlab) dll <= wdata[7:0];
+            else dpi_uart_putc(wdata[7:0]);
+          end
+          if (wstrb[1]) begin
+            if (dlab) dlm <= wdata[15:8];
+            else ier <= wdata[15:8] & 8'h0F;
+          end
+          if (wstrb[3]) lcr <= wdata[31:24];
+        end else begin
+          if (wstrb[0]) mcr <= wdata[7:0];
+          if (wstrb[3]) scr <= wdata[31:24];
+        end
       end
     end
   end

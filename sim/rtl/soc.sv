@@ -3,7 +3,8 @@
 // SOC=0 (virt, default): QEMU virt's memory map, so one image runs on both:
 //   0x0010_0000 test finisher   0x0010_1000 Goldfish RTC   0x0200_0000 CLINT
 //   0x0C00_0000 PLIC            0x1000_0000 16550 UART     0x8000_0000 RAM (RAM_BYTES)
-// PLIC sources: 10 = UART, 11 = RTC (as QEMU virt's UART0_IRQ and RTC_IRQ).
+// PLIC sources: 10 = UART, 11 = RTC (as QEMU virt's UART0_IRQ and RTC_IRQ). The UART's
+// receive FIFO is fed by the harness through rx_valid/rx_data/rx_ready (--rx).
 // RAM contents live in the harness (DPI), which loads the ELF and watches `tohost`. The bus
 // carries one request at a time: RAM reads take MEM_LAT cycles (burst continuations one),
 // writes (posted) and devices one. Unmapped addresses answer with an error, which the core
@@ -60,7 +61,14 @@ module courier_soc
   output logic        io_idle,    // no console output still queued in a device (betrusted)
   output logic        rvc,        // RVC, so the harness can refuse C images on a core without C
   output logic [63:0] icache_fills,  // I- and D-cache line fills (misses) since reset
-  output logic [63:0] dcache_fills
+  output logic [63:0] dcache_fills,
+  output logic [1:0]  priv,       // the core's privilege mode (0 U, 1 S, 3 M): cycles per mode
+  // Received bytes from the harness (--rx): offered in rx_data while rx_valid, taken at the
+  // rising edge where rx_valid && rx_ready (virt: the 16550's receive FIFO has room; betrusted:
+  // the KEYBOARD holds no injected character and its inject event is clear).
+  input  logic        rx_valid,
+  input  logic [7:0]  rx_data,
+  output logic        rx_ready
 );
   assign rvc = RVC != 0;
   assign ram_bytes = 32'(RAM_BYTES);
@@ -94,7 +102,7 @@ module courier_soc
       .d_wstrb(c_wstrb), .d_ready(c_ready), .d_ack(c_ack), .d_err(c_err), .d_rdata(c_rdata),
       .i_lookup, .i_addr, .i_hit, .i_data, .i_refill, .ifence,
       .irq_mtip(mtip), .irq_msip(msip), .irq_meip(meip), .irq_seip(seip), .irq_lines, .mtime,
-      .instret_o(instret)
+      .instret_o(instret), .priv_o(priv)
     );
   end else begin : g_core
     // The two-stage core has no C extension: a C core is the five-stage one.
@@ -112,7 +120,7 @@ module courier_soc
       .bus_addr(c_addr), .bus_wdata(c_wdata), .bus_wstrb(c_wstrb), .bus_ack(c_ack),
       .bus_err(c_err), .bus_rdata(c_rdata),
       .irq_mtip(mtip), .irq_msip(msip), .irq_meip(meip), .irq_seip(seip), .irq_lines, .mtime,
-      .instret_o(instret)
+      .instret_o(instret), .priv_o(priv)
     );
   end
 
@@ -153,7 +161,7 @@ module courier_soc
     );
     uart u_uart (
       .clk, .rst, .sel(req && sel_uart), .we, .addr(addr[7:0]), .wdata, .wstrb,
-      .rdata(uart_rdata), .irq(uart_irq)
+      .rdata(uart_rdata), .irq(uart_irq), .rx_valid, .rx_data, .rx_ready
     );
     finisher u_fin (.clk, .rst, .sel(req && sel_fin), .we, .wdata);
 
@@ -199,7 +207,7 @@ module courier_soc
                     .TIMER0_HZ(TIMER0_HZ), .TICK_CYCLES(TICK_CYCLES),
                     .UART_BYTE_CYCLES(UART_BYTE_CYCLES)) u_bus (
       .clk, .rst, .req, .burst, .we, .addr, .wdata, .wstrb, .ack, .err, .rdata, .irq_lines,
-      .io_idle
+      .io_idle, .rx_valid, .rx_data, .rx_ready
     );
   end
 

@@ -4,7 +4,8 @@
 usage: harness_errors.py COURIER_SIM WORKDIR
 
 Builds small malformed inputs in WORKDIR (missing file, not an ELF, ELF for another machine,
-64-bit ELF, segment outside RAM, truncated headers, bad usage) and checks each run's exit status
+64-bit ELF, segment outside RAM, truncated headers, bad usage, an --rx file that cannot be read
+or --rx's options without it) and checks each run's exit status
 and the message on stderr; also that --max-cycles stops a spinning image with 124 and that
 --trace writes a file. Then bad use of the tohost convention: tohost/fromhost outside RAM or
 misaligned, an exit code past 255, a syscall block outside RAM, no fromhost, a command left half
@@ -47,6 +48,9 @@ def store_program(stores, data=b"", data_at=0x100):
     return elf32(filesz=len(body), memsz=len(body))[:-len(body)] + body
 
 
+# A valid image that spins forever.
+SPIN = elf32(filesz=16)[:-16] + struct.pack("<I", 0x0000006F) * 4
+
 RAM = 0x80000000
 TOHOST, FROMHOST = RAM + 0x200, RAM + 0x208
 BLOCK = RAM + 0x100  # SYS_write(1, "hi\n", 3): the block, then the text
@@ -77,8 +81,15 @@ CASES = [
     ("bad_option", b"", ["--frobnicate"], 2, "unknown option"),
     ("bad_number", b"", ["--max-cycles", "lots"], 2, "needs a number"),
     # A valid image that spins forever must stop at --max-cycles with 124.
-    ("spins", elf32(filesz=16) [:-16] + struct.pack("<I", 0x0000006F) * 4,
-     ["--max-cycles", "1000"], 124, "max cycles"),
+    ("spins", SPIN, ["--max-cycles", "1000"], 124, "max cycles"),
+    # --rx: an input file that cannot be read, and its options without it.
+    ("rx_missing", SPIN, ["--rx", "/nonexistent/courier-rx-input"], 2,
+     "cannot read --rx file '/nonexistent/courier-rx-input': No such file or directory"),
+    ("rx_directory", SPIN, ["--rx", "/"], 2, "cannot read --rx file '/': Is a directory"),
+    ("rx_pace_alone", SPIN, ["--rx-pace", "ready"], 2, "--rx-pace and --rx-gap need --rx FILE"),
+    ("rx_gap_alone", SPIN, ["--rx-gap", "10"], 2, "--rx-pace and --rx-gap need --rx FILE"),
+    ("rx_bad_gap", SPIN, ["--rx", "/", "--rx-gap", "soon"], 2, "--rx-gap needs a number"),
+    ("rx_empty_pace", SPIN, ["--rx", "/", "--rx-pace", ""], 2, "--rx-pace needs a non-empty"),
     # The tohost convention.
     ("tohost_outside_ram", store_program([]), ["--tohost", "0x1000", "--max-cycles", "1000"],
      124, "tohost at 0x00001000 is not two aligned words in RAM"),

@@ -262,8 +262,9 @@ m_irq:
   srli t0, t0, 1
 #ifdef COURIER_BETRUSTED
   // MEI from the interrupt array: record the pending lines (mip array), acknowledge TIMER0
-  // (EV_PENDING) and stop it; the TICKTIMER alarm is a level that writing EV_PENDING does not
-  // clear: move its target to the end of time.
+  // (EV_PENDING) and stop it; quiet the KEYBOARD (EV_ENABLE = 0: its injected character and
+  // event stay for the test to see); the TICKTIMER alarm is a level that writing EV_PENDING
+  // does not clear: move its target to the end of time.
   li t1, 11
   bne t0, t1, 1f
   csrr t1, CSR_MIP_ARRAY
@@ -276,6 +277,11 @@ m_irq:
   li t1, 1
   sw t1, TIMER_EV_PENDING(t0)
   lw t1, irq_claim
+2:srli t0, t1, 13
+  andi t0, t0, 1
+  beqz t0, 2f
+  li t0, KEYBOARD
+  sw zero, KBD_EV_ENABLE(t0)
 2:srli t1, t1, 8
   andi t1, t1, 1
   beqz t1, m_out

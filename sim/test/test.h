@@ -14,6 +14,7 @@
 #define TICKTIMER 0xF0012000
 #define SIMTIME 0xF003E000
 #define SIMEXIT 0xF003F000
+#define KEYBOARD 0xF0017000
 // LiteX register offsets
 #define UART_RXTX 0x00
 #define UART_TXFULL 0x04
@@ -36,6 +37,13 @@
 #define TICK_EV_STATUS 0x14
 #define TICK_EV_PENDING 0x18
 #define TICK_EV_ENABLE 0x1c
+// KEYBOARD (xous-core utralib/src/generated/precursor_pvt.rs, mod keyboard)
+#define KBD_UART_CHAR 0x00
+#define KBD_ROW0DAT 0x04
+#define KBD_ROW8DAT 0x24
+#define KBD_EV_STATUS 0x28
+#define KBD_EV_PENDING 0x2c
+#define KBD_EV_ENABLE 0x30
 // VexRiscv's interrupt array CSRs
 #define CSR_SIM_MASK 0x9c0
 #define CSR_SIP_ARRAY 0xdc0
