@@ -411,8 +411,8 @@ def parse_args(argv):
                     help="serial: quiet seconds after the last suite ends before stopping")
     ap.add_argument("--workload", choices=("betrusted",), default=None,
                     help="run a workload's recorded session under every IPC strategy instead "
-                         "of the microbenchmarks (default platforms: qemu and sim); writes "
-                         "results/workloads/")
+                         "of the microbenchmarks (default platforms: qemu, sim, "
+                         "betrusted-sim); writes results/workloads/")
     ap.add_argument("--isa", choices=ISAS, default=None,
                     help="qemu and sim: images built for this ISA (default rv32ima; rv32imac "
                          "runs them on QEMU with c=true or on the core built with C, and "
@@ -424,7 +424,7 @@ def parse_args(argv):
     if args.serial and args.replay:
         ap.error("--serial and --replay are alternatives")
     args.platform = args.platform or ("betrusted" if board else "qemu")
-    if args.layouts and (board or args.layouts < 2):
+    if args.layouts and (board or args.layouts < 2) and not args.workload:
         ap.error("--layouts N needs N >= 2 and a platform Courier runs (qemu, sim, "
                  "betrusted-sim), not a board")
     if args.manifest and not board:
@@ -457,16 +457,18 @@ def main(argv, run=None):
     args.started = time.monotonic()
     if args.workload:
         import workload
-        platforms = [args.platform_given] if args.platform_given else ["qemu", "sim"]
-        if any(p not in ("qemu", "sim") for p in platforms):
-            print(f"bench: the {args.workload} workload runs on qemu and sim (its keyboard "
-                  "device on the Precursor's model is not driven yet)", file=sys.stderr)
+        platforms = ([args.platform_given] if args.platform_given
+                     else ["qemu", "sim", "betrusted-sim"])
+        if any(p not in ("qemu", "sim", "betrusted-sim") for p in platforms):
+            print(f"bench: the {args.workload} workload runs on qemu, sim and betrusted-sim "
+                  "(on a board, flash its image and read the console: not automated)",
+                  file=sys.stderr)
             return 2
         out = args.out if args.out_given else workload.WORKLOAD_RESULTS
         try:
             jobs = args.jobs if any(a in ("-j", "--jobs") or a.startswith("--jobs=")
                                     for a in argv) else (os.cpu_count() or 1)
-            return workload.bench(platforms, out, args.build, jobs)
+            return workload.bench(platforms, out, args.build, jobs, args.layouts)
         except (BenchError, workload.RecordingError) as e:
             print(f"bench: {e}", file=sys.stderr)
             return 1

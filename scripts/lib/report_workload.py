@@ -7,7 +7,7 @@ import os
 
 import gbench_json
 
-PLATFORM_ORDER = ("sim", "qemu")  # the sim first: cycles on the core modelled on the device
+PLATFORM_ORDER = ("betrusted-sim", "sim", "qemu")  # the device's model first, QEMU last
 CLASSES = ("char", "backspace", "enter", "switch")
 KINDS = ("scalar", "blocking_scalar", "borrow", "mutable_borrow", "move")
 KIND_NAMES = ("Scalar", "BlockingScalar", "Borrow", "MutableBorrow", "Move")
@@ -92,8 +92,12 @@ def sections(out_dir, rel="."):
             lines += ["**Incomplete:** " + "; ".join(gbench_json.incomplete(doc)), ""]
         header = ["strategy", "keystroke median", "p90", "p99", "max", "message median",
                   "message max"]
-        if any((r.get("modes") or {}) for r in runs.values()):
-            header.append("kernel share (S+M of busy cycles)")
+        has_modes = any((r.get("modes") or {}) for r in runs.values())
+        if has_modes:
+            header.append("kernel share of busy cycles")
+        has_layouts = any((r.get("layouts") or {}).get("keystroke") for r in runs.values())
+        if has_layouts:
+            header.append("keystroke median over layouts")
         rows = []
         for s in ("lend", "copy", "batch"):
             k, m = _figures(doc, s, "keystroke"), _figures(doc, s, "message")
@@ -102,11 +106,26 @@ def sections(out_dir, rel="."):
             row = [s, _n(k["cycles"]), _n(k.get("cycles_p90")), _n(k.get("cycles_p99")),
                    _n(k.get("cycles_max")), _n(m["cycles"] if m else None),
                    _n(m.get("cycles_max") if m else None)]
-            if len(header) > 7:
+            if has_modes:
                 modes = runs.get(s, {}).get("modes")
                 row.append(f"{100 * modes['kernel_share']:.0f}%" if modes else "—")
+            if has_layouts:
+                lay = runs.get(s, {}).get("layouts") or {}
+                v = lay.get("keystroke") or []
+                row.append(f"{_n(min(v))}..{_n(max(v))} ({len(v)})" if v else "—")
             rows.append(row)
         lines += _table(header, rows)
+        if has_modes:
+            lines += ["*Kernel share*: the cycles the core spent in S or M mode, less those it "
+                      "waited in `wfi` (the idle loop), over all non-idle cycles, from the "
+                      "workload's first `@wl ready` to its last `@wl idle` (`courier-sim "
+                      "--marks`: cycles_u/s/m/wfi). It includes the log server's printing "
+                      "of one short `@wl idle` line per key; the records are printed after "
+                      "the session.", ""]
+        if has_layouts:
+            lines += ["*Over layouts*: the keystroke median of the same session on seeded "
+                      "kernel layouts (`--layouts N`: the kernel's functions reordered, "
+                      "DESIGN.md §6), lowest..highest (layouts).", ""]
         rows = []
         for s in ("lend", "copy", "batch"):
             rows.append([s] + [_n(_median(doc, f"workload/betrusted/{s}/keystroke/{c}"))
@@ -181,8 +200,24 @@ def choice_section(docs):
             + ".")
     if flips:
         lines.append("Classes whose winner differs between platforms: " + ", ".join(flips) + ".")
+    for platform in PLATFORM_ORDER:
+        if platform not in docs:
+            continue
+        runs = _runs(docs[platform][1])
+        lay = {s: (r.get("layouts") or {}).get("keystroke") for s, r in runs.items()}
+        if all(lay.get(s) for s in ("lend", "copy", "batch")):
+            ranked = sorted(lay, key=lambda s: max(lay[s]))
+            w, rest = ranked[0], ranked[1:]
+            beats = all(max(lay[w]) < min(lay[r]) for r in rest)
+            lines.append(f"On {platform}, over {len(lay[w])} kernel layouts, {w}'s slowest "
+                         f"keystroke median ({_n(max(lay[w]))}) is "
+                         + ("below every other strategy's fastest ("
+                            + ", ".join(f"{r} {_n(min(lay[r]))}" for r in rest)
+                            + "): the choice is larger than the layout spread."
+                            if beats else "not below every other strategy's fastest: the "
+                            "choice is within the layout spread there."))
     session = verdicts.get("keystroke", {})
-    best = session.get("sim") or next(iter(session.values()), None)
+    best = session.get("betrusted-sim") or session.get("sim") or next(iter(session.values()), None)
     if best:
         path = STRATEGY_PATH[best]
         if path in BETRUSTED_PATHS:

@@ -389,7 +389,7 @@ def check(parsed, expected, strategy=None, burst=False):
 def run(image, platform, keys, burst=False, timeout=None, marks=False, echo=False):
     rx = rx_for(keys, burst)
     if timeout is None:
-        timeout = 120.0 if platform == "qemu" else 900.0
+        timeout = 120.0 if platform == "qemu" else 1200.0
     res = runner.run_image(image, platform, timeout=timeout, echo=echo, rx=rx, marks=marks,
                            idle_timeout=60.0)
     return res, parse_output(res.output)
@@ -462,21 +462,27 @@ def summary(values):
 
 
 def mode_shares(parsed):
-    """Kernel (S and M mode) share of the cycles from the first '@wl ready' mark to the mark
-    after the last '@wl idle' (the simulator's --marks with cycles_u/s/m), or None."""
+    """Kernel (S and M mode) share of the busy cycles from the first '@wl ready' mark to the
+    mark after the last '@wl idle' (the simulator's --marks: cycles_u/s/m, and cycles_wfi, the
+    idle loop's wait, which is not work), or None."""
     marks = parsed["marks"]
     start = next((m for w, m in marks if w == "ready"), None)
     idles = [m for w, m in marks if w == "idle"]
     if not start or not idles or "cycles_u" not in start:
         return None
     end = idles[-1]
-    d = {k: end[k] - start[k] for k in ("cycles", "cycles_u", "cycles_s", "cycles_m")
+    d = {k: end[k] - start[k] for k in ("cycles_u", "cycles_s", "cycles_m", "cycles_wfi")
          if k in end and k in start}
-    total = d["cycles_u"] + d["cycles_s"] + d["cycles_m"]
-    if total <= 0:
+    if len(d) < 4:
         return None
-    return {"window_cycles": total, "user": d["cycles_u"], "supervisor": d["cycles_s"],
-            "machine": d["cycles_m"], "kernel_share": (d["cycles_s"] + d["cycles_m"]) / total}
+    window = d["cycles_u"] + d["cycles_s"] + d["cycles_m"]
+    busy = window - d["cycles_wfi"]
+    if busy <= 0:
+        return None
+    kernel = d["cycles_s"] + d["cycles_m"] - d["cycles_wfi"]
+    return {"window_cycles": window, "idle_wfi": d["cycles_wfi"], "busy_cycles": busy,
+            "user": d["cycles_u"], "kernel": kernel, "machine": d["cycles_m"],
+            "kernel_share": kernel / busy}
 
 
 def message_counts(parsed, expected):
@@ -575,27 +581,69 @@ def bench_sha(image):
     return bench.loaded_sha256(image)
 
 
-def bench(platforms, out_dir=WORKLOAD_RESULTS, build=None, jobs=2):
+def layout_spread(platform, keys, layouts, jobs):
+    """The strategies' medians on `layouts` seeded kernel layouts (the simulators: code
+    placement alone moves a figure): {strategy: {"keystroke": [...], "message": [...]}} and the
+    problems met."""
+    import concurrent.futures
+    import bench as benchmod
+    preset = "betrusted" if platform == "betrusted-sim" else "qemu"
+    targets = [f"workload_betrusted_{s}" for s in STRATEGIES]
+    out, problems = {s: {"seeds": [], "keystroke": [], "message": []} for s in STRATEGIES}, []
+    for seed in range(1, layouts + 1):
+        tree = benchmod.build_layout(preset, seed, targets)
+        images = {s: os.path.join(tree, "workloads", "betrusted", f"workload_betrusted_{s}.elf")
+                  for s in STRATEGIES}
+        print(f"bench: workload layout {seed} of {layouts} on {platform}", flush=True)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            done = dict(zip(STRATEGIES, pool.map(
+                lambda s: measure(images[s], platform, keys, s, marks=False), STRATEGIES)))
+        for s, (fig, _) in done.items():
+            problems += [f"layout {seed} {s}: {p}" for p in fig["problems"]]
+            if fig["keystroke"] and fig["message"]:
+                out[s]["seeds"].append(seed)
+                out[s]["keystroke"].append(fig["keystroke"]["median"])
+                out[s]["message"].append(fig["message"]["median"])
+    return out, problems
+
+
+def bench(platforms, out_dir=WORKLOAD_RESULTS, build=None, jobs=2, layouts=0):
     """scripts/bench --workload betrusted: every strategy's session on each platform; writes
-    OUT/betrusted-<platform>.json and the end screen OUT/betrusted-<platform>.png. Returns 0,
-    or 1 when a run failed its checks (the file is written, marked incomplete)."""
+    OUT/betrusted-<platform>.json and the end screen OUT/betrusted-<platform>.png; with
+    `layouts` N, also each strategy's medians on N seeded kernel layouts on the simulators.
+    Returns 0, or 1 when a run failed its checks (the file is written, marked incomplete)."""
     import concurrent.futures
     import bench as benchmod
     import gbench_json
     keys = read_recording(RECORDING)
-    if build is None:
-        build = benchmod.build_with_preset(ROOT, "qemu", "the workload images")
-        if any(p == "sim" for p in platforms):
-            benchmod.build_with_preset(ROOT, "sim", "the simulator")
-    images = {s: os.path.join(build, "workloads", "betrusted", f"workload_betrusted_{s}.elf")
-              for s in STRATEGIES}
-    missing = [i for i in images.values() if not os.path.isfile(i)]
-    if missing:
-        raise benchmod.BenchError(f"workload images not built: {', '.join(missing)}")
+    # The images: the virt map's (preset qemu) for qemu and sim, the Precursor's (preset
+    # betrusted) for betrusted-sim; each simulator's model.
+    trees = {}
+    for platform in platforms:
+        preset = "betrusted" if platform == "betrusted-sim" else "qemu"
+        if build is not None:
+            trees[platform] = build
+        elif preset not in trees.values():
+            trees[platform] = benchmod.build_with_preset(
+                ROOT, preset, f"the workload images ({preset})")
+        else:
+            trees[platform] = next(t for p, t in trees.items()
+                                   if ("betrusted" if p == "betrusted-sim" else "qemu") == preset)
+        if build is None and platform in benchmod.SIM_PRESETS:
+            benchmod.build_with_preset(ROOT, benchmod.SIM_PRESETS[platform], "the simulator")
+    all_images = {}
+    for platform, tree in trees.items():
+        all_images[platform] = {
+            s: os.path.join(tree, "workloads", "betrusted", f"workload_betrusted_{s}.elf")
+            for s in STRATEGIES}
+        missing = [i for i in all_images[platform].values() if not os.path.isfile(i)]
+        if missing:
+            raise benchmod.BenchError(f"workload images not built: {', '.join(missing)}")
     status = 0
     os.makedirs(out_dir, exist_ok=True)
     revision = benchmod.git_revision(ROOT)
     for platform in platforms:
+        images = all_images[platform]
         print(f"bench: workload betrusted on {platform}: {', '.join(STRATEGIES)}", flush=True)
         workers = jobs if platform != "qemu" else 1
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
@@ -619,6 +667,11 @@ def bench(platforms, out_dir=WORKLOAD_RESULTS, build=None, jobs=2):
             for cls in sorted(by):
                 figures.append(_Figure(f"workload/betrusted/{s}/keystroke/{cls}", by[cls]))
             screens[s] = panel_from_rows(parsed["fbrows"]) if parsed["fbrows"] else None
+        if layouts and platform != "qemu":
+            spread, problems = layout_spread(platform, keys, layouts, jobs)
+            incomplete += problems
+            for s in STRATEGIES:
+                runs[s]["layouts"] = spread[s]
         shown = {s: fnv(v) for s, v in screens.items() if v is not None}
         if len(set(shown.values())) > 1:
             incomplete.append(f"the strategies ended on different screens: {shown}")
@@ -636,6 +689,11 @@ def bench(platforms, out_dir=WORKLOAD_RESULTS, build=None, jobs=2):
         for s in STRATEGIES:
             k, m = runs[s]["keystroke"], runs[s]["message"]
             share = runs[s]["modes"]
+            lay = runs[s].get("layouts")
+            if lay and lay["keystroke"]:
+                print(f"bench: {platform} {s:5}: over {len(lay['keystroke'])} layouts keystroke "
+                      f"median {min(lay['keystroke']):,.0f}..{max(lay['keystroke']):,.0f}, "
+                      f"message {min(lay['message']):,.0f}..{max(lay['message']):,.0f} {unit}")
             print(f"bench: {platform} {s:5}: keystroke median {k['median']:,.0f} p90 {k['p90']:,} "
                   f"p99 {k['p99']:,} max {k['max']:,} {unit}; message median "
                   f"{m['median']:,.0f} {unit}"

@@ -350,13 +350,15 @@ int main(int argc, char** argv) {
   uint64_t cycles = 0;
   // Cycles by the privilege mode the core is in during them (index: priv, 0 U, 1 S, 3 M).
   uint64_t mode_cycles[4] = {0, 0, 0, 0};
+  // Of those, the cycles the core spent waiting in wfi (the kernel's idle loop): idle, not work.
+  uint64_t wfi_cycles = 0;
   auto print_mark = [&](uint64_t at_cycle, uint64_t at_instret) {
     std::fprintf(stderr,
                  "courier-sim: mark cycles=%" PRIu64 " instret=%" PRIu64 " icache_fills=%" PRIu64
                  " dcache_fills=%" PRIu64 " cycles_u=%" PRIu64 " cycles_s=%" PRIu64
-                 " cycles_m=%" PRIu64 "\n",
+                 " cycles_m=%" PRIu64 " cycles_wfi=%" PRIu64 "\n",
                  at_cycle, at_instret, uint64_t(top->icache_fills), uint64_t(top->dcache_fills),
-                 mode_cycles[0], mode_cycles[1], mode_cycles[3]);
+                 mode_cycles[0], mode_cycles[1], mode_cycles[3], wfi_cycles);
   };
   bool timed_out = false;
   // One compare per cycle for the cycle limit and the rx feeder's next step together.
@@ -373,6 +375,7 @@ int main(int argc, char** argv) {
       next_event = std::min(stop, rx.next);
     }
     ++mode_cycles[top->priv & 3];
+    wfi_cycles += top->wfi;
     top->clk = 1;
     top->eval();
 #if VM_TRACE
@@ -434,11 +437,11 @@ int main(int argc, char** argv) {
                  "courier-sim: cycles=%" PRIu64 " instret=%" PRIu64
                  " cpi=%.2f sim_speed=%.2f Mcycles/s wall=%.2fs cpu=%.2fs soc=%s"
                  " icache_fills=%" PRIu64 " dcache_fills=%" PRIu64 " cycles_u=%" PRIu64
-                 " cycles_s=%" PRIu64 " cycles_m=%" PRIu64 "\n",
+                 " cycles_s=%" PRIu64 " cycles_m=%" PRIu64 " cycles_wfi=%" PRIu64 "\n",
                  cycles, instret, instret ? double(cycles) / double(instret) : 0.0,
                  wall > 0 ? double(cycles) / wall / 1e6 : 0.0, wall, cpu, kSocName,
                  uint64_t(top->icache_fills), uint64_t(top->dcache_fills), mode_cycles[0],
-                 mode_cycles[1], mode_cycles[3]);
+                 mode_cycles[1], mode_cycles[3], wfi_cycles);
   }
   if (rx.enabled()) {
     std::fprintf(stderr, "courier-sim: rx delivered=%zu of=%zu\n", rx.delivered(), rx.total());

@@ -6,7 +6,8 @@
 //   0xF000_1000  TIMER0 (line 0)        0xF000_3000  GPIO (UARTSEL)
 //   0xF000_5000  kernel UART (line 2)   0xF000_7000  console UART (line 3)
 //   0xF001_2000  TICKTIMER (line 8)     0xF001_7000  KEYBOARD (line 13; injected chars: --rx)
-//   0xF003_E000  SIMTIME (sim only)     0xF003_F000  SIMEXIT (sim only)
+//   0xF003_E000  SIMTIME (sim only; the same at 0xF003_A000 .. 0xF003_D000)
+//   0xF003_F000  SIMEXIT (sim only)
 // Anything else answers with a bus error, which the core turns into an access fault.
 //
 // Timing (estimates, see README): the bus carries one request at a time. SRAM reads take SRAM_LAT
@@ -60,7 +61,9 @@ module betrusted_bus #(
   wire sel_cuart = addr[31:12] == 20'hF0007;
   wire sel_tick  = addr[31:12] == 20'hF0012;
   wire sel_kbd   = addr[31:12] == 20'hF0017;
-  wire sel_stime = addr[31:12] == 20'hF003E;
+  // SIMTIME at 0xF003_E000 and the same registers at 0xF003_A000 .. 0xF003_D000, so that up to
+  // five processes can each map a page of it (map_physical gives a page to one process).
+  wire sel_stime = addr[31:12] >= 20'hF003A && addr[31:12] <= 20'hF003E;
   wire sel_sexit = addr[31:12] == 20'hF003F;
   wire sel_dev = sel_timer || sel_gpio || sel_kuart || sel_cuart || sel_tick || sel_kbd
               || sel_stime || sel_sexit;

@@ -41,11 +41,13 @@ module core2
   input  logic [31:0] irq_lines,
   input  logic [63:0] mtime,
   output logic [63:0] instret_o,
-  output logic [1:0]  priv_o      // the current privilege mode (the harness's cycles per mode)
+  output logic [1:0]  priv_o,     // the current privilege mode (the harness's cycles per mode)
+  output logic        wfi_o       // waiting in wfi (the harness counts those cycles apart)
 );
 
   typedef enum logic [2:0] {S_FETCH, S_EXEC, S_REEXEC, S_MEM, S_AMOW, S_WALK, S_STALL, S_WFI} state_t;
   state_t state;
+  assign wfi_o = state == S_WFI;
   logic [31:0] pc, ir;
   logic [31:0] rf[32];
   logic [31:0] mem_va;       // virtual address of the memory op in flight (for tval)

@@ -55,7 +55,8 @@ module core5
   input  logic [31:0] irq_lines,
   input  logic [63:0] mtime,
   output logic [63:0] instret_o,
-  output logic [1:0]  priv_o      // the current privilege mode (the harness's cycles per mode)
+  output logic [1:0]  priv_o,     // the current privilege mode (the harness's cycles per mode)
+  output logic        wfi_o       // waiting in wfi (the harness counts those cycles apart)
 );
   logic [31:0] rf[32];
 
@@ -123,6 +124,7 @@ module core5
   // =========================== MEM (commit point) ===========================
   typedef enum logic [2:0] {MS_IDLE, MS_WAIT, MS_AMOW_ISSUE, MS_AMOW, MS_WALK, MS_WFI} mstate_t;
   mstate_t ms;
+  assign wfi_o = ms == MS_WFI;
   logic [31:0] amo_old;
   logic        resv_valid;
   logic [31:0] resv_addr;

@@ -63,6 +63,7 @@ module courier_soc
   output logic [63:0] icache_fills,  // I- and D-cache line fills (misses) since reset
   output logic [63:0] dcache_fills,
   output logic [1:0]  priv,       // the core's privilege mode (0 U, 1 S, 3 M): cycles per mode
+  output logic        wfi,        // the core waits in wfi: idle cycles, counted apart
   // Received bytes from the harness (--rx): offered in rx_data while rx_valid, taken at the
   // rising edge where rx_valid && rx_ready (virt: the 16550's receive FIFO has room; betrusted:
   // the KEYBOARD holds no injected character and its inject event is clear).
@@ -102,7 +103,7 @@ module courier_soc
       .d_wstrb(c_wstrb), .d_ready(c_ready), .d_ack(c_ack), .d_err(c_err), .d_rdata(c_rdata),
       .i_lookup, .i_addr, .i_hit, .i_data, .i_refill, .ifence,
       .irq_mtip(mtip), .irq_msip(msip), .irq_meip(meip), .irq_seip(seip), .irq_lines, .mtime,
-      .instret_o(instret), .priv_o(priv)
+      .instret_o(instret), .priv_o(priv), .wfi_o(wfi)
     );
   end else begin : g_core
     // The two-stage core has no C extension: a C core is the five-stage one.
@@ -120,7 +121,7 @@ module courier_soc
       .bus_addr(c_addr), .bus_wdata(c_wdata), .bus_wstrb(c_wstrb), .bus_ack(c_ack),
       .bus_err(c_err), .bus_rdata(c_rdata),
       .irq_mtip(mtip), .irq_msip(msip), .irq_meip(meip), .irq_seip(seip), .irq_lines, .mtime,
-      .instret_o(instret), .priv_o(priv)
+      .instret_o(instret), .priv_o(priv), .wfi_o(wfi)
     );
   end
 

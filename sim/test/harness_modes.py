@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """courier-sim's cycles per privilege mode: runs IMAGE (modes.S) with --marks and checks that the
-statistics line and every mark carry cycles_u, cycles_s and cycles_m after the fields they had
-before, that those add up to cycles=, and that the loop run in U between the first two "@wl "
+statistics line and every mark carry cycles_u, cycles_s, cycles_m and cycles_wfi after the
+fields they had before, that the first three add up to cycles= (and cycles_wfi is 0: no wfi
+here), and that the loop run in U between the first two "@wl "
 marks and the one run in S between the last two are counted in those modes (20,000 iterations:
 at least 40,000 cycles each, none in the other mode).
 
@@ -14,10 +15,10 @@ import sys
 
 SKIP = 77  # the model is not built
 MARK = re.compile(r"courier-sim: mark cycles=(\d+) instret=\d+ icache_fills=\d+ dcache_fills=\d+"
-                  r" cycles_u=(\d+) cycles_s=(\d+) cycles_m=(\d+)")
+                  r" cycles_u=(\d+) cycles_s=(\d+) cycles_m=(\d+) cycles_wfi=(\d+)")
 STATS = re.compile(r"courier-sim: cycles=(\d+) instret=\d+ cpi=\S+ sim_speed=\S+ Mcycles/s "
                    r"wall=\S+ cpu=\S+ soc=\w+ icache_fills=\d+ dcache_fills=\d+"
-                   r" cycles_u=(\d+) cycles_s=(\d+) cycles_m=(\d+)")
+                   r" cycles_u=(\d+) cycles_s=(\d+) cycles_m=(\d+) cycles_wfi=(\d+)")
 
 
 def main():
@@ -38,11 +39,13 @@ def main():
         problems.append(f"{len(marks)} marks, want 3 (one per '@wl ' line)")
     if len(stats) != 1:
         problems.append("no statistics line with the mode counts")
-    for cycles, u, s, m in marks + stats:
+    for cycles, u, s, m, wfi in marks + stats:
         if u + s + m != cycles:
             problems.append(f"cycles_u+cycles_s+cycles_m = {u + s + m}, not cycles={cycles}")
+        if wfi != 0:
+            problems.append(f"cycles_wfi={wfi}, but the program never executes wfi")
     if len(marks) == 3:
-        (_, u0, s0, _), (_, u1, s1, _), (_, u2, s2, _) = marks
+        (_, u0, s0, _, _), (_, u1, s1, _, _), (_, u2, s2, _, _) = marks
         if u1 - u0 < 40000 or s1 != s0:
             problems.append(f"U loop: cycles_u +{u1 - u0}, cycles_s +{s1 - s0}")
         if s2 - s1 < 40000 or u2 != u1:

@@ -31,6 +31,8 @@ inline constexpr uintptr_t kKeyboard = 0xf001'7000;     // line 13 (the workload
 // register that ends the run with a status (the device has no finisher). The loader probes
 // SIMTIME's ID register at boot; the kernel touches neither unless the probe found it.
 inline constexpr uintptr_t kSimTime = 0xf003'e000;
+// SIMTIME's registers again at 0xF003_A000 .. 0xF003_D000: a page each for up to five processes.
+inline constexpr uintptr_t kSimTimeAliases = 0xf003'a000;
 inline constexpr uintptr_t kSimExit = 0xf003'f000;
 inline constexpr uint32_t kSimTimeId = 0x5349'4d54;  // at +0x08 of SIMTIME
 inline constexpr uint32_t kSimIdOffset = 0x08;

@@ -27,7 +27,8 @@ void take_pins() {
 }
 
 constexpr Window kMmioDevice[] = {
-    {kConsoleUart, 0x1000}, {kTicktimer, 0x1000}, {kKeyboard, 0x1000}, {kSimTime, 0x1000}};
+    {kConsoleUart, 0x1000}, {kTicktimer, 0x1000}, {kKeyboard, 0x1000},
+    {kSimTimeAliases, kSimTime + 0x1000 - kSimTimeAliases}};
 
 constinit uint64_t last_raw = 0;
 
