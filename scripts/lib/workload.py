@@ -267,7 +267,7 @@ def parse_output(text):
     """The workload's '@wl' lines (and the simulator's marks) as a dict."""
     out = {"keys": [], "messages": [], "sent": [], "backlog": {}, "model": {}, "input": None,
            "fbrows": {}, "fb": None, "unknown": [], "stats": {}, "errors": [], "done": False,
-           "ready": None, "marks": [], "idle": 0}
+           "ready": None, "marks": [], "idle": 0, "notes": []}
     last_wl = None
     for line in text.splitlines():
         if line.startswith("courier-sim: mark "):
@@ -308,6 +308,8 @@ def parse_output(text):
             out["unknown"].append((int(f["seq"]), int(f["code"], 16)))
         elif word == "error":
             out["errors"].append(rest)
+        elif word == "note":
+            out["notes"].append(rest)
         elif word == "done":
             out["done"] = True
         elif word == "ready":
@@ -512,6 +514,7 @@ def measure(image, platform, keys, strategy, marks=True):
     if res.timed_out or res.status != 0:
         problems.append(f"status {res.status}" + (" (timed out)" if res.timed_out else ""))
     problems += check(parsed, expected, strategy)
+    problems += [f"untimed: {n}" for n in parsed["notes"] if "no cycle counter" in n]
     by_class = {}
     for k in parsed["keys"]:
         by_class.setdefault(k["class"], []).append(k["cycles"])

@@ -79,13 +79,15 @@ inline uint32_t class_of(uint32_t tag) { return tag & 15; }
 inline uint32_t seq_of(uint32_t tag) { return tag >> 4; }
 inline constexpr uint32_t kSetupTag = kSetup;  // seq 0: before the first key
 
-inline uint32_t now() { return courier::bench::counter::read32(); }
-// Makes now() readable in this process (on the Precursor's model it maps a timestamp page);
-// false, with a report, if it cannot.
-inline bool clock_start(const char* who) {
-  if (courier::bench::counter::start() && !courier::bench::counter::coarse()) return true;
-  courier::print("@wl error %s: no cycle counter here\n", who);
-  return false;
+// The cycle counter (0 where there is none: then nothing is timed, the rest works).
+inline bool g_clock = false;
+inline uint32_t now() { return g_clock ? courier::bench::counter::read32() : 0; }
+// Makes now() readable in this process (on the Precursor's model it maps a timestamp page). On
+// a device there is no cycle counter (only the TICKTIMER's milliseconds): the session runs
+// untimed, and says so.
+inline void clock_start(const char* who) {
+  g_clock = courier::bench::counter::start() && !courier::bench::counter::coarse();
+  if (!g_clock) courier::print("@wl note %s: no cycle counter here: nothing is timed\n", who);
 }
 
 // The display: the Precursor's memory LCD, 336 x 536 pixels, 1 bit each, rows of 44 bytes (42

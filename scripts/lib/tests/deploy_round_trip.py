@@ -6,7 +6,9 @@ pass `scripts/deploy --verify`, and then the Precursor's model boots that image.
 offset 0x50_0000 with the same console checks as the ELF's own test.
 
 usage: deploy_round_trip.py --build DIR --config NAME --image NAME --elf PATH --objcopy TOOL
-                            -- RUN-IMAGE-ARGS...   (the image file is appended)
+                            [--workload] -- RUN-IMAGE-ARGS...   (the image file is appended)
+--workload: the image is the Betrusted workload's: the booted image.bin is checked by
+scripts/lib/workload.py check (its recorded session, typed into the KEYBOARD) instead.
 """
 import argparse
 import os
@@ -23,6 +25,7 @@ def main(argv):
     ap = argparse.ArgumentParser()
     for opt in ("--build", "--config", "--image", "--elf", "--objcopy"):
         ap.add_argument(opt, required=True)
+    ap.add_argument("--workload", action="store_true")
     args = ap.parse_args(argv[:split])
     with tempfile.TemporaryDirectory(prefix="courier-deploy-") as out:
         cmd = [os.path.join(ROOT, "scripts", "deploy"), "--build", args.build, "--config",
@@ -48,6 +51,9 @@ def main(argv):
             return 1
         run = [os.path.join(ROOT, "scripts", "run-image"), "--platform", "betrusted-sim",
                *argv[split + 1:], os.path.join(out, "image.bin")]
+        if args.workload:
+            run = [sys.executable, os.path.join(ROOT, "scripts", "lib", "workload.py"), "check",
+                   "--platform", "betrusted-sim", "--image", os.path.join(out, "image.bin")]
         print("round trip:", " ".join(run), flush=True)
         return subprocess.run(run).returncode
 
