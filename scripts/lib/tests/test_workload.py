@@ -57,6 +57,26 @@ class Recording(unittest.TestCase):
         self.assertIn("backspace", exp["classes"].values())
 
 
+class Cli(unittest.TestCase):
+    def test_a_bad_recording_is_refused_before_anything_runs(self):
+        import contextlib
+        import io
+        import os
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            bad = os.path.join(d, "cut.keys")
+            with open(bad, "w") as f:
+                f.write("100 0x68\n200 0x69\n")
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                # The image does not exist: the recording is refused first.
+                status = workload.main(["check", "--recording", bad, "--image",
+                                        os.path.join(d, "none.elf")])
+        self.assertEqual(status, 2)
+        self.assertIn("truncated", err.getvalue())
+        self.assertIn("cut.keys", err.getvalue())
+
+
 class Expected(unittest.TestCase):
     def session(self, *codes):
         return workload.expected_session(workload.parse_recording(rec(*codes)))
