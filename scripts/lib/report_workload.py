@@ -13,7 +13,8 @@ KINDS = ("scalar", "blocking_scalar", "borrow", "mutable_borrow", "move")
 KIND_NAMES = ("Scalar", "BlockingScalar", "Borrow", "MutableBorrow", "Move")
 # What the betrusted configuration compiles in (kernel/CMakeLists.txt: sync + lend).
 BETRUSTED_PATHS = {"lend"}
-STRATEGY_PATH = {"lend": "lend", "copy": "copy", "batch": "batch"}
+STRATEGY_PATH = {"lend": "lend", "copy": "copy", "batch": "batch", "events": "batch"}
+STRATEGIES = ("lend", "copy", "batch", "events")
 
 
 def load(out_dir):
@@ -74,7 +75,8 @@ def sections(out_dir, rel="."):
         "(glyphs from `fonts`' lent table) and, at Enter, `chat → crypto` (ChaCha20) `→ com`. "
         "One image per IPC strategy, same source: **lend** (memory messages remap pages), "
         "**copy** (the kernel copies them), **batch** (as lend, with key events and "
-        "`return_memory` acknowledgements through the FlexSC rings). Each key is typed once the "
+        "`return_memory` acknowledgements through the FlexSC rings), **events** (as lend, "
+        "with only the key events through the rings: which half of batch costs what). Each key is typed once the "
         "previous one's work is done, so keys never overlap. *keystroke*: the input interrupt "
         "to the last framebuffer write the key causes; *message*: Enter's interrupt to the "
         "ciphertext in `com` (it includes Enter's screen update, drawn first).", ""]
@@ -99,7 +101,7 @@ def sections(out_dir, rel="."):
         if has_layouts:
             header.append("keystroke median over layouts")
         rows = []
-        for s in ("lend", "copy", "batch"):
+        for s in STRATEGIES:
             k, m = _figures(doc, s, "keystroke"), _figures(doc, s, "message")
             if k is None:
                 continue
@@ -127,7 +129,7 @@ def sections(out_dir, rel="."):
                       "kernel layouts (`--layouts N`: the kernel's functions reordered, "
                       "DESIGN.md §6), lowest..highest (layouts).", ""]
         rows = []
-        for s in ("lend", "copy", "batch"):
+        for s in STRATEGIES:
             rows.append([s] + [_n(_median(doc, f"workload/betrusted/{s}/keystroke/{c}"))
                                for c in CLASSES])
         lines += ["Keystroke median by key class:", ""]
@@ -170,7 +172,7 @@ def choice_section(docs):
         unit = gbench_json.counter_unit(doc)
         for what in [f"keystroke/{c}" for c in CLASSES] + ["keystroke", "message"]:
             vals = {s: _median(doc, f"workload/betrusted/{s}/{what}")
-                    for s in ("lend", "copy", "batch")}
+                    for s in STRATEGIES}
             w = _winner(vals)
             if not w:
                 continue
@@ -205,7 +207,7 @@ def choice_section(docs):
             continue
         runs = _runs(docs[platform][1])
         lay = {s: (r.get("layouts") or {}).get("keystroke") for s, r in runs.items()}
-        if all(lay.get(s) for s in ("lend", "copy", "batch")):
+        if all(lay.get(s) for s in STRATEGIES):
             ranked = sorted(lay, key=lambda s: max(lay[s]))
             w, rest = ranked[0], ranked[1:]
             beats = all(max(lay[w]) < min(lay[r]) for r in rest)

@@ -16,6 +16,8 @@
 //   copy   the same memory messages, copied by the kernel (kLendByCopy)
 //   batch  as lend, but key events and return_memory acknowledgements go through the FlexSC
 //          rings (abi/ring.h) and are drained at the sender's next trap or when the hart idles
+//   events as lend, with only the key events through the rings (acknowledgements trap): which
+//          half of batch costs what
 #pragma once
 
 #include "counter.h"
@@ -24,7 +26,7 @@
 #include "courier/user/ring.h"
 
 #ifndef WL_STRATEGY
-#error "WL_STRATEGY must be 0 (lend), 1 (copy) or 2 (batch)"
+#error "WL_STRATEGY must be 0 (lend), 1 (copy), 2 (batch) or 3 (events)"
 #endif
 
 namespace wl {
@@ -32,10 +34,16 @@ namespace wl {
 using courier::abi::Error;
 using courier::abi::MessageKind;
 
-enum class Strategy : uint32_t { Lend = 0, Copy = 1, Batch = 2 };
+enum class Strategy : uint32_t { Lend = 0, Copy = 1, Batch = 2, Events = 3 };
 inline constexpr Strategy kStrategy = static_cast<Strategy>(WL_STRATEGY);
 inline constexpr const char* kStrategyName =
-    kStrategy == Strategy::Lend ? "lend" : kStrategy == Strategy::Copy ? "copy" : "batch";
+    kStrategy == Strategy::Lend    ? "lend"
+    : kStrategy == Strategy::Copy  ? "copy"
+    : kStrategy == Strategy::Batch ? "batch"
+                                   : "events";
+// Key events through the rings (batch, events); acknowledgements too (batch only).
+inline constexpr bool kRingEvents = kStrategy == Strategy::Batch || kStrategy == Strategy::Events;
+inline constexpr bool kRingAcks = kStrategy == Strategy::Batch;
 inline constexpr courier::Transfer kTransfer =
     kStrategy == Strategy::Copy ? courier::Transfer::Copy : courier::Transfer::Remap;
 
@@ -158,7 +166,7 @@ inline Counts g_counts;
 inline courier::Ring g_ring;
 inline bool g_ring_ready = false;
 inline void ring_setup() {
-  if constexpr (kStrategy == Strategy::Batch) g_ring_ready = g_ring.setup() == Error::Ok;
+  if constexpr (kRingEvents) g_ring_ready = g_ring.setup() == Error::Ok;
 }
 // The batch strategy's key events: at most one in the ring at a time. A ring send never
 // blocks; to a full queue it completes with QueueFull (abi/ring.h), and the event is then sent
@@ -186,7 +194,7 @@ inline void ring_reap() {
 }
 // Until the event in the ring has been delivered (or resent): before a trapping message.
 inline void wait_events() {
-  if constexpr (kStrategy == Strategy::Batch) {
+  if constexpr (kRingEvents) {
     if (!g_ring_ready) return;
     ring_reap();
     while (g_event.busy) {
@@ -201,7 +209,7 @@ inline void wait_events() {
 inline Error event(const courier::Connection& to, uint32_t id, uint32_t w0, uint32_t w1,
                    uint32_t tag) {
   g_counts.add(tag, MessageKind::Scalar);
-  if constexpr (kStrategy == Strategy::Batch) {
+  if constexpr (kRingEvents) {
     if (g_ring_ready) {
       wait_events();
       g_event = InFlight{true, to.cid(), id, w0, w1, tag};
@@ -238,7 +246,7 @@ inline courier::LendResult lend(const courier::Connection& to, MessageKind kind,
 // process's next trap, which is normally the receive that follows).
 inline void acknowledge(const courier::Server& s, courier::Message& m, uint32_t offset,
                         uint32_t valid) {
-  if constexpr (kStrategy == Strategy::Batch) {
+  if constexpr (kRingAcks) {
     if (g_ring_ready) {
       ring_reap();
       if (g_ring.submit(courier::abi::Syscall::return_memory, 0xffff0000u | m.id, m.handle, offset, valid)) {
