@@ -32,7 +32,7 @@
 #                                                  budget on the simulators, in millions
 #                                                  (scripts/run-image, scripts/bench)
 #   courier_target_test(NAME IMAGE [EXPECT re...] [REJECT re...] [EXIT code] [TIMEOUT s] [SIM_SLOW]
-#                       [CHECKED] [DEPLOYED])
+#                       [CHECKED] [DEPLOYED] [RX file])
 #                                                  two CTests that run the image on QEMU
 #                                                  (qemu/NAME) and on Courier's RTL core under
 #                                                  Verilator (sim/NAME, when sim/ is present);
@@ -45,6 +45,8 @@
 #                                                  DEPLOYED adds betrusted-sim/deployed/NAME:
 #                                                  scripts/deploy signs the image and the model
 #                                                  boots that file (betrusted platform only).
+#                                                  RX: bytes typed into the keyboard device
+#                                                  (run-image --rx: virt's console UART).
 #                                                  In a qemu-virt tree built with C (COURIER_ISA
 #                                                  rv32imac, preset qemu-rvc) the names are
 #                                                  qemu-rvc/NAME (QEMU with c=true) and
@@ -70,6 +72,9 @@ set(COURIER_USER_LD ${CMAKE_SOURCE_DIR}/ipc/user/user.ld)
 # The log server's well-known SID (abi/log.h kLogSid: "courier.log" zero-padded; the packer's
 # tests check that the two agree).
 set(COURIER_LOG_SID "text:courier.log")
+# The console input's name (abi/log.h kConsoleInputSid): an image that uses console input
+# reserves it for its keyboard driver.
+set(COURIER_CONSOLE_INPUT_SID "text:courier.keyboard")
 # The board's interrupt lines, read from the header the drivers claim them with
 # (services/board/<COURIER_PLATFORM>/courier/services/board.h; qemu-virt's is the sim SoC's
 # too), so an image grants exactly the line its driver asks for: COURIER_UART_IRQ and
@@ -208,7 +213,7 @@ function(courier_target_test name)
   if(NOT COURIER_CONFIG STREQUAL "full")
     return()
   endif()
-  cmake_parse_arguments(ARG "SIM_SLOW;CHECKED;DEPLOYED" "IMAGE;EXIT;TIMEOUT" "EXPECT;REJECT"
+  cmake_parse_arguments(ARG "SIM_SLOW;CHECKED;DEPLOYED" "IMAGE;EXIT;TIMEOUT;RX" "EXPECT;REJECT"
                         ${ARGN})
   if(NOT DEFINED ARG_EXIT)
     set(ARG_EXIT 0)
@@ -223,6 +228,9 @@ function(courier_target_test name)
   foreach(re ${ARG_REJECT})
     list(APPEND checks --reject ${re})
   endforeach()
+  if(DEFINED ARG_RX)
+    list(APPEND checks --rx ${ARG_RX})  # typed into the keyboard device (run-image --rx)
+  endif()
   if(COURIER_PLATFORM STREQUAL "betrusted")
     # The Precursor's images run on Courier's model of its SoC (build/sim-betrusted): QEMU has
     # no such machine. SRAM is slower than the virt model's RAM: six times the QEMU time.

@@ -176,7 +176,6 @@ void on_rx(uint32_t, uint32_t) {
 
 [[noreturn]] void pump(uint32_t) {
   for (;;) {
-    Message m{};
     (void)sys::receive(g_input.pump_handle);  // a wake from on_rx
     while (g_uart.rx_ready()) {
       const uint8_t byte = g_uart.get();
@@ -191,16 +190,18 @@ void on_rx(uint32_t, uint32_t) {
         ++g_input.queue_full;
         e = g_input.listener.send(abi::kLogInputByte, byte, t, n);
       }
-      (void)m;
     }
     g_uart.rx_interrupt(true);  // a byte that came meanwhile raises the line at once
   }
 }
 
-uint32_t listen_input(const Message& m) {
+// Input goes only to the server under kConsoleInputSid (abi/log.h: the image reserves it for
+// its keyboard driver), whoever asks for it to be turned on.
+uint32_t listen_input() {
   if constexpr (!board::ConsoleUart::kConsoleInput) return static_cast<uint32_t>(abi::Error::NotSupported);
-  if (g_input.on) return static_cast<uint32_t>(abi::Error::AlreadyExists);
-  const Sid sid{{m.w[0], m.w[1], m.w[2], m.w[3]}};
+  if (g_input.on) return 0;
+  const Sid sid{{abi::kConsoleInputSid[0], abi::kConsoleInputSid[1], abi::kConsoleInputSid[2],
+                 abi::kConsoleInputSid[3]}};
   abi::Error e = Connection::try_connect(sid, &g_input.listener);
   Server pump_server;
   if (e == abi::Error::Ok) e = Server::create(Sid{}, &pump_server);
@@ -247,7 +248,7 @@ int main() {
     } else if ((m.id & 0xff & ~abi::kLogEnd) == abi::kLogWrite) {
       take_piece(m);
     } else if (m.id == abi::kLogListenInput && m.handle != 0) {
-      reply(listen_input(m));
+      reply(listen_input());
     } else if (m.id == abi::kLogInputStats) {
       reply(g_input.forwarded, g_input.queue_full);
     }

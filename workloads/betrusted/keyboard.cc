@@ -58,6 +58,12 @@ uint32_t classify(uint32_t code) {
 
 }  // namespace
 
+static_assert(kKeyboardSid.w[0] == courier::abi::kConsoleInputSid[0] &&
+                  kKeyboardSid.w[1] == courier::abi::kConsoleInputSid[1] &&
+                  kKeyboardSid.w[2] == courier::abi::kConsoleInputSid[2] &&
+                  kKeyboardSid.w[3] == courier::abi::kConsoleInputSid[3],
+              "the keyboard serves under the console input's name");
+
 int main() {
   ring_setup();
   clock_start("keyboard");
@@ -73,8 +79,7 @@ int main() {
   if constexpr (kOwnDevice) {
     if (!open_keyboard()) return 1;
   } else {
-    const auto listen = log.call(courier::abi::kLogListenInput, kKeyboardSid.w[0],
-                                 kKeyboardSid.w[1], kKeyboardSid.w[2], kKeyboardSid.w[3]);
+    const auto listen = log.call(courier::abi::kLogListenInput);
     if (listen.error != Error::Ok || listen.r[0] != 0) {
       courier::print("@wl error keyboard: no keyboard device (console input: %u)\n",
                      listen.r[0]);

@@ -47,7 +47,9 @@ inline constexpr bool kRingAcks = kStrategy == Strategy::Batch;
 inline constexpr courier::Transfer kTransfer =
     kStrategy == Strategy::Copy ? courier::Transfer::Copy : courier::Transfer::Remap;
 
-inline constexpr courier::Sid kKeyboardSid{{0x6b626420, 0xbe7, 0x10, 0}};
+// The keyboard's name is abi/log.h's kConsoleInputSid, "courier.keyboard", which the images
+// reserve for it: the only server the log server hands console input to.
+inline constexpr courier::Sid kKeyboardSid{{0x72756f63, 0x2e726569, 0x6279656b, 0x6472616f}};
 inline constexpr courier::Sid kImeSid{{0x696d6520, 0xbe7, 0x11, 0}};
 inline constexpr courier::Sid kChatSid{{0x63686174, 0xbe7, 0x12, 0}};
 inline constexpr courier::Sid kGamSid{{0x67616d20, 0xbe7, 0x13, 0}};

@@ -166,6 +166,14 @@ class Pack(unittest.TestCase):
             spelled = re.search(r'set\(COURIER_LOG_SID "([^"]*)"\)', f.read()).group(1)
         self.assertEqual(mkarchive.parse_sid(spelled), log_sid_from_header())
 
+    def test_the_builds_console_input_sid_is_abi_log_h_kConsoleInputSid(self):
+        with open(os.path.join(ROOT, "cmake/courier.cmake")) as f:
+            spelled = re.search(r'set\(COURIER_CONSOLE_INPUT_SID "([^"]*)"\)', f.read()).group(1)
+        with open(os.path.join(ROOT, "ipc/include/courier/abi/log.h")) as f:
+            m = re.search(r"kConsoleInputSid\[4\] = \{([^}]*)\}", f.read())
+        self.assertEqual(mkarchive.parse_sid(spelled),
+                         [int(w.strip(), 0) for w in m.group(1).split(",")])
+
     def test_sid_syntax(self):
         self.assertEqual(mkarchive.parse_sid("0x10,2,0x30,4"), [0x10, 2, 0x30, 4])
         self.assertEqual(mkarchive.parse_sid("text:ab"), [0x6261, 0, 0, 0])

@@ -34,16 +34,20 @@
 //   anything else    the kernel's own lines ("Courier kernel ...", "[kernel] ...", a panic),
 //                    which never start with '<' nor with "[pid " nor with "[log]".
 // Console input (boards whose console UART has a receive side: QEMU virt and the sim SoC, where
-// it stands in for the keyboard device): a process sends kLogListenInput, a BlockingScalar with
-// its server's SID in w0..w3; the log server connects to it, claims the UART's interrupt and
-// from then on sends it every received byte as a Scalar, id kLogInputByte, w0 = the byte,
-// w1 = the cycle counter when the interrupt was taken (for the first byte taken at that
-// interrupt; later ones: when read), w2 = the byte's number (1, 2, ...). Nothing is dropped:
-// when the listener's queue is full the log server waits (the UART's FIFO then fills and the
-// sender is held back by the line), and counts it. kLogInputStats, a BlockingScalar, answers
-// (bytes forwarded, times the listener's queue was full). Reply r0 of kLogListenInput: 0, or
-// the Error (NotSupported on a board without console input, AlreadyExists for a second
-// listener).
+// it stands in for the keyboard device). Keystrokes are secrets (passwords), so they go to one
+// well-known name only: the server registered under kConsoleInputSid, which an image that uses
+// console input reserves for its keyboard driver (courier_image RESERVE PROG=text:courier.keyboard:
+// abi/boot_archive.h), so that no other process can create it and receive them. Any process may
+// send kLogListenInput, a BlockingScalar without arguments: the log server then connects to
+// kConsoleInputSid (it must exist: NotFound, or whatever try_connect answered, otherwise),
+// claims the UART's interrupt and from then on sends that server every received byte as a
+// Scalar, id kLogInputByte, w0 = the byte, w1 = the cycle counter when the interrupt was taken
+// (for the first byte taken at that interrupt; later ones: when read), w2 = the byte's number
+// (1, 2, ...). Nothing is dropped: when the listener's queue is full the log server waits (the
+// UART's FIFO then fills and the sender is held back by the line), and counts it.
+// kLogInputStats, a BlockingScalar, answers (bytes forwarded, times the listener's queue was
+// full). Reply r0 of kLogListenInput: 0, or the Error (NotSupported on a board without console
+// input; 0 again once input is on, whoever asks).
 //
 // In a process's text (both ways), every byte log_shows() refuses — a carriage return, an
 // escape, a backspace, DEL, any other control character but the tab, and every byte above
@@ -61,6 +65,8 @@ inline constexpr uint32_t kLogWrite = 0x01;
 inline constexpr uint32_t kLogEnd = 0x02;
 inline constexpr uint32_t kLogKernelNotice = 0xffff'0001;
 inline constexpr uint32_t kLogListenInput = 0x10;
+// "courier.keyboard" as four little-endian words.
+inline constexpr uint32_t kConsoleInputSid[4] = {0x72756f63, 0x2e726569, 0x6279656b, 0x6472616f};
 inline constexpr uint32_t kLogInputStats = 0x11;
 inline constexpr uint32_t kLogInputByte = 0x4c49'0001;
 // The longest line of a process's text the log server writes (shown bytes, mark not counted).
