@@ -117,6 +117,11 @@ def sections(out_dir, rel="."):
                 row.append(f"{_n(min(v))}..{_n(max(v))} ({len(v)})" if v else "—")
             rows.append(row)
         lines += _table(header, rows)
+        k = _figures(doc, "lend", "keystroke")
+        if k is not None:
+            n = k.get("iterations")
+            lines += [f"Percentiles are nearest-rank over the session's {n} timed keys"
+                      + (" (so p99 is the slowest)" if n and n < 100 else "") + ".", ""]
         if has_modes:
             lines += ["*Kernel share*: the cycles the core spent in S or M mode, less those it "
                       "waited in `wfi` (the idle loop), over all non-idle cycles, from the "

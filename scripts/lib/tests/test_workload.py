@@ -213,5 +213,58 @@ class Console(unittest.TestCase):
         self.assertEqual((s["median"], s["p90"], s["p99"], s["max"]), (50.5, 90, 99, 100))
 
 
+class Report(unittest.TestCase):
+    """report_workload's sections from a results file as bench() writes it."""
+
+    def write(self, folder, platform, medians):
+        import os
+        import gbench_json
+        figures, runs = [], {}
+        for s, (key, msg) in medians.items():
+            keyv = [key - 10, key, key + 10]
+            figures.append(workload._Figure(f"workload/betrusted/{s}/keystroke", keyv))
+            figures.append(workload._Figure(f"workload/betrusted/{s}/message", [msg]))
+            figures.append(workload._Figure(f"workload/betrusted/{s}/keystroke/char", keyv))
+            runs[s] = {"modes": {"kernel_share": 0.25},
+                       "layouts": {"keystroke": [key - 5, key + 5], "message": [msg]},
+                       "messages_per_key": {"char": {"keys": 3, "per_key": {
+                           k: 1.0 for k in workload.KINDS}}}}
+        doc = workload.results_document(platform, figures, runs,
+                                        [(0, 0x61), (1, 0x04)], [], "abc1234")
+        os.makedirs(os.path.join(folder, "workloads"), exist_ok=True)
+        gbench_json.write(os.path.join(folder, "workloads", f"betrusted-{platform}.json"), doc)
+
+    def test_the_choice_names_the_winner_its_margin_and_the_spread(self):
+        import tempfile
+        import report_workload
+        with tempfile.TemporaryDirectory() as d:
+            self.write(d, "sim", {"lend": (100, 1000), "copy": (300, 3000),
+                                  "batch": (200, 2000), "events": (150, 1500)})
+            text = "\n".join(report_workload.sections(d))
+        self.assertIn("## Which configuration for Betrusted", text)
+        self.assertIn("| sim | every keystroke | **lend** | 100 cycles | events 150 | 33% |", text)
+        self.assertIn("no crossover", text)
+        self.assertIn("larger than the layout spread", text)
+        self.assertIn("compiles in exactly the winner's path, **lend**", text)
+        self.assertIn("25%", text)  # the kernel share
+
+    def test_a_winner_outside_the_betrusted_configuration_is_said(self):
+        import tempfile
+        import report_workload
+        with tempfile.TemporaryDirectory() as d:
+            self.write(d, "sim", {"lend": (300, 3000), "copy": (400, 4000),
+                                  "batch": (100, 1000), "events": (200, 2000)})
+            text = "\n".join(report_workload.sections(d))
+        self.assertIn("**batch** wins every message class", text)
+        self.assertIn("does not follow this result yet", text)
+
+    def test_no_results_says_how_to_make_them(self):
+        import tempfile
+        import report_workload
+        with tempfile.TemporaryDirectory() as d:
+            text = "\n".join(report_workload.sections(d))
+        self.assertIn("scripts/bench --workload betrusted", text)
+
+
 if __name__ == "__main__":
     unittest.main()
