@@ -402,11 +402,18 @@ def image_strategy(image):
     return m[1] if m else None
 
 
-def cmd_check(args):
+def _recording_or_none(path):
+    """The recording's keys, or None after saying on stderr why it is refused."""
     try:
-        keys = read_recording(args.recording)
+        return read_recording(path)
     except RecordingError as e:
         print(f"workload: {e}", file=sys.stderr)
+        return None
+
+
+def cmd_check(args):
+    keys = _recording_or_none(args.recording)
+    if keys is None:
         return 2
     expected = expected_session(keys)
     res, parsed = run(args.image, args.platform, keys, burst=args.burst, echo=args.verbose)
@@ -432,10 +439,8 @@ def cmd_check(args):
 
 
 def cmd_parse(args):
-    try:
-        keys = read_recording(args.recording)
-    except RecordingError as e:
-        print(f"workload: {e}", file=sys.stderr)
+    keys = _recording_or_none(args.recording)
+    if keys is None:
         return 2
     exp = expected_session(keys)
     print(json.dumps({"keys": len(keys) - 1, "conversations": exp["conversations"],

@@ -134,10 +134,8 @@ int main() {
   courier::print("@wl idle\n");
 
   bool finished = false;
-  courier::Message m{};
-  Error e = s.receive(&m);
-  while (e == Error::Ok && !finished) {
-    uint32_t r0 = 0;
+  const int status = serve(s, "chat", [&](const courier::Server&, courier::Message& m,
+                                          courier::Reply&) {
     switch (m.id) {
       case kUpdate: {  // Borrow of ime's line: copy it, answer, then draw
         if (m.kind() != MessageKind::Borrow) break;
@@ -193,10 +191,8 @@ int main() {
       default:
         break;
     }
-    if (courier::Server::is_lend(m) && m.handle) acknowledge(s, m, 0, 0);
-    if (finished) break;
-    e = s.reply_and_receive(&m, r0, 0);
-  }
+    return !finished;
+  });
   courier::print("@wl done\n");
-  return 0;
+  return status;
 }

@@ -18,8 +18,8 @@ uint32_t g_lost_records = 0;
 
 int main() {
   clock_start("com");
-  return serve(kComSid, "com", [](const courier::Server&, courier::Message& m, uint32_t*,
-                                  uint32_t*) {
+  return serve(kComSid, "com", [](const courier::Server&, courier::Message& m,
+                                  courier::Reply&) {
     if (m.id == kEnd) {
       for (uint32_t i = 0; i < g_messages && i < kMaxDelivered; ++i) {
         const Delivered& d = g_delivered[i];

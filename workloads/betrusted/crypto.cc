@@ -18,8 +18,8 @@ uint32_t g_messages = 0, g_bytes = 0;
 int main() {
   ring_setup();
   if (!connect(kComSid, &g_com, "crypto")) return 1;
-  return serve(kCryptoSid, "crypto", [](const courier::Server&, courier::Message& m, uint32_t*,
-                                        uint32_t*) {
+  return serve(kCryptoSid, "crypto", [](const courier::Server&, courier::Message& m,
+                                  courier::Reply&) {
     if (m.id == kEnd) {
       (void)call(g_com, kEnd, 0, kSetupTag);
       courier::print("@wl crypto messages=%u bytes=%u\n", g_messages, g_bytes);

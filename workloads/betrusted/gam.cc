@@ -66,8 +66,8 @@ int main() {
   if (!connect(kGfxSid, &g_gfx, "gam")) return 1;
   g_run = static_cast<RunPage*>(pages(4096));
   if (g_run == nullptr) return 1;
-  return serve(kGamSid, "gam", [](const courier::Server& s, courier::Message& m, uint32_t*,
-                                  uint32_t*) {
+  return serve(kGamSid, "gam", [](const courier::Server& s, courier::Message& m,
+                                  courier::Reply&) {
     if (m.id == kEnd) {
       (void)call(g_gfx, kDump, 0, kSetupTag);
       (void)call(g_gfx, kEnd, 0, kSetupTag);

@@ -101,7 +101,7 @@ int main() {
   g_panel = static_cast<uint8_t*>(pages(kFbBytes));
   if (g_fb == nullptr || g_panel == nullptr) return 1;
   return serve(kGfxSid, "graphics", [](const courier::Server& s, courier::Message& m,
-                                       uint32_t* r0, uint32_t* r1) {
+                                       courier::Reply& reply) {
     switch (m.id) {
       case kFontTable:
         if (m.kind() == MessageKind::Borrow && g_font == nullptr && m.w[1] >= kGlyphs * kGlyphRows) {
@@ -119,9 +119,12 @@ int main() {
         }
         acknowledge(s, m, 0, 0);
         break;
-      case kFlush:
-        *r0 = flush(r1);
+      case kFlush: {
+        uint32_t rows = 0;
+        const uint32_t t = flush(&rows);
+        reply(t, rows);
         break;
+      }
       case kDump:
         dump();
         break;

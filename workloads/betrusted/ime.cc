@@ -13,8 +13,8 @@ int main() {
   auto* line = static_cast<LinePage*>(pages(4096));
   if (line == nullptr) return 1;
   uint32_t conv = 0, full = 0;
-  return serve(kImeSid, "ime", [&](const courier::Server&, courier::Message& m, uint32_t*,
-                                   uint32_t*) {
+  return serve(kImeSid, "ime", [&](const courier::Server&, courier::Message& m,
+                                  courier::Reply&) {
     if (m.id == kEnd) {
       (void)call(chat, kEnd, 0, kSetupTag);
       courier::print("@wl ime line_full=%u ring_errors=%u\n", full, g_ring_errors);

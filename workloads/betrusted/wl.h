@@ -289,7 +289,20 @@ inline bool connect(const courier::Sid& sid, courier::Connection* c, const char*
   return e == Error::Ok;
 }
 
-// Serves `sid`: receive, handle, answer (a handler that kept memory clears m.handle).
+// Serves `s` with libcourier's loop (user/ipc.h courier::serve): receive, handle, reply and
+// receive the next. The handler also gets the server, to answer the memory it is lent
+// (acknowledge); a lend it leaves unanswered goes back with hints (0, 0). Returns 0 when the
+// handler ends the loop, 1 with a report when receive fails.
+template <class Handler>
+int serve(const courier::Server& s, const char* who, Handler&& handler) {
+  const Error e = courier::serve(
+      s, [&](courier::Message& m, courier::Reply& reply) { return handler(s, m, reply); });
+  if (e == Error::Ok) return 0;
+  courier::print("@wl error %s receive failed: %u\n", who, static_cast<uint32_t>(e));
+  return 1;
+}
+
+// The same under a new server registered as `sid`.
 template <class Handler>
 int serve(const courier::Sid& sid, const char* who, Handler&& handler) {
   courier::Server s;
@@ -297,20 +310,7 @@ int serve(const courier::Sid& sid, const char* who, Handler&& handler) {
     courier::print("@wl error %s cannot create its server\n", who);
     return 1;
   }
-  courier::Message m{};
-  Error e = s.receive(&m);
-  while (e == Error::Ok) {
-    uint32_t r0 = 0, r1 = 0;
-    const bool more = handler(s, m, &r0, &r1);
-    if (courier::Server::is_lend(m) && m.handle) acknowledge(s, m, 0, 0);
-    if (!more) {
-      if (m.handle) (void)s.reply(m, r0, r1);
-      return 0;
-    }
-    e = s.reply_and_receive(&m, r0, r1);
-  }
-  courier::print("@wl error %s receive failed: %u\n", who, static_cast<uint32_t>(e));
-  return 1;
+  return serve(s, who, handler);
 }
 
 }  // namespace wl
