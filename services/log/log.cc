@@ -155,15 +155,18 @@ void take_piece(const Message& m) {
 // handler only masks the receive interrupt, notes the time and wakes the pump thread; the pump
 // hands every byte in the FIFO to the listener, waiting (and counting) when its queue is full,
 // and unmasks the interrupt again once the FIFO is empty. So bytes are never dropped here: a
-// listener that falls behind holds the line back.
+// listener that falls behind holds the line back. One that is gone (its server destroyed)
+// ends input: the byte that found it gone is reported on the console, input stays off until
+// kLogListenInput is sent again, and what the UART holds waits there.
 struct Input {
-  Connection listener;  // the process that asked for console input
+  Connection listener;  // the server under kConsoleInputSid
   Connection wake;      // the pump thread's own server
   uint32_t pump_handle = 0;
   volatile uint32_t t_irq = 0;
   volatile bool fresh = false;  // t_irq belongs to the next byte taken
-  uint32_t forwarded = 0, queue_full = 0;
-  bool on = false;
+  volatile bool on = false;     // a listener is connected and the interrupt is unmasked
+  bool pump_ready = false;      // the interrupt is claimed, the pump thread runs
+  uint32_t forwarded = 0, queue_full = 0, lost = 0;
 };
 Input g_input;
 
@@ -177,22 +180,58 @@ void on_rx(uint32_t, uint32_t) {
 [[noreturn]] void pump(uint32_t) {
   for (;;) {
     (void)sys::receive(g_input.pump_handle);  // a wake from on_rx
-    while (g_uart.rx_ready()) {
+    while (g_input.on && g_uart.rx_ready()) {
       const uint8_t byte = g_uart.get();
       uint32_t t = board::ConsoleUart::stamp();
       if (g_input.fresh) {
         t = g_input.t_irq;
         g_input.fresh = false;
       }
-      const uint32_t n = ++g_input.forwarded;
+      const uint32_t n = g_input.forwarded + 1;
       abi::Error e = g_input.listener.try_send(abi::kLogInputByte, byte, t, n);
       if (e == abi::Error::QueueFull) {
         ++g_input.queue_full;
         e = g_input.listener.send(abi::kLogInputByte, byte, t, n);
       }
+      if (e == abi::Error::Ok) {
+        g_input.forwarded = n;
+        continue;
+      }
+      ++g_input.lost;  // the listener is gone: said, never silent
+      g_input.on = false;
+      (void)g_input.listener.disconnect();
+      // Through the kernel log, which this server's main thread prints as whole lines (a
+      // print here could run into a line that thread is writing).
+      char note[96];
+      const uint32_t len = kstd::sformat(note, sizeof note,
+                                         "[log] console input: byte %u was not delivered (%s); "
+                                         "input is off\n",
+                                         n, abi::error_name(e));
+      (void)sys::debug_write(static_cast<uint32_t>(reinterpret_cast<uintptr_t>(note)),
+                             len < sizeof note ? len : sizeof note - 1);
     }
-    g_uart.rx_interrupt(true);  // a byte that came meanwhile raises the line at once
+    if (g_input.on) g_uart.rx_interrupt(true);  // a byte that came meanwhile raises the line
   }
+}
+
+// The line, the pump's server and thread: once, the first time input is turned on. The line
+// is claimed first, so a log server that may not claim it (an image that grants no console
+// input) refuses before it has made anything that could be left over.
+abi::Error start_pump() {
+  abi::Error e = claim_interrupt(board::kUartIrq, on_rx);
+  if (e != abi::Error::Ok) return e;
+  Server pump_server;
+  e = Server::create(Sid{}, &pump_server);
+  if (e == abi::Error::Ok) e = Connection::try_connect(pump_server.sid(), &g_input.wake);
+  g_input.pump_handle = pump_server.handle();
+  if (e == abi::Error::Ok) e = spawn_thread(pump, 0, 4096, abi::kServicePriority, nullptr);
+  if (e != abi::Error::Ok) {
+    if (pump_server.handle() != 0) (void)pump_server.destroy();
+    (void)free_interrupt(board::kUartIrq);
+    return e;
+  }
+  g_input.pump_ready = true;
+  return abi::Error::Ok;
 }
 
 // Input goes only to the server under kConsoleInputSid (abi/log.h: the image reserves it for
@@ -200,16 +239,12 @@ void on_rx(uint32_t, uint32_t) {
 uint32_t listen_input() {
   if constexpr (!board::ConsoleUart::kConsoleInput) return static_cast<uint32_t>(abi::Error::NotSupported);
   if (g_input.on) return 0;
+  abi::Error e = g_input.pump_ready ? abi::Error::Ok : start_pump();
+  if (e != abi::Error::Ok) return static_cast<uint32_t>(e);
   const Sid sid{{abi::kConsoleInputSid[0], abi::kConsoleInputSid[1], abi::kConsoleInputSid[2],
                  abi::kConsoleInputSid[3]}};
-  abi::Error e = Connection::try_connect(sid, &g_input.listener);
-  Server pump_server;
-  if (e == abi::Error::Ok) e = Server::create(Sid{}, &pump_server);
-  if (e == abi::Error::Ok) e = Connection::try_connect(pump_server.sid(), &g_input.wake);
-  g_input.pump_handle = pump_server.handle();
-  if (e == abi::Error::Ok) e = spawn_thread(pump, 0, 4096, abi::kServicePriority, nullptr);
-  if (e == abi::Error::Ok) e = claim_interrupt(board::kUartIrq, on_rx);
-  if (e != abi::Error::Ok) return static_cast<uint32_t>(e);
+  if ((e = Connection::try_connect(sid, &g_input.listener)) != abi::Error::Ok)
+    return static_cast<uint32_t>(e);
   g_input.on = true;
   g_uart.rx_interrupt(true);
   return 0;
@@ -250,7 +285,7 @@ int main() {
     } else if (m.id == abi::kLogListenInput && m.handle != 0) {
       reply(listen_input());
     } else if (m.id == abi::kLogInputStats) {
-      reply(g_input.forwarded, g_input.queue_full);
+      reply(g_input.forwarded, g_input.queue_full);  // (a lost byte is on the console)
     }
     return true;
   });
